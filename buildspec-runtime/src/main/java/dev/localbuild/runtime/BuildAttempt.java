@@ -1,0 +1,274 @@
+package dev.localbuild.runtime;
+
+import dev.localbuild.buildspec.Buildspec;
+import dev.localbuild.buildspec.OnFailure;
+import dev.localbuild.buildspec.Phase;
+import dev.localbuild.buildspec.parse.BuildspecException;
+import dev.localbuild.runtime.log.LogLine;
+import dev.localbuild.runtime.log.Redactor;
+import dev.localbuild.runtime.sandbox.ProvisioningException;
+import dev.localbuild.runtime.sandbox.Sandbox;
+import dev.localbuild.runtime.shell.OutputLine;
+import dev.localbuild.runtime.shell.ShellClosedException;
+import java.time.Instant;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * One attempt of a build, from SUBMITTED to COMPLETED. The single writer of its record: every
+ * change publishes a new immutable {@link BuildRecord}. A failed command is an outcome, never an
+ * exception; what the agent cannot do is a FAULT phase; a timeout or a stop kills the sandbox and
+ * ends the build in FINALIZING.
+ */
+final class BuildAttempt {
+  private final BuildServices services;
+  private final BuildRequest request;
+  private final BuildIdentity id;
+  private final Redactor log;
+  private final BuildRecordState state;
+  private volatile @Nullable StatusType interruptedBy;
+  private volatile @Nullable Sandbox sandbox;
+  private volatile @Nullable Thread worker;
+  private final int retriesUsed;
+  private boolean retryRequested;
+  private int retryLimit;
+
+  BuildAttempt(BuildServices services, BuildRequest request, BuildIdentity id, int retriesUsed) {
+    this.services = services;
+    this.request = request;
+    this.id = id;
+    this.retriesUsed = retriesUsed;
+    this.log = new Redactor(services.log());
+    this.state = new BuildRecordState(request, id, services.provisioner(), services.records(), services.clock());
+  }
+
+  BuildIdentity identity() {
+    return id;
+  }
+
+  boolean retryRequested() {
+    return retryRequested;
+  }
+
+  /** The retry count of the {@code on-failure: RETRY} that asked for a retry. */
+  int retryLimit() {
+    return retryLimit;
+  }
+
+  BuildRecordState state() {
+    return state;
+  }
+
+  /** Ends the build early (timeout or stop) from any thread: kills whatever is running. */
+  void interrupt(StatusType why) {
+    if (interruptedBy != null) {
+      return;
+    }
+    interruptedBy = why;
+    Sandbox s = sandbox;
+    if (s != null) {
+      s.kill();
+    }
+    Thread t = worker;
+    if (t != null && s == null) {
+      t.interrupt(); // still provisioning: unblock it
+    }
+  }
+
+  BuildRecord run() {
+    worker = Thread.currentThread();
+    try {
+      state.instant(PhaseType.SUBMITTED);
+      state.instant(PhaseType.QUEUED);
+      Buildspec buildspec = null;
+      BuildspecException invalid = null;
+      try {
+        buildspec = request.buildspec().parse();
+      } catch (BuildspecException e) {
+        invalid = e;
+      }
+      if (!provision(invalid == null)) {
+        return state.complete();
+      }
+      PhaseType next = downloadSource(buildspec, invalid);
+      if (next == PhaseType.INSTALL) {
+        next = commandPhases(buildspec);
+      }
+      if (next == PhaseType.UPLOAD_ARTIFACTS) {
+        uploadArtifacts(buildspec);
+      }
+      finalizing();
+      return state.complete();
+    } finally {
+      worker = null;
+      Thread.interrupted(); // a late interrupt() must not leak into the caller
+    }
+  }
+
+  /** @return false when the build cannot go on (CodeBuild goes straight to COMPLETED) */
+  private boolean provision(boolean needed) {
+    Instant start = state.start(PhaseType.PROVISIONING);
+    if (!needed) {
+      state.end(PhaseType.PROVISIONING, start, PhaseOutcome.SUCCEEDED);
+      return true;
+    }
+    try {
+      sandbox = services.provisioner().provision(id, this::output, log);
+      if (interruptedBy != null) {
+        sandbox.kill();
+        state.end(PhaseType.PROVISIONING, start, interruptedOutcome());
+        return false;
+      }
+      state.end(PhaseType.PROVISIONING, start, PhaseOutcome.SUCCEEDED);
+      return true;
+    } catch (ProvisioningException e) {
+      PhaseContext context = new PhaseContext(e.userError() ? PhaseContext.CLIENT_ERROR : PhaseContext.AGENT_ERROR, e.getMessage());
+      state.end(PhaseType.PROVISIONING, start,
+          e.userError() ? new PhaseOutcome.Failed(context) : new PhaseOutcome.Faulted(context));
+      agent("Phase complete: PROVISIONING State: " + (e.userError() ? "FAILED" : "FAULT"));
+      agent("Phase context status code: " + context.statusCode() + " Message: " + context.message());
+      return false;
+    } catch (InterruptedException e) {
+      state.end(PhaseType.PROVISIONING, start, interruptedOutcome());
+      return false;
+    } catch (RuntimeException e) {
+      state.end(PhaseType.PROVISIONING, start, fault(e));
+      return false;
+    }
+  }
+
+  private PhaseType downloadSource(@Nullable Buildspec buildspec, @Nullable BuildspecException invalid) {
+    Instant start = state.start(PhaseType.DOWNLOAD_SOURCE);
+    PhaseOutcome outcome;
+    try {
+      var phase = new DownloadSourcePhase(services, request, id, sandbox, log, this::agent, state);
+      outcome = phase.run(buildspec, invalid);
+    } catch (ShellClosedException e) {
+      outcome = shellGone(e);
+    } catch (InterruptedException e) {
+      outcome = interruptedOutcome();
+    } catch (Exception e) {
+      outcome = fault(e);
+    }
+    phaseComplete(PhaseType.DOWNLOAD_SOURCE, start, outcome);
+    return outcome instanceof PhaseOutcome.Succeeded ? PhaseType.INSTALL : PhaseType.FINALIZING;
+  }
+
+  private PhaseType commandPhases(Buildspec buildspec) {
+    CommandPhaseRunner runner = new CommandPhaseRunner(sandbox, buildspec, state, this::agent, log);
+    PhaseType type = PhaseType.INSTALL;
+    while (type.isCommandPhase()) {
+      Instant start = state.start(type);
+      agent("Entering phase " + type);
+      PhaseOutcome outcome;
+      try {
+        outcome = runner.run(type.phaseName());
+      } catch (ShellClosedException e) {
+        outcome = shellGone(e);
+      } catch (InterruptedException e) {
+        outcome = interruptedOutcome();
+      } catch (RuntimeException e) {
+        outcome = fault(e);
+      }
+      if (outcome instanceof PhaseOutcome.Failed) {
+        state.failing();
+      }
+      if (type == PhaseType.POST_BUILD && outcome instanceof PhaseOutcome.Succeeded && interruptedBy == null) {
+        outcome = saveCache(buildspec, outcome);
+      }
+      phaseComplete(type, start, outcome);
+      OnFailure onFailure = buildspec.phase(type.phaseName()).map(Phase::onFailure).orElse(OnFailure.DEFAULT);
+      PhaseTransitions.Next next = PhaseTransitions.next(type, outcome, onFailure, retriesUsed);
+      if (next.retry() && onFailure instanceof OnFailure.Retry r) {
+        retryRequested = true;
+        retryLimit = r.retries();
+      }
+      type = next.next();
+    }
+    state.exported(runner.exportedValues(buildspec.env().exportedVariables()).stream()
+        .map(v -> new BuildRecord.NameValue(v.name(), log.redact(v.value())))
+        .toList());
+    return type;
+  }
+
+  private PhaseOutcome saveCache(Buildspec buildspec, PhaseOutcome outcome) {
+    if (buildspec.cache() == null || !services.cache().enabled()) {
+      return outcome;
+    }
+    try {
+      var keys = DownloadSourcePhase.cacheKeys(sandbox, buildspec.cache(), state.shellProgram());
+      services.cache().save(buildspec.cache(), keys, sandbox, this::agent);
+      return outcome;
+    } catch (Exception e) {
+      agent("Unable to save cache: " + e.getMessage());
+      return outcome; // CodeBuild's cache is best-effort: a failed save does not fail the build
+    }
+  }
+
+  private void uploadArtifacts(Buildspec buildspec) {
+    Instant start = state.start(PhaseType.UPLOAD_ARTIFACTS);
+    PhaseOutcome outcome;
+    try {
+      outcome = new UploadArtifactsPhase(services, sandbox, id, state, this::agent, log).run(buildspec);
+    } catch (ShellClosedException e) {
+      outcome = shellGone(e);
+    } catch (InterruptedException e) {
+      outcome = interruptedOutcome();
+    } catch (Exception e) {
+      outcome = fault(e);
+    }
+    phaseComplete(PhaseType.UPLOAD_ARTIFACTS, start, outcome);
+  }
+
+  private void finalizing() {
+    Instant start = state.start(PhaseType.FINALIZING);
+    Sandbox s = sandbox;
+    if (s != null) {
+      s.close();
+    }
+    state.end(PhaseType.FINALIZING, start, PhaseOutcome.SUCCEEDED);
+  }
+
+  private void phaseComplete(PhaseType type, Instant start, PhaseOutcome outcome) {
+    if (interruptedBy != null && !(outcome instanceof PhaseOutcome.TimedOut || outcome instanceof PhaseOutcome.Stopped)) {
+      outcome = interruptedOutcome();
+    }
+    state.end(type, start, outcome);
+    agent("Phase complete: " + type + " State: " + outcome.status());
+    agent("Phase context status code: " + outcome.context().statusCode() + " Message: " + outcome.context().message());
+  }
+
+  private PhaseOutcome interruptedOutcome() {
+    return interruptedBy == StatusType.STOPPED
+        ? new PhaseOutcome.Stopped(new PhaseContext(PhaseContext.BUILD_STOPPED, "Build was stopped"))
+        : new PhaseOutcome.TimedOut(new PhaseContext(PhaseContext.BUILD_TIMED_OUT,
+            "Build has timed out after " + request.timeout().toMinutes() + " minutes"));
+  }
+
+  /** The build's shell went away: a timeout or stop we caused, or the sandbox died. */
+  private PhaseOutcome shellGone(ShellClosedException e) {
+    if (interruptedBy != null) {
+      return interruptedOutcome();
+    }
+    Sandbox s = sandbox;
+    String why = s == null ? null : s.diagnoseDeath().orElse(null);
+    return new PhaseOutcome.Failed(new PhaseContext(PhaseContext.CLIENT_ERROR,
+        "Build container found dead before completing the build. " + (why != null ? why : e.getMessage())));
+  }
+
+  private PhaseOutcome fault(Exception e) {
+    if (interruptedBy != null) {
+      return interruptedOutcome();
+    }
+    String message = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+    return new PhaseOutcome.Faulted(new PhaseContext(PhaseContext.AGENT_ERROR, message));
+  }
+
+  private void agent(String text) {
+    log.accept(new LogLine(services.clock().instant(), LogLine.Source.AGENT, text));
+  }
+
+  private void output(OutputLine line) {
+    LogLine.Source source = line.stream() == OutputLine.Stream.STDOUT ? LogLine.Source.STDOUT : LogLine.Source.STDERR;
+    log.accept(new LogLine(services.clock().instant(), source, line.text()));
+  }
+}

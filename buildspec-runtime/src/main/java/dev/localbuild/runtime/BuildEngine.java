@@ -1,0 +1,91 @@
+package dev.localbuild.runtime;
+
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.function.LongSupplier;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Runs a build through CodeBuild's phases, attempt after attempt while {@code on-failure: RETRY}
+ * asks for one, enforcing the build timeout and honouring {@link #stop()}.
+ */
+public final class BuildEngine {
+  private final BuildServices services;
+  private final ScheduledExecutorService timer =
+      Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "localbuild-timeout");
+        t.setDaemon(true);
+        return t;
+      });
+  private volatile @Nullable BuildAttempt current;
+  private volatile boolean stopped;
+
+  public BuildEngine(BuildServices services) {
+    this.services = services;
+  }
+
+  /**
+   * Runs a build to the end.
+   *
+   * @param request what to build
+   * @param first the first attempt's identity
+   * @param nextBuildNumber gives the build number of each retry (each retry is a new build)
+   * @return the last attempt's final record
+   */
+  public BuildRecord run(BuildRequest request, BuildIdentity first, LongSupplier nextBuildNumber) {
+    BuildIdentity id = first;
+    String previousArn = null;
+    int number = 0;
+    int limit = 0;
+    try {
+      while (true) {
+        BuildAttempt attempt = new BuildAttempt(services, request, id, number);
+        current = attempt;
+        if (previousArn != null) {
+          attempt.state().autoRetry(new BuildRecord.AutoRetry(limit, number, null, previousArn));
+        }
+        BuildRecord record = runWithTimeout(attempt, request);
+        if (!attempt.retryRequested() || stopped) {
+          return record;
+        }
+        limit = Math.max(limit, attempt.retryLimit());
+        BuildIdentity next = id.retry(nextBuildNumber.getAsLong(), services.clock().instant());
+        attempt.state().autoRetry(new BuildRecord.AutoRetry(limit, number, next.buildArn(), previousArn));
+        previousArn = id.buildArn();
+        id = next;
+        number++;
+      }
+    } finally {
+      current = null;
+    }
+  }
+
+  private BuildRecord runWithTimeout(BuildAttempt attempt, BuildRequest request) {
+    if (stopped) {
+      attempt.interrupt(StatusType.STOPPED);
+    }
+    ScheduledFuture<?> timeout = timer.schedule(
+        () -> attempt.interrupt(StatusType.TIMED_OUT), request.timeout().toMillis(), TimeUnit.MILLISECONDS);
+    try {
+      return attempt.run();
+    } finally {
+      timeout.cancel(false);
+    }
+  }
+
+  /** Stops the build now (Ctrl-C, StopBuild): the current phase ends STOPPED. Any thread. */
+  public void stop() {
+    stopped = true;
+    BuildAttempt a = current;
+    if (a != null) {
+      a.interrupt(StatusType.STOPPED);
+    }
+  }
+
+  /** Releases the timer thread. */
+  public void close() {
+    timer.shutdownNow();
+  }
+}

@@ -1,0 +1,97 @@
+package dev.localbuild.runtime;
+
+import dev.localbuild.buildspec.Buildspec;
+import dev.localbuild.buildspec.Command;
+import dev.localbuild.buildspec.Phase;
+import dev.localbuild.buildspec.PhaseName;
+import dev.localbuild.runtime.log.LogLine;
+import dev.localbuild.runtime.log.LogSink;
+import dev.localbuild.runtime.sandbox.Sandbox;
+import dev.localbuild.runtime.shell.CommandScripts;
+import dev.localbuild.runtime.shell.ShellClosedException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Consumer;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Runs one command phase: its {@code commands} until the first failure, then its {@code finally}
+ * commands whatever happened (they too stop at their first failure). The phase succeeds only if
+ * every command that ran succeeded; its context is that of the first failure.
+ */
+final class CommandPhaseRunner {
+  private final Sandbox sandbox;
+  private final Buildspec buildspec;
+  private final BuildRecordState state;
+  private final Consumer<String> agent;
+  private final LogSink log;
+
+  CommandPhaseRunner(Sandbox sandbox, Buildspec buildspec, BuildRecordState state, Consumer<String> agent, LogSink log) {
+    this.sandbox = sandbox;
+    this.buildspec = buildspec;
+    this.state = state;
+    this.agent = agent;
+    this.log = log;
+  }
+
+  PhaseOutcome run(PhaseName name) throws InterruptedException, ShellClosedException {
+    Phase phase = buildspec.phase(name).orElse(null);
+    if (phase == null) {
+      return PhaseOutcome.SUCCEEDED;
+    }
+    if (phase.commands().isEmpty() && phase.finallyCommands().isEmpty()) {
+      agent.accept("No commands found for phase name: " + name.key());
+      return PhaseOutcome.SUCCEEDED;
+    }
+    String runAs = buildspec.runAsFor(name);
+    PhaseContext failure = runAll(phase.commands(), runAs);
+    PhaseContext finallyFailure = runAll(phase.finallyCommands(), runAs);
+    if (failure == null) {
+      failure = finallyFailure;
+    }
+    return failure == null ? PhaseOutcome.SUCCEEDED : new PhaseOutcome.Failed(failure);
+  }
+
+  private @Nullable PhaseContext runAll(List<Command> commands, @Nullable String runAs)
+      throws InterruptedException, ShellClosedException {
+    for (Command c : commands) {
+      agent.accept("Running command " + c.text());
+      String script = CommandScripts.command(sandbox.shellDir(), c.text(), state.succeeding(),
+          buildspec.version().carriesShellState());
+      int rc = sandbox.shell().run(state.shellProgram(), runAs, script);
+      // CodeBuild leaves an empty line after each command's output
+      log.accept(new LogLine(Instant.now(), LogLine.Source.STDOUT, ""));
+      if (rc != 0) {
+        agent.accept("Command did not exit successfully " + c.text() + " exit status " + rc);
+        return PhaseContext.commandFailed(c.text(), rc);
+      }
+    }
+    return null;
+  }
+
+  /**
+   * The final values of the buildspec's exported variables, read from the shell's saved state.
+   * Names starting {@code AWS_} cannot be exported (CodeBuild's rule) and are left out.
+   */
+  List<BuildRecord.NameValue> exportedValues(List<String> wanted) {
+    List<String> names = wanted.stream().filter(n -> !n.startsWith("AWS_")).toList();
+    if (names.isEmpty()) {
+      return List.of();
+    }
+    try {
+      String out = sandbox.shell().capture(state.shellProgram(), CommandScripts.values(sandbox.shellDir(), names));
+      String[] values = out.split("\0", -1);
+      List<BuildRecord.NameValue> result = new ArrayList<>();
+      for (int i = 0; i < names.size(); i++) {
+        result.add(new BuildRecord.NameValue(names.get(i), i < values.length ? values[i] : ""));
+      }
+      return result;
+    } catch (ShellClosedException e) {
+      return List.of(); // the sandbox is gone (timeout, crash): nothing to report
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return List.of();
+    }
+  }
+}

@@ -1,0 +1,26 @@
+package dev.localbuild.runtime.sandbox;
+
+import dev.localbuild.runtime.BuildIdentity;
+import dev.localbuild.runtime.log.LogSink;
+import dev.localbuild.runtime.shell.OutputLine;
+import java.util.function.Consumer;
+
+/** Makes sandboxes: the executor's side of PROVISIONING (and the source copy of DOWNLOAD_SOURCE). */
+public interface Provisioner {
+  /**
+   * Creates and starts a sandbox for a build, with the source in it and its shell running.
+   *
+   * @param build the build
+   * @param output receives every line the build's commands write
+   * @param log for the agent's own progress lines
+   * @throws ProvisioningException when the sandbox cannot be made
+   */
+  Sandbox provision(BuildIdentity build, Consumer<OutputLine> output, LogSink log)
+      throws ProvisioningException, InterruptedException;
+
+  /** Which executor this is: {@code docker} or {@code host}. */
+  String executor();
+
+  /** The image (or {@code host}) builds run in. */
+  String image();
+}

@@ -1,0 +1,44 @@
+package dev.localbuild.runtime.sandbox;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.Optional;
+
+/**
+ * Read access to a build's file system, wherever it lives (inside a container, in a scratch
+ * directory), for collecting artifacts, reports and caches.
+ */
+public interface Workspace {
+  /** Receives the entries of a walk; {@code content} is readable only during the call, for files. */
+  @FunctionalInterface
+  interface Visitor {
+    void visit(WorkspaceEntry entry, InputStream content) throws IOException;
+  }
+
+  /** What a walk found at the path it was given. */
+  enum Found {
+    NOTHING,
+    DIRECTORY,
+    FILE
+  }
+
+  /**
+   * Visits everything under a path, in no particular order, without following links. For a
+   * directory, entry paths are relative to it and the directory itself is not visited; for a file
+   * (or link) there is one entry, whose path is empty (it is the path walked).
+   *
+   * @param path an absolute path in the build's file system
+   * @return what was at the path
+   */
+  Found walk(String path, Visitor visitor) throws IOException;
+
+  /**
+   * Reads one file, following links.
+   *
+   * @param path an absolute path in the build's file system
+   * @param maxBytes refuse files larger than this
+   * @return empty when there is no such file
+   * @throws IOException when the file is larger than {@code maxBytes} or cannot be read
+   */
+  Optional<byte[]> read(String path, long maxBytes) throws IOException;
+}
