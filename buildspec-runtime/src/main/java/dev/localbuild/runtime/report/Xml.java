@@ -126,6 +126,10 @@ final class Xml {
     if (message == null || message.isBlank()) {
       return body.isEmpty() ? null : body;
     }
-    return body.isEmpty() || body.startsWith(message) ? (body.isEmpty() ? message : body) : message + "\n" + body;
+    if (body.isEmpty()) {
+      return message;
+    }
+    // a stack trace usually repeats the message: do not show it twice
+    return body.contains(message) ? body : message + "\n" + body;
   }
 }

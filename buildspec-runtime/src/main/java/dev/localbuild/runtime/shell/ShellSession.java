@@ -170,38 +170,42 @@ public final class ShellSession {
 
   private void onLine(Stream stream, String text, boolean terminated) {
     int at = text.indexOf(token);
-    if (at >= 0 && control(stream, text.substring(at + token.length()))) {
-      if (at > 0) {
-        deliver(stream, text.substring(0, at), false);
-      }
+    Exit exit = at < 0 ? null : Exit.parse(text.substring(at + token.length()));
+    if (exit == null) {
+      deliver(stream, text, terminated);
       return;
     }
-    deliver(stream, text, terminated);
+    // output the command wrote without a final newline shares the marker's line; it goes first,
+    // before the waiting command is released (a capture must see all of its output)
+    if (at > 0) {
+      deliver(stream, text.substring(0, at), false);
+    }
+    lock.lock();
+    try {
+      if (stream == Stream.STDOUT) {
+        exitCode = exit.code();
+        stdoutDoneSeq = exit.seq();
+      } else {
+        stderrDoneSeq = exit.seq();
+      }
+      changed.signalAll();
+    } finally {
+      lock.unlock();
+    }
   }
 
-  /** Handles " EXIT seq [rc]"; false if the text is not a frame after all. */
-  private boolean control(Stream stream, String rest) {
-    String[] words = rest.trim().split(" ");
-    if (words.length < 2 || !words[0].equals("EXIT")) {
-      return false;
-    }
-    try {
-      long n = Long.parseLong(words[1]);
-      lock.lock();
-      try {
-        if (stream == Stream.STDOUT) {
-          exitCode = words.length > 2 ? Integer.parseInt(words[2]) : 0;
-          stdoutDoneSeq = n;
-        } else {
-          stderrDoneSeq = n;
-        }
-        changed.signalAll();
-      } finally {
-        lock.unlock();
+  /** The supervisor's " EXIT seq [rc]" marker. */
+  private record Exit(long seq, int code) {
+    static @Nullable Exit parse(String rest) {
+      String[] words = rest.trim().split(" ");
+      if (words.length < 2 || !words[0].equals("EXIT")) {
+        return null;
       }
-      return true;
-    } catch (NumberFormatException e) {
-      return false;
+      try {
+        return new Exit(Long.parseLong(words[1]), words.length > 2 ? Integer.parseInt(words[2]) : 0);
+      } catch (NumberFormatException e) {
+        return null;
+      }
     }
   }
 
