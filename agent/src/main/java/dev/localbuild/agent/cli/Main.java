@@ -1,2 +1,41 @@
 package dev.localbuild.agent.cli;
-public class Main { public static void main(String[] a) {} }
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** {@code localbuild}: the command line. */
+@Command(
+    name = "localbuild",
+    mixinStandardHelpOptions = true,
+    versionProvider = Version.class,
+    description = {
+      "Runs AWS CodeBuild buildspec.yml files as CodeBuild does: same phases, variables, shell, log lines,",
+      "artifacts and exit status, in Docker or on this machine.",
+    },
+    subcommands = {RunCommand.class, CommandLine.HelpCommand.class},
+    footer = {"", "Start with:  localbuild run --help"})
+public final class Main implements Runnable {
+  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+  public static void main(String[] args) {
+    System.exit(commandLine().execute(args));
+  }
+
+  /** The command line with localbuild's error handling: usage errors are one line plus a hint. */
+  static CommandLine commandLine() {
+    CommandLine cl = new CommandLine(new Main());
+    cl.setExitCodeExceptionMapper(t -> ExitCodes.FAULT);
+    cl.setParameterExceptionHandler((ex, args) -> {
+      CommandLine c = ex.getCommandLine();
+      c.getErr().println("localbuild: " + ex.getMessage());
+      c.getErr().println("Try '" + c.getCommandSpec().qualifiedName() + " --help' for more information.");
+      return ExitCodes.USAGE;
+    });
+    return cl;
+  }
+
+  @Override
+  public void run() {
+    spec.commandLine().usage(System.err);
+  }
+}

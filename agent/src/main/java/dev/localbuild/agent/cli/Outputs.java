@@ -1,0 +1,31 @@
+package dev.localbuild.agent.cli;
+
+import dev.localbuild.agent.output.DirectoryArtifactStore;
+import dev.localbuild.agent.output.DirectoryReportStore;
+import dev.localbuild.agent.output.TerminalLog;
+import dev.localbuild.runtime.BuildCache;
+import dev.localbuild.runtime.BuildRecord;
+import dev.localbuild.runtime.BuildServices;
+import dev.localbuild.runtime.SecretResolver;
+import dev.localbuild.runtime.sandbox.Provisioner;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.function.Consumer;
+
+/** Where one run's artifacts, reports and log go. */
+record Outputs(Path artifactsDir, Path reportsDir, DirectoryReportStore reports) {
+  static Outputs create(RunOptions o, Path state, String project, long buildNumber) {
+    Path base = state.resolve("projects").resolve(project);
+    Path artifacts = o.artifacts != null ? o.artifacts.toAbsolutePath()
+        : base.resolve("artifacts").resolve(Long.toString(buildNumber));
+    Path reports = o.reports != null ? o.reports.toAbsolutePath()
+        : base.resolve("reports").resolve(Long.toString(buildNumber));
+    return new Outputs(artifacts, reports, new DirectoryReportStore(reports));
+  }
+
+  BuildServices services(Provisioner provisioner, BuildSetup setup, Consumer<BuildRecord> records) {
+    return new BuildServices(provisioner, new DirectoryArtifactStore(artifactsDir), reports,
+        SecretResolver.unavailable("no AWS endpoint is configured for parameter-store and secrets-manager"),
+        BuildCache.NONE, new TerminalLog(System.out), records, Clock.systemUTC());
+  }
+}

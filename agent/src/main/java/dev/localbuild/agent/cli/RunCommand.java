@@ -1,0 +1,114 @@
+package dev.localbuild.agent.cli;
+
+import dev.localbuild.agent.record.BuildHistory;
+import dev.localbuild.agent.record.BuildNumbers;
+import dev.localbuild.agent.record.RecordJson;
+import dev.localbuild.agent.record.StateDir;
+import dev.localbuild.runtime.BuildEngine;
+import dev.localbuild.runtime.BuildIdentity;
+import dev.localbuild.runtime.BuildRecord;
+import dev.localbuild.runtime.BuildRequest;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.UUID;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+
+/** {@code localbuild run}: one build, in the foreground, its log on stdout. */
+@Command(
+    name = "run",
+    mixinStandardHelpOptions = true,
+    sortOptions = false,
+    usageHelpWidth = 100,
+    description = {
+      "Runs a buildspec as CodeBuild would: the phases INSTALL, PRE_BUILD, BUILD, POST_BUILD with CodeBuild's",
+      "transitions, its environment variables, one shell per command with variables and directory carried",
+      "over, and CodeBuild's log lines on stdout. Artifacts go to the -a directory (artifacts.zip), reports",
+      "to the -r directory. The flags of AWS's local agent (codebuild_build.sh) work the same here.",
+      "",
+      "Examples:",
+      "  localbuild run                                  # ./buildspec.yml in the default image",
+      "  localbuild run -i debian:bookworm -a out        # another image; artifacts in ./out",
+      "  localbuild run -b ci/buildspec-test.yml -e .env # another buildspec, variables from a file",
+      "  localbuild run --executor host                  # no Docker: run the commands on this machine",
+      "",
+    },
+    footer = {
+      "",
+      "Exit status: 0 SUCCEEDED, 1 FAILED, 2 usage error, 3 FAULT (localbuild or Docker failed, not your",
+      "build), 4 TIMED_OUT, 130 STOPPED (Ctrl-C). The build's record is kept in $LOCALBUILD_HOME",
+      "(default ~/.localbuild) and written with --json in the shape of `aws codebuild batch-get-builds`.",
+    })
+public final class RunCommand implements java.util.concurrent.Callable<Integer> {
+  @Mixin RunOptions options;
+  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+  @Override
+  public Integer call() throws Exception {
+    BuildSetup setup;
+    try {
+      setup = BuildSetup.from(options, System.getenv());
+    } catch (BuildSetup.SetupException e) {
+      spec.commandLine().getErr().println("localbuild: " + e.getMessage());
+      return ExitCodes.USAGE;
+    }
+    Path state = StateDir.resolve();
+    BuildHistory history = new BuildHistory(state);
+    for (String id : history.recoverAbandoned()) {
+      System.err.println("localbuild: build " + id + " was left unfinished by a stopped agent; recorded as FAULT");
+    }
+    try (Executor executor = Executor.create(options, setup)) {
+      BuildRequest request = setup.request();
+      BuildNumbers numbers = new BuildNumbers(state);
+      BuildIdentity id = new BuildIdentity(request.projectName(), UUID.randomUUID(),
+          numbers.next(request.projectName()), setup.region(), setup.accountId(), Instant.now(), setup.initiator());
+      Outputs outputs = Outputs.create(options, state, request.projectName(), id.buildNumber());
+      AtomicReference<BuildRecord> last = new AtomicReference<>();
+      BuildEngine engine = new BuildEngine(outputs.services(executor.provisioner(), setup, r -> {
+        last.set(r);
+        history.save(r);
+      }));
+      CountDownLatch done = new CountDownLatch(1);
+      Thread hook = new Thread(() -> {
+        engine.stop();
+        try {
+          done.await(30, TimeUnit.SECONDS); // let the build clean up and record STOPPED
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+      }, "localbuild-stop");
+      Runtime.getRuntime().addShutdownHook(hook);
+      BuildRecord record;
+      try {
+        record = engine.run(request, id, () -> numbers.next(request.projectName()));
+      } finally {
+        engine.close();
+        done.countDown();
+      }
+      try {
+        Runtime.getRuntime().removeShutdownHook(hook);
+      } catch (IllegalStateException shuttingDown) {
+        // Ctrl-C: the JVM exits with 130 once the hook returns
+      }
+      if (options.json != null) {
+        writeJson(options.json, record);
+      }
+      new RunSummary(System.err).print(record, outputs, history.recordFile(record.projectName(), record.buildNumber()));
+      return ExitCodes.of(record.buildStatus());
+    }
+  }
+
+  private static void writeJson(Path file, BuildRecord record) throws IOException {
+    Path abs = file.toAbsolutePath();
+    if (abs.getParent() != null) {
+      Files.createDirectories(abs.getParent());
+    }
+    RecordJson.MAPPER.writeValue(abs.toFile(), RecordJson.build(record));
+  }
+}

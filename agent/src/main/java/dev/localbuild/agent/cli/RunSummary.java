@@ -1,0 +1,80 @@
+package dev.localbuild.agent.cli;
+
+import dev.localbuild.runtime.BuildRecord;
+import dev.localbuild.runtime.PhaseRecord;
+import dev.localbuild.runtime.StatusType;
+import dev.localbuild.runtime.report.Report;
+import dev.localbuild.runtime.report.TestCase;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.time.Duration;
+
+/**
+ * What a person wants after a build, on stderr (stdout is the build log): the result, why it
+ * failed, where the artifacts and reports are, and every failing test.
+ */
+final class RunSummary {
+  private static final int MAX_FAILURES_SHOWN = 20;
+  private final PrintStream out;
+
+  RunSummary(PrintStream out) {
+    this.out = out;
+  }
+
+  void print(BuildRecord r, Outputs outputs, Path recordFile) {
+    Duration took = r.endTime() == null ? Duration.ZERO : Duration.between(r.startTime(), r.endTime());
+    out.println();
+    out.printf("localbuild: %s %s in %s (build #%d)%n", r.id(), r.buildStatus(), human(took), r.buildNumber());
+    for (PhaseRecord p : r.phases()) {
+      if (p.status() != null && p.status() != StatusType.SUCCEEDED && p.status() != StatusType.IN_PROGRESS) {
+        String message = p.contexts().isEmpty() ? "" : p.contexts().getFirst().statusCode() + ": " + p.contexts().getFirst().message();
+        out.printf("  %s %s %s%n", p.type(), p.status(), message);
+      }
+    }
+    if (r.artifacts() != null) {
+      out.println("  artifacts: " + Path.of(java.net.URI.create(r.artifacts().location())));
+    }
+    r.secondaryArtifacts().forEach(a -> out.println("  artifacts " + a.artifactIdentifier() + ": "
+        + Path.of(java.net.URI.create(a.location()))));
+    for (Report rep : outputs.reports().reports()) {
+      reportLine(rep);
+    }
+    if (!r.exportedEnvironmentVariables().isEmpty()) {
+      r.exportedEnvironmentVariables().forEach(v -> out.println("  exported " + v.name() + "=" + v.value()));
+    }
+    out.println("  record: " + recordFile);
+  }
+
+  private void reportLine(Report rep) {
+    if (rep.testSummary() != null) {
+      var counts = rep.testSummary().statusCounts();
+      out.printf("  report %s: %d tests, %d passed, %d failed, %d skipped (%s)%n", rep.name(), rep.testSummary().total(),
+          counts.getOrDefault(TestCase.SUCCEEDED, 0),
+          counts.getOrDefault(TestCase.FAILED, 0) + counts.getOrDefault(TestCase.ERROR, 0),
+          counts.getOrDefault(TestCase.SKIPPED, 0), rep.status());
+      int shown = 0;
+      for (TestCase c : rep.testCases()) {
+        if (c.status().equals(TestCase.FAILED) || c.status().equals(TestCase.ERROR)) {
+          if (shown++ == MAX_FAILURES_SHOWN) {
+            out.println("    ...");
+            break;
+          }
+          String message = c.message() == null ? "" : " - " + c.message().lines().findFirst().orElse("");
+          out.printf("    %s %s%s%s%n", c.status(), c.prefix() == null ? "" : c.prefix() + ".", c.name(), message);
+        }
+      }
+    } else if (rep.codeCoverageSummary() != null) {
+      out.printf("  report %s: line coverage %.2f%%, branch coverage %.2f%%%n", rep.name(),
+          rep.codeCoverageSummary().lineCoveragePercentage(), rep.codeCoverageSummary().branchCoveragePercentage());
+    }
+    rep.problems().forEach(p -> out.println("    unreadable: " + p));
+  }
+
+  static String human(Duration d) {
+    long s = d.toSeconds();
+    if (s < 60) {
+      return String.format("%.1fs", d.toMillis() / 1000.0);
+    }
+    return s / 60 + "m" + String.format("%02d", s % 60) + "s";
+  }
+}

@@ -1,0 +1,112 @@
+package dev.localbuild.agent.host;
+
+import dev.localbuild.runtime.BuildIdentity;
+import dev.localbuild.runtime.log.LogSink;
+import dev.localbuild.runtime.sandbox.LocalSandbox;
+import dev.localbuild.runtime.sandbox.Provisioner;
+import dev.localbuild.runtime.sandbox.ProvisioningException;
+import dev.localbuild.runtime.sandbox.Sandbox;
+import dev.localbuild.runtime.shell.OutputLine;
+import java.io.IOException;
+import java.nio.file.FileVisitResult;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.function.Consumer;
+
+/**
+ * The host executor: commands run on this machine, as the current user, in a scratch copy of the
+ * source (so the build cannot change the work tree), for people without Docker. HOME stays the
+ * user's own; everything else follows CodeBuild.
+ */
+public final class HostProvisioner implements Provisioner {
+  private final Path workRoot;
+  private final Path source;
+  private final Map<String, Path> secondary;
+  private final String buildspecInSource;
+  private final boolean mountSource;
+  private final boolean keep;
+
+  /**
+   * @param workRoot where scratch directories go
+   * @param source the primary source
+   * @param secondary secondary sources by identifier
+   * @param buildspecInSource the buildspec's path relative to the source, or null
+   * @param mountSource use the source directory itself instead of a copy ({@code -m})
+   * @param keep leave the scratch directory after the build
+   */
+  public HostProvisioner(Path workRoot, Path source, Map<String, Path> secondary, String buildspecInSource,
+      boolean mountSource, boolean keep) {
+    this.workRoot = workRoot;
+    this.source = source;
+    this.secondary = secondary;
+    this.buildspecInSource = buildspecInSource;
+    this.mountSource = mountSource;
+    this.keep = keep;
+  }
+
+  @Override
+  public String executor() {
+    return "host";
+  }
+
+  @Override
+  public String image() {
+    return "host";
+  }
+
+  @Override
+  public Sandbox provision(BuildIdentity build, Consumer<OutputLine> output, LogSink log) throws ProvisioningException {
+    Path root = workRoot.resolve(build.uuid().toString());
+    try {
+      Files.createDirectories(root);
+      Path src = mountSource ? source.toAbsolutePath() : copy(source, root.resolve("src"));
+      Map<String, Path> secondaryDirs = new LinkedHashMap<>();
+      for (var e : secondary.entrySet()) {
+        secondaryDirs.put(e.getKey(), mountSource ? e.getValue().toAbsolutePath() : copy(e.getValue(), root.resolve(e.getKey())));
+      }
+      Map<String, String> env = new HashMap<>(System.getenv());
+      String location = buildspecInSource != null ? src.resolve(buildspecInSource).toString()
+          : root.resolve("readonly/buildspec.yml").toString();
+      return new LocalSandbox(root, src, secondaryDirs, location, env, output, !keep);
+    } catch (IOException e) {
+      LocalSandbox.deleteTree(root);
+      throw new ProvisioningException("Unable to prepare the build directory " + root + ": " + e.getMessage(), false, e);
+    }
+  }
+
+  /** Copies a tree, keeping links as links and permissions. */
+  static Path copy(Path from, Path to) throws IOException {
+    Path src = from.toAbsolutePath();
+    Files.walkFileTree(src, new SimpleFileVisitor<>() {
+      @Override
+      public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs) throws IOException {
+        Files.createDirectories(to.resolve(src.relativize(dir).toString()));
+        return FileVisitResult.CONTINUE;
+      }
+
+      @Override
+      public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
+        Path target = to.resolve(src.relativize(file).toString());
+        if (attrs.isSymbolicLink()) {
+          Files.createSymbolicLink(target, Files.readSymbolicLink(file));
+        } else {
+          Files.copy(file, target, StandardCopyOption.COPY_ATTRIBUTES, LinkOption.NOFOLLOW_LINKS);
+        }
+        return FileVisitResult.CONTINUE;
+      }
+
+      @Override
+      public FileVisitResult visitFileFailed(Path file, IOException exc) {
+        return FileVisitResult.CONTINUE;
+      }
+    });
+    return to;
+  }
+}

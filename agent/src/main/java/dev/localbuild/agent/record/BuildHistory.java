@@ -1,0 +1,119 @@
+package dev.localbuild.agent.record;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.localbuild.runtime.BuildRecord;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+
+/**
+ * Keeps every build's record on disk ({@code projects/<project>/builds/<number>.json}) as it
+ * changes, and a marker for each build in progress naming the agent process that runs it. A build
+ * whose agent died (killed, crashed) is found by its marker and recorded as FAULT: nothing is lost,
+ * nothing stays IN_PROGRESS forever.
+ */
+public final class BuildHistory {
+  private final Path projects;
+  private final Path running;
+
+  public BuildHistory(Path stateDir) {
+    this.projects = stateDir.resolve("projects");
+    this.running = stateDir.resolve("running");
+  }
+
+  /** The file a build's record is kept in. */
+  public Path recordFile(String project, long buildNumber) {
+    return projects.resolve(project).resolve("builds").resolve(buildNumber + ".json");
+  }
+
+  /** Saves a record; marks the build running until it completes. */
+  public void save(BuildRecord r) {
+    try {
+      Path file = recordFile(r.projectName(), r.buildNumber());
+      writeAtomically(file, RecordJson.MAPPER.writeValueAsBytes(RecordJson.build(r)));
+      Path marker = running.resolve(r.id().substring(r.id().indexOf(':') + 1) + ".json");
+      if (r.buildComplete()) {
+        Files.deleteIfExists(marker);
+      } else if (!Files.exists(marker)) {
+        ObjectNode m = RecordJson.MAPPER.createObjectNode();
+        m.put("pid", ProcessHandle.current().pid());
+        m.put("record", file.toString());
+        writeAtomically(marker, RecordJson.MAPPER.writeValueAsBytes(m));
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot save the build record of " + r.id(), e);
+    }
+  }
+
+  /**
+   * Finds builds whose agent process is gone and records them as FAULT.
+   *
+   * @return the ids of the builds so recorded
+   */
+  public List<String> recoverAbandoned() {
+    List<String> recovered = new ArrayList<>();
+    if (!Files.isDirectory(running)) {
+      return recovered;
+    }
+    try (Stream<Path> markers = Files.list(running)) {
+      for (Path marker : markers.filter(p -> p.toString().endsWith(".json")).toList()) {
+        JsonNode m = RecordJson.MAPPER.readTree(marker.toFile());
+        long pid = m.path("pid").asLong();
+        if (ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)) {
+          continue;
+        }
+        Path record = Path.of(m.path("record").asText());
+        if (Files.exists(record)) {
+          ObjectNode r = (ObjectNode) RecordJson.MAPPER.readTree(record.toFile());
+          fault(r, pid);
+          writeAtomically(record, RecordJson.MAPPER.writeValueAsBytes(r));
+          recovered.add(r.path("id").asText());
+        }
+        Files.deleteIfExists(marker);
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read the builds in progress in " + running, e);
+    }
+    return recovered;
+  }
+
+  /** Ends a record left IN_PROGRESS: the running phase and the build become FAULT. */
+  static void fault(ObjectNode r, long pid) {
+    String now = RecordJson.time(Instant.now());
+    ArrayNode phases = (ArrayNode) r.path("phases");
+    for (JsonNode p : phases) {
+      if ("IN_PROGRESS".equals(p.path("phaseStatus").asText())) {
+        ObjectNode phase = (ObjectNode) p;
+        phase.put("phaseStatus", "FAULT");
+        phase.put("endTime", now);
+        phase.putArray("contexts").addObject().put("statusCode", "AGENT_ERROR")
+            .put("message", "The localbuild agent (process " + pid + ") stopped before the build finished");
+      }
+    }
+    phases.addObject().put("phaseType", "COMPLETED").put("startTime", now);
+    r.put("currentPhase", "COMPLETED");
+    r.put("buildStatus", "FAULT");
+    r.put("endTime", now);
+    r.put("buildComplete", true);
+  }
+
+  static void writeAtomically(Path file, byte[] content) throws IOException {
+    Files.createDirectories(file.getParent());
+    Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
+    Files.write(tmp, content);
+    try {
+      Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    } catch (AtomicMoveNotSupportedException e) {
+      Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING);
+    }
+  }
+}
