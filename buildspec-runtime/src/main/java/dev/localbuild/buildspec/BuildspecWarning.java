@@ -1,7 +1,8 @@
 package dev.localbuild.buildspec;
 
 /**
- * Something in a buildspec that CodeBuild accepts but that is probably a mistake; the build goes on.
+ * Something in a buildspec that CodeBuild accepts but that is probably a mistake; the build goes
+ * on.
  *
  * @param line 1-based line in the buildspec, 0 when unknown
  * @param path the key path, e.g. {@code artifacts.discard_paths}

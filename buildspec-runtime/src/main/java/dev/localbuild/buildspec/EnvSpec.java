@@ -31,7 +31,8 @@ public record EnvSpec(
   }
 
   /** No {@code env} section. */
-  public static final EnvSpec EMPTY = new EnvSpec(null, Map.of(), Map.of(), Map.of(), List.of(), false);
+  public static final EnvSpec EMPTY =
+      new EnvSpec(null, Map.of(), Map.of(), Map.of(), List.of(), false);
 
   /** An unmodifiable copy that keeps the iteration order (Map.copyOf does not). */
   static <K, V> Map<K, V> ordered(Map<K, V> m) {

@@ -14,13 +14,15 @@ public sealed interface OnFailure {
   /** {@code ABORT}: no later command phase runs, and artifacts are not uploaded. */
   record Abort() implements OnFailure {}
 
-  /** {@code CONTINUE}: go on to the next phase as if this one had succeeded (the build still fails). */
+  /**
+   * {@code CONTINUE}: go on to the next phase as if this one had succeeded (the build still fails).
+   */
   record Continue() implements OnFailure {}
 
   /**
-   * {@code RETRY}, {@code RETRY-<count>}, {@code RETRY-<regex>} or {@code RETRY-<count>-<regex>}: when
-   * the phase's error message matches, the build ends and a new attempt of the whole build starts,
-   * up to {@code retries} times.
+   * {@code RETRY}, {@code RETRY-<count>}, {@code RETRY-<regex>} or {@code RETRY-<count>-<regex>}:
+   * when the phase's error message matches, the build ends and a new attempt of the whole build
+   * starts, up to {@code retries} times.
    */
   record Retry(int retries, Pattern pattern) implements OnFailure {
     public Retry {

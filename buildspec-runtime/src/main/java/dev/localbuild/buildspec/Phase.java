@@ -29,7 +29,8 @@ public record Phase(
     Objects.requireNonNull(onFailure, "onFailure");
     commands = List.copyOf(commands);
     finallyCommands = List.copyOf(finallyCommands);
-    runtimeVersions = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(runtimeVersions));
+    runtimeVersions =
+        java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(runtimeVersions));
   }
 
   /** A phase with just commands, for tests and console-style build commands. */

@@ -1,8 +1,8 @@
 package dev.localbuild.buildspec;
 
 /**
- * The buildspec's {@code proxy} section: whether artifact upload and logs may go through an explicit
- * proxy server.
+ * The buildspec's {@code proxy} section: whether artifact upload and logs may go through an
+ * explicit proxy server.
  */
 public record ProxySpec(boolean uploadArtifacts, boolean logs) {
   /** No {@code proxy} section: both {@code no}. */

@@ -38,7 +38,9 @@ final class BuildAttempt {
     this.id = id;
     this.retriesUsed = retriesUsed;
     this.log = new Redactor(services.log());
-    this.state = new BuildRecordState(request, id, services.provisioner(), services.records(), services.clock());
+    this.state =
+        new BuildRecordState(
+            request, id, services.provisioner(), services.records(), services.clock());
   }
 
   BuildIdentity identity() {
@@ -104,7 +106,9 @@ final class BuildAttempt {
     }
   }
 
-  /** @return false when the build cannot go on (CodeBuild goes straight to COMPLETED) */
+  /**
+   * @return false when the build cannot go on (CodeBuild goes straight to COMPLETED)
+   */
   private boolean provision(boolean needed) {
     Instant start = state.start(PhaseType.PROVISIONING);
     if (!needed) {
@@ -121,11 +125,16 @@ final class BuildAttempt {
       state.end(PhaseType.PROVISIONING, start, PhaseOutcome.SUCCEEDED);
       return true;
     } catch (ProvisioningException e) {
-      PhaseContext context = new PhaseContext(e.userError() ? PhaseContext.CLIENT_ERROR : PhaseContext.AGENT_ERROR, e.getMessage());
-      state.end(PhaseType.PROVISIONING, start,
+      PhaseContext context =
+          new PhaseContext(
+              e.userError() ? PhaseContext.CLIENT_ERROR : PhaseContext.AGENT_ERROR, e.getMessage());
+      state.end(
+          PhaseType.PROVISIONING,
+          start,
           e.userError() ? new PhaseOutcome.Failed(context) : new PhaseOutcome.Faulted(context));
       agent("Phase complete: PROVISIONING State: " + (e.userError() ? "FAILED" : "FAULT"));
-      agent("Phase context status code: " + context.statusCode() + " Message: " + context.message());
+      agent(
+          "Phase context status code: " + context.statusCode() + " Message: " + context.message());
       return false;
     } catch (InterruptedException e) {
       state.end(PhaseType.PROVISIONING, start, interruptedOutcome());
@@ -136,7 +145,8 @@ final class BuildAttempt {
     }
   }
 
-  private PhaseType downloadSource(@Nullable Buildspec buildspec, @Nullable BuildspecException invalid) {
+  private PhaseType downloadSource(
+      @Nullable Buildspec buildspec, @Nullable BuildspecException invalid) {
     Instant start = state.start(PhaseType.DOWNLOAD_SOURCE);
     PhaseOutcome outcome;
     try {
@@ -172,11 +182,14 @@ final class BuildAttempt {
       if (outcome instanceof PhaseOutcome.Failed) {
         state.failing();
       }
-      if (type == PhaseType.POST_BUILD && outcome instanceof PhaseOutcome.Succeeded && interruptedBy == null) {
+      if (type == PhaseType.POST_BUILD
+          && outcome instanceof PhaseOutcome.Succeeded
+          && interruptedBy == null) {
         outcome = saveCache(buildspec, outcome);
       }
       phaseComplete(type, start, outcome);
-      OnFailure onFailure = buildspec.phase(type.phaseName()).map(Phase::onFailure).orElse(OnFailure.DEFAULT);
+      OnFailure onFailure =
+          buildspec.phase(type.phaseName()).map(Phase::onFailure).orElse(OnFailure.DEFAULT);
       PhaseTransitions.Next next = PhaseTransitions.next(type, outcome, onFailure, retriesUsed);
       if (next.retry() && onFailure instanceof OnFailure.Retry r) {
         retryRequested = true;
@@ -184,9 +197,10 @@ final class BuildAttempt {
       }
       type = next.next();
     }
-    state.exported(runner.exportedValues(buildspec.env().exportedVariables()).stream()
-        .map(v -> new BuildRecord.NameValue(v.name(), log.redact(v.value())))
-        .toList());
+    state.exported(
+        runner.exportedValues(buildspec.env().exportedVariables()).stream()
+            .map(v -> new BuildRecord.NameValue(v.name(), log.redact(v.value())))
+            .toList());
     return type;
   }
 
@@ -208,7 +222,8 @@ final class BuildAttempt {
     Instant start = state.start(PhaseType.UPLOAD_ARTIFACTS);
     PhaseOutcome outcome;
     try {
-      outcome = new UploadArtifactsPhase(services, sandbox, id, state, this::agent, log).run(buildspec);
+      outcome =
+          new UploadArtifactsPhase(services, sandbox, id, state, this::agent, log).run(buildspec);
     } catch (ShellClosedException e) {
       outcome = shellGone(e);
     } catch (InterruptedException e) {
@@ -229,19 +244,27 @@ final class BuildAttempt {
   }
 
   private void phaseComplete(PhaseType type, Instant start, PhaseOutcome outcome) {
-    if (interruptedBy != null && !(outcome instanceof PhaseOutcome.TimedOut || outcome instanceof PhaseOutcome.Stopped)) {
+    if (interruptedBy != null
+        && !(outcome instanceof PhaseOutcome.TimedOut || outcome instanceof PhaseOutcome.Stopped)) {
       outcome = interruptedOutcome();
     }
     state.end(type, start, outcome);
     agent("Phase complete: " + type + " State: " + outcome.status());
-    agent("Phase context status code: " + outcome.context().statusCode() + " Message: " + outcome.context().message());
+    agent(
+        "Phase context status code: "
+            + outcome.context().statusCode()
+            + " Message: "
+            + outcome.context().message());
   }
 
   private PhaseOutcome interruptedOutcome() {
     return interruptedBy == StatusType.STOPPED
-        ? new PhaseOutcome.Stopped(new PhaseContext(PhaseContext.BUILD_STOPPED, "Build was stopped"))
-        : new PhaseOutcome.TimedOut(new PhaseContext(PhaseContext.BUILD_TIMED_OUT,
-            "Build has timed out after " + request.timeout().toMinutes() + " minutes"));
+        ? new PhaseOutcome.Stopped(
+            new PhaseContext(PhaseContext.BUILD_STOPPED, "Build was stopped"))
+        : new PhaseOutcome.TimedOut(
+            new PhaseContext(
+                PhaseContext.BUILD_TIMED_OUT,
+                "Build has timed out after " + request.timeout().toMinutes() + " minutes"));
   }
 
   /** The build's shell went away: a timeout or stop we caused, or the sandbox died. */
@@ -251,8 +274,11 @@ final class BuildAttempt {
     }
     Sandbox s = sandbox;
     String why = s == null ? null : s.diagnoseDeath().orElse(null);
-    return new PhaseOutcome.Failed(new PhaseContext(PhaseContext.CLIENT_ERROR,
-        "Build container found dead before completing the build. " + (why != null ? why : e.getMessage())));
+    return new PhaseOutcome.Failed(
+        new PhaseContext(
+            PhaseContext.CLIENT_ERROR,
+            "Build container found dead before completing the build. "
+                + (why != null ? why : e.getMessage())));
   }
 
   private PhaseOutcome fault(Exception e) {
@@ -268,7 +294,8 @@ final class BuildAttempt {
   }
 
   private void output(OutputLine line) {
-    LogLine.Source source = line.stream() == OutputLine.Stream.STDOUT ? LogLine.Source.STDOUT : LogLine.Source.STDERR;
+    LogLine.Source source =
+        line.stream() == OutputLine.Stream.STDOUT ? LogLine.Source.STDOUT : LogLine.Source.STDERR;
     log.accept(new LogLine(services.clock().instant(), source, line.text()));
   }
 }

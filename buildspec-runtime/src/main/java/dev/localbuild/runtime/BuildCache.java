@@ -15,25 +15,30 @@ public interface BuildCache {
    * @param spec the buildspec's cache section, or null when there is none
    * @param keys the evaluated key and fallback keys (the key first), empty without a key
    */
-  void restore(CacheSpec spec, java.util.List<String> keys, Sandbox sandbox, Consumer<String> log) throws Exception;
+  void restore(CacheSpec spec, java.util.List<String> keys, Sandbox sandbox, Consumer<String> log)
+      throws Exception;
 
   /** Saves the cache from the sandbox. */
-  void save(CacheSpec spec, java.util.List<String> keys, Sandbox sandbox, Consumer<String> log) throws Exception;
+  void save(CacheSpec spec, java.util.List<String> keys, Sandbox sandbox, Consumer<String> log)
+      throws Exception;
 
   /** Whether the project has a cache at all (CodeBuild ignores {@code cache:} with NO_CACHE). */
   boolean enabled();
 
   /** The project has no cache (NO_CACHE): the buildspec's {@code cache} section is ignored. */
-  BuildCache NONE = new BuildCache() {
-    @Override
-    public void restore(CacheSpec spec, java.util.List<String> keys, Sandbox sandbox, Consumer<String> log) {}
+  BuildCache NONE =
+      new BuildCache() {
+        @Override
+        public void restore(
+            CacheSpec spec, java.util.List<String> keys, Sandbox sandbox, Consumer<String> log) {}
 
-    @Override
-    public void save(CacheSpec spec, java.util.List<String> keys, Sandbox sandbox, Consumer<String> log) {}
+        @Override
+        public void save(
+            CacheSpec spec, java.util.List<String> keys, Sandbox sandbox, Consumer<String> log) {}
 
-    @Override
-    public boolean enabled() {
-      return false;
-    }
-  };
+        @Override
+        public boolean enabled() {
+          return false;
+        }
+      };
 }

@@ -52,7 +52,9 @@ public final class BuildEngine {
         }
         limit = Math.max(limit, attempt.retryLimit());
         BuildIdentity next = id.retry(nextBuildNumber.getAsLong(), services.clock().instant());
-        attempt.state().autoRetry(new BuildRecord.AutoRetry(limit, number, next.buildArn(), previousArn));
+        attempt
+            .state()
+            .autoRetry(new BuildRecord.AutoRetry(limit, number, next.buildArn(), previousArn));
         previousArn = id.buildArn();
         id = next;
         number++;
@@ -66,8 +68,11 @@ public final class BuildEngine {
     if (stopped) {
       attempt.interrupt(StatusType.STOPPED);
     }
-    ScheduledFuture<?> timeout = timer.schedule(
-        () -> attempt.interrupt(StatusType.TIMED_OUT), request.timeout().toMillis(), TimeUnit.MILLISECONDS);
+    ScheduledFuture<?> timeout =
+        timer.schedule(
+            () -> attempt.interrupt(StatusType.TIMED_OUT),
+            request.timeout().toMillis(),
+            TimeUnit.MILLISECONDS);
     try {
       return attempt.run();
     } finally {

@@ -47,16 +47,26 @@ public record BuildIdentity(
     return "arn:aws:codebuild:" + region + ":" + accountId + ":project/" + projectName;
   }
 
-  /** The ARN of a report group named in the buildspec: an ARN stays, a name becomes project-name. */
+  /**
+   * The ARN of a report group named in the buildspec: an ARN stays, a name becomes project-name.
+   */
   public String reportGroupArn(String name) {
     if (name.startsWith("arn:")) {
       return name;
     }
-    return "arn:aws:codebuild:" + region + ":" + accountId + ":report-group/" + projectName + "-" + name;
+    return "arn:aws:codebuild:"
+        + region
+        + ":"
+        + accountId
+        + ":report-group/"
+        + projectName
+        + "-"
+        + name;
   }
 
   /** The next attempt of this build (on-failure RETRY): a new build with the next number. */
   public BuildIdentity retry(long nextNumber, Instant now) {
-    return new BuildIdentity(projectName, UUID.randomUUID(), nextNumber, region, accountId, now, initiator);
+    return new BuildIdentity(
+        projectName, UUID.randomUUID(), nextNumber, region, accountId, now, initiator);
   }
 }

@@ -6,8 +6,8 @@ import java.util.Objects;
 import org.jspecify.annotations.Nullable;
 
 /**
- * A build as CodeBuild's {@code BatchGetBuilds} shows it. Immutable: the build's single writer makes
- * a new record after every change, so readers never see a half-made one.
+ * A build as CodeBuild's {@code BatchGetBuilds} shows it. Immutable: the build's single writer
+ * makes a new record after every change, so readers never see a half-made one.
  *
  * @param id {@code <project>:<uuid>}
  * @param arn the build ARN
@@ -125,7 +125,10 @@ public record BuildRecord(
 
   /** {@code autoRetryConfig}: which attempt this is and its neighbours. */
   public record AutoRetry(
-      int autoRetryLimit, int autoRetryNumber, @Nullable String nextAutoRetry, @Nullable String previousAutoRetry) {}
+      int autoRetryLimit,
+      int autoRetryNumber,
+      @Nullable String nextAutoRetry,
+      @Nullable String previousAutoRetry) {}
 
   /** Whether the build has ended. */
   public boolean buildComplete() {

@@ -30,7 +30,11 @@ final class BuildRecordState {
   private @Nullable StatusType finalStatus;
   private @Nullable Instant endTime;
 
-  BuildRecordState(BuildRequest request, BuildIdentity id, Provisioner provisioner, Consumer<BuildRecord> publish,
+  BuildRecordState(
+      BuildRequest request,
+      BuildIdentity id,
+      Provisioner provisioner,
+      Consumer<BuildRecord> publish,
       Clock clock) {
     this.request = request;
     this.clock = clock;
@@ -123,15 +127,27 @@ final class BuildRecordState {
 
   BuildRecord snapshot() {
     PhaseType current = phases.isEmpty() ? PhaseType.SUBMITTED : phases.getLast().type();
-    List<BuildRecord.Source> secondary = request.secondarySources().stream()
-        .map(s -> new BuildRecord.Source(s.type(), s.location(), null, s.identifier(),
-            s.sourceVersion() != null ? s.sourceVersion() : s.resolvedVersion()))
-        .toList();
+    List<BuildRecord.Source> secondary =
+        request.secondarySources().stream()
+            .map(s ->
+                new BuildRecord.Source(
+                    s.type(),
+                    s.location(),
+                    null,
+                    s.identifier(),
+                    s.sourceVersion() != null ? s.sourceVersion() : s.resolvedVersion()))
+            .toList();
     SourceInfo p = request.primarySource();
     List<BuildRecord.EnvironmentVariable> vars = new ArrayList<>();
-    request.projectVariables().forEach((k, v) -> vars.add(new BuildRecord.EnvironmentVariable(k, v, "PLAINTEXT")));
-    request.projectParameters().forEach((k, v) -> vars.add(new BuildRecord.EnvironmentVariable(k, v, "PARAMETER_STORE")));
-    request.projectSecrets().forEach((k, v) -> vars.add(new BuildRecord.EnvironmentVariable(k, v, "SECRETS_MANAGER")));
+    request
+        .projectVariables()
+        .forEach((k, v) -> vars.add(new BuildRecord.EnvironmentVariable(k, v, "PLAINTEXT")));
+    request
+        .projectParameters()
+        .forEach((k, v) -> vars.add(new BuildRecord.EnvironmentVariable(k, v, "PARAMETER_STORE")));
+    request
+        .projectSecrets()
+        .forEach((k, v) -> vars.add(new BuildRecord.EnvironmentVariable(k, v, "SECRETS_MANAGER")));
     return new BuildRecord(
         id.buildId(),
         id.buildArn(),
@@ -146,8 +162,13 @@ final class BuildRecordState {
         phases,
         new BuildRecord.Source(p.type(), p.location(), request.buildspec().describe(), null, null),
         secondary,
-        new BuildRecord.Environment("LINUX_CONTAINER", provisioner.image(), request.computeType(),
-            request.privilegedMode(), vars, provisioner.executor()),
+        new BuildRecord.Environment(
+            "LINUX_CONTAINER",
+            provisioner.image(),
+            request.computeType(),
+            request.privilegedMode(),
+            vars,
+            provisioner.executor()),
         request.timeout().toMinutes(),
         id.initiator(),
         artifacts,

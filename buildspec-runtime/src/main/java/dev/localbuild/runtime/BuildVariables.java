@@ -14,10 +14,10 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>Lowest to highest: the image's own variables (already in the sandbox), the variables CodeBuild
  * sets, the buildspec's {@code env} (plain, parameter-store and secrets-manager alike), the
- * project's variables, then the overrides of the command line and env file (StartBuild's
- * {@code environmentVariablesOverride}). {@code CODEBUILD_*} names are CodeBuild's own: the
- * buildspec and the project cannot change them, only an override can (which is how a cloud build's
- * webhook variables are reproduced locally).
+ * project's variables, then the overrides of the command line and env file (StartBuild's {@code
+ * environmentVariablesOverride}). {@code CODEBUILD_*} names are CodeBuild's own: the buildspec and
+ * the project cannot change them, only an override can (which is how a cloud build's webhook
+ * variables are reproduced locally).
  */
 public final class BuildVariables {
   private BuildVariables() {}
@@ -49,7 +49,8 @@ public final class BuildVariables {
       @Nullable String batchIdentifier) {}
 
   /** The variables and which of them hold secrets (their values are masked in the log). */
-  public record Result(Map<String, String> variables, Set<String> secretNames, List<String> ignored) {}
+  public record Result(
+      Map<String, String> variables, Set<String> secretNames, List<String> ignored) {}
 
   /** Assembles the variables for a build running in {@code sandbox}. */
   public static Result assemble(Inputs in, Sandbox sandbox) {
@@ -69,7 +70,8 @@ public final class BuildVariables {
     return new Result(v, secrets, ignored);
   }
 
-  private static void putUnreserved(Map<String, String> into, Map<String, String> from, List<String> ignored) {
+  private static void putUnreserved(
+      Map<String, String> into, Map<String, String> from, List<String> ignored) {
     from.forEach((k, val) -> {
       if (k.startsWith("CODEBUILD_")) {
         ignored.add(k);
@@ -89,7 +91,9 @@ public final class BuildVariables {
     v.put("CODEBUILD_BUILD_NUMBER", Long.toString(b.buildNumber()));
     v.put("CODEBUILD_BUILD_SUCCEEDING", "1");
     v.put("CODEBUILD_INITIATOR", b.initiator());
-    v.put("CODEBUILD_KMS_KEY_ID", "arn:aws:kms:" + b.region() + ":" + b.accountId() + ":alias/aws/s3");
+    v.put(
+        "CODEBUILD_KMS_KEY_ID",
+        "arn:aws:kms:" + b.region() + ":" + b.accountId() + ":alias/aws/s3");
     v.put("CODEBUILD_LOG_PATH", b.uuid().toString());
     v.put("CODEBUILD_PROJECT_ARN", b.projectArn());
     v.put("CODEBUILD_SRC_DIR", sandbox.sourceDir());

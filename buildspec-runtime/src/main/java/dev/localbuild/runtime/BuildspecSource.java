@@ -7,15 +7,16 @@ import java.nio.file.Path;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Where a build's buildspec comes from: a file on this machine, or inline text (a project's
- * {@code buildspec} field holding YAML).
+ * Where a build's buildspec comes from: a file on this machine, or inline text (a project's {@code
+ * buildspec} field holding YAML).
  *
  * @param file the file, or null for inline text
  * @param inline the text, or null for a file
  * @param pathInSource the file's path relative to the source directory when it lies inside it
  *     (CodeBuild logs its location inside the build), else null
  */
-public record BuildspecSource(@Nullable Path file, @Nullable String inline, @Nullable String pathInSource) {
+public record BuildspecSource(
+    @Nullable Path file, @Nullable String inline, @Nullable String pathInSource) {
   /** CodeBuild's location for a buildspec that is not a file of the source. */
   public static final String READONLY_LOCATION = "/codebuild/readonly/buildspec.yml";
 
@@ -33,7 +34,9 @@ public record BuildspecSource(@Nullable Path file, @Nullable String inline, @Nul
    * @throws BuildspecException what CodeBuild would report as YAML_FILE_ERROR
    */
   public Buildspec parse() {
-    return file != null ? BuildspecParser.parse(file) : BuildspecParser.parse(inline, "inline buildspec");
+    return file != null
+        ? BuildspecParser.parse(file)
+        : BuildspecParser.parse(inline, "inline buildspec");
   }
 
   /** What the build record's {@code source.buildspec} shows: the path as given, or the text. */

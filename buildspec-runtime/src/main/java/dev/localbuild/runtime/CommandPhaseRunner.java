@@ -27,7 +27,12 @@ final class CommandPhaseRunner {
   private final Consumer<String> agent;
   private final LogSink log;
 
-  CommandPhaseRunner(Sandbox sandbox, Buildspec buildspec, BuildRecordState state, Consumer<String> agent, LogSink log) {
+  CommandPhaseRunner(
+      Sandbox sandbox,
+      Buildspec buildspec,
+      BuildRecordState state,
+      Consumer<String> agent,
+      LogSink log) {
     this.sandbox = sandbox;
     this.buildspec = buildspec;
     this.state = state;
@@ -57,8 +62,12 @@ final class CommandPhaseRunner {
       throws InterruptedException, ShellClosedException {
     for (Command c : commands) {
       agent.accept("Running command " + c.text());
-      String script = CommandScripts.command(sandbox.shellDir(), c.text(), state.succeeding(),
-          buildspec.version().carriesShellState());
+      String script =
+          CommandScripts.command(
+              sandbox.shellDir(),
+              c.text(),
+              state.succeeding(),
+              buildspec.version().carriesShellState());
       int rc = sandbox.shell().run(state.shellProgram(), runAs, script);
       // CodeBuild leaves an empty line after each command's output
       log.accept(new LogLine(Instant.now(), LogLine.Source.STDOUT, ""));
@@ -80,7 +89,10 @@ final class CommandPhaseRunner {
       return List.of();
     }
     try {
-      String out = sandbox.shell().capture(state.shellProgram(), CommandScripts.values(sandbox.shellDir(), names));
+      String out =
+          sandbox
+              .shell()
+              .capture(state.shellProgram(), CommandScripts.values(sandbox.shellDir(), names));
       String[] values = out.split("\0", -1);
       List<BuildRecord.NameValue> result = new ArrayList<>();
       for (int i = 0; i < names.size(); i++) {

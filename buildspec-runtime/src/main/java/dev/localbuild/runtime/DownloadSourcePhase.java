@@ -29,8 +29,14 @@ final class DownloadSourcePhase {
   private final Consumer<String> agent;
   private final BuildRecordState state;
 
-  DownloadSourcePhase(BuildServices services, BuildRequest request, BuildIdentity id, @Nullable Sandbox sandbox,
-      Redactor redactor, Consumer<String> agent, BuildRecordState state) {
+  DownloadSourcePhase(
+      BuildServices services,
+      BuildRequest request,
+      BuildIdentity id,
+      @Nullable Sandbox sandbox,
+      Redactor redactor,
+      Consumer<String> agent,
+      BuildRecordState state) {
     this.services = services;
     this.request = request;
     this.id = id;
@@ -40,15 +46,19 @@ final class DownloadSourcePhase {
     this.state = state;
   }
 
-  PhaseOutcome run(@Nullable Buildspec buildspec, @Nullable BuildspecException invalid) throws Exception {
+  PhaseOutcome run(@Nullable Buildspec buildspec, @Nullable BuildspecException invalid)
+      throws Exception {
     if (sandbox != null) {
       agent.accept("CODEBUILD_SRC_DIR=" + sandbox.sourceDir());
       agent.accept("YAML location is " + sandbox.buildspecLocation());
     } else {
-      agent.accept("YAML location is " + (invalid != null ? invalid.location() : request.buildspec().describe()));
+      agent.accept(
+          "YAML location is "
+              + (invalid != null ? invalid.location() : request.buildspec().describe()));
     }
     if (invalid != null) {
-      return new PhaseOutcome.Failed(new PhaseContext(PhaseContext.YAML_FILE_ERROR, invalid.contextMessage()));
+      return new PhaseOutcome.Failed(
+          new PhaseContext(PhaseContext.YAML_FILE_ERROR, invalid.contextMessage()));
     }
     if (!buildspec.unknownKeys().isEmpty()) {
       agent.accept(unknownKeysWarning(buildspec.unknownKeys()));
@@ -58,11 +68,23 @@ final class DownloadSourcePhase {
     try {
       secrets = resolveSecrets(buildspec);
     } catch (SecretResolver.SecretResolutionException e) {
-      return new PhaseOutcome.Failed(new PhaseContext(PhaseContext.DECRYPTED_VARIABLES_ERROR, e.getMessage()));
+      return new PhaseOutcome.Failed(
+          new PhaseContext(PhaseContext.DECRYPTED_VARIABLES_ERROR, e.getMessage()));
     }
-    BuildVariables.Result vars = BuildVariables.assemble(new BuildVariables.Inputs(id, services.provisioner().image(),
-        request.primarySource(), request.secondarySources(), buildspec, secrets, request.projectVariables(),
-        request.overrides(), sandbox.variables().getOrDefault("HOME", "/root"), request.batchIdentifier()), sandbox);
+    BuildVariables.Result vars =
+        BuildVariables.assemble(
+            new BuildVariables.Inputs(
+                id,
+                services.provisioner().image(),
+                request.primarySource(),
+                request.secondarySources(),
+                buildspec,
+                secrets,
+                request.projectVariables(),
+                request.overrides(),
+                sandbox.variables().getOrDefault("HOME", "/root"),
+                request.batchIdentifier()),
+            sandbox);
     redactor.addSecrets(secrets.values());
     redactor.addSecrets(accessKeys(vars.variables()));
     String initial = CommandScripts.initialState(vars.variables(), sandbox.sourceDir());
@@ -85,11 +107,14 @@ final class DownloadSourcePhase {
   }
 
   /** The secret values of the buildspec and the project, resolved together. */
-  private Map<String, String> resolveSecrets(Buildspec buildspec) throws SecretResolver.SecretResolutionException {
+  private Map<String, String> resolveSecrets(Buildspec buildspec)
+      throws SecretResolver.SecretResolutionException {
     Map<String, String> parameters = new LinkedHashMap<>(buildspec.env().parameterStore());
     parameters.putAll(request.projectParameters());
     var secretRefs = new LinkedHashMap<>(buildspec.env().secretsManager());
-    request.projectSecrets().forEach((k, v) -> secretRefs.put(k, dev.localbuild.buildspec.SecretRef.parse(v)));
+    request
+        .projectSecrets()
+        .forEach((k, v) -> secretRefs.put(k, dev.localbuild.buildspec.SecretRef.parse(v)));
     if (!parameters.isEmpty() || !secretRefs.isEmpty()) {
       agent.accept("Decrypting parameter store environment variables");
     }
@@ -116,7 +141,9 @@ final class DownloadSourcePhase {
   static String unknownKeysWarning(Map<String, List<String>> unknown) {
     StringBuilder b = new StringBuilder("Found possible syntax errors in buildspec: ");
     unknown.forEach((section, keys) -> {
-      b.append("\nIn the section ").append(section).append("\n    The following keys cannot be identified:");
+      b.append("\nIn the section ")
+          .append(section)
+          .append("\n    The following keys cannot be identified:");
       keys.forEach(k -> b.append("\n        ").append(k));
     });
     return b.toString();
@@ -140,7 +167,9 @@ final class DownloadSourcePhase {
       return;
     }
     try {
-      services.cache().restore(cache, cacheKeys(sandbox, cache, state.shellProgram()), sandbox, agent);
+      services
+          .cache()
+          .restore(cache, cacheKeys(sandbox, cache, state.shellProgram()), sandbox, agent);
     } catch (ShellClosedException | InterruptedException e) {
       throw e;
     } catch (Exception e) {
@@ -149,7 +178,9 @@ final class DownloadSourcePhase {
     }
   }
 
-  /** The cache key and fallback keys, evaluated with shell syntax in the build; empty without a key. */
+  /**
+   * The cache key and fallback keys, evaluated with shell syntax in the build; empty without a key.
+   */
   static List<String> cacheKeys(Sandbox sandbox, CacheSpec cache, String shell) throws Exception {
     if (cache.key() == null) {
       return List.of();
@@ -161,8 +192,14 @@ final class DownloadSourcePhase {
   }
 
   /** Evaluates expressions with the build's shell, in its current state. */
-  static List<String> expand(Sandbox sandbox, String shell, List<String> expressions) throws Exception {
-    String out = sandbox.shell().capture(shell, CommandScripts.expand(sandbox.shellDir(), expressions.toArray(String[]::new)));
+  static List<String> expand(Sandbox sandbox, String shell, List<String> expressions)
+      throws Exception {
+    String out =
+        sandbox
+            .shell()
+            .capture(
+                shell,
+                CommandScripts.expand(sandbox.shellDir(), expressions.toArray(String[]::new)));
     List<String> values = new ArrayList<>();
     for (String v : out.split("\0", -1)) {
       values.add(v.endsWith("\n") ? v.substring(0, v.length() - 1) : v);

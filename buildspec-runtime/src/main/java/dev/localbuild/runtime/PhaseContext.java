@@ -1,8 +1,8 @@
 package dev.localbuild.runtime;
 
 /**
- * Why a phase ended as it did: CodeBuild's {@code contexts[]} entry and its log line
- * {@code Phase context status code: <code> Message: <message>}. Both are empty on success.
+ * Why a phase ended as it did: CodeBuild's {@code contexts[]} entry and its log line {@code Phase
+ * context status code: <code> Message: <message>}. Both are empty on success.
  */
 public record PhaseContext(String statusCode, String message) {
   public static final PhaseContext NONE = new PhaseContext("", "");

@@ -2,7 +2,8 @@ package dev.localbuild.runtime;
 
 /**
  * How a phase ended. "The user's command failed" ({@link Failed}) is kept apart from "the agent
- * failed" ({@link Faulted}): only the second is localbuild's fault, and only it makes a FAULT build.
+ * failed" ({@link Faulted}): only the second is localbuild's fault, and only it makes a FAULT
+ * build.
  */
 public sealed interface PhaseOutcome {
   /** Everything in the phase succeeded. */

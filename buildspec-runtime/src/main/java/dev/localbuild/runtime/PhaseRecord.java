@@ -28,7 +28,8 @@ public record PhaseRecord(
   }
 
   /** A phase that has ended. */
-  public static PhaseRecord ended(PhaseType type, Instant start, Instant end, PhaseOutcome outcome) {
+  public static PhaseRecord ended(
+      PhaseType type, Instant start, Instant end, PhaseOutcome outcome) {
     return new PhaseRecord(type, outcome.status(), start, end, List.of(outcome.context()));
   }
 

@@ -14,10 +14,10 @@ import dev.localbuild.buildspec.OnFailure;
  *   <tr><td>POST_BUILD</td><td>UPLOAD_ARTIFACTS</td><td>UPLOAD_ARTIFACTS</td></tr>
  * </table>
  *
- * <p>{@code CONTINUE} takes the "succeeded" edge from a failed phase. {@code ABORT} goes straight to
- * FINALIZING: no later command phase, no artifacts. {@code RETRY} goes to FINALIZING too, and asks
- * for another attempt of the whole build while attempts remain and the message matches; when no
- * retry is due the default edge applies. A timeout, a stop or a fault always ends in FINALIZING.
+ * <p>{@code CONTINUE} takes the "succeeded" edge from a failed phase. {@code ABORT} goes straight
+ * to FINALIZING: no later command phase, no artifacts. {@code RETRY} goes to FINALIZING too, and
+ * asks for another attempt of the whole build while attempts remain and the message matches; when
+ * no retry is due the default edge applies. A timeout, a stop or a fault always ends in FINALIZING.
  */
 public final class PhaseTransitions {
   private PhaseTransitions() {}
@@ -36,7 +36,8 @@ public final class PhaseTransitions {
    * @param onFailure the phase's {@code on-failure}
    * @param retriesUsed how many retries of the build have already run
    */
-  public static Next next(PhaseType phase, PhaseOutcome outcome, OnFailure onFailure, int retriesUsed) {
+  public static Next next(
+      PhaseType phase, PhaseOutcome outcome, OnFailure onFailure, int retriesUsed) {
     if (!phase.isCommandPhase()) {
       throw new IllegalArgumentException(phase + " is not a command phase");
     }
@@ -47,7 +48,8 @@ public final class PhaseTransitions {
     };
   }
 
-  private static Next afterFailure(PhaseType phase, PhaseOutcome.Failed f, OnFailure onFailure, int retriesUsed) {
+  private static Next afterFailure(
+      PhaseType phase, PhaseOutcome.Failed f, OnFailure onFailure, int retriesUsed) {
     return switch (onFailure) {
       case OnFailure.Continue c -> new Next(afterSuccess(phase), false);
       case OnFailure.Abort a -> new Next(PhaseType.FINALIZING, false);

@@ -60,7 +60,9 @@ public final class RuntimeManifest {
 
   /** The concrete versions of a runtime (without {@code default}). */
   public List<String> versions(String runtime) {
-    return runtimes.getOrDefault(runtime, Map.of()).keySet().stream().filter(v -> !v.equals("default")).toList();
+    return runtimes.getOrDefault(runtime, Map.of()).keySet().stream()
+        .filter(v -> !v.equals("default"))
+        .toList();
   }
 
   /** A selected runtime version and the commands that install it. */
@@ -84,7 +86,9 @@ public final class RuntimeManifest {
     }
     List<String> candidates = versions(runtime);
     if (want.equalsIgnoreCase("latest")) {
-      return candidates.stream().max(VERSION_ORDER).map(v -> new Selection(runtime, v, versions.get(v)));
+      return candidates.stream()
+          .max(VERSION_ORDER)
+          .map(v -> new Selection(runtime, v, versions.get(v)));
     }
     if (want.endsWith(".x")) {
       String major = want.substring(0, want.length() - 2);
@@ -97,20 +101,21 @@ public final class RuntimeManifest {
   }
 
   /** Orders {@code 3.9 < 3.10 < 3.11} and {@code corretto8 < corretto17}. */
-  static final Comparator<String> VERSION_ORDER = (a, b) -> {
-    String[] x = a.split("(?<=\\D)(?=\\d)|(?<=\\d)(?=\\D)|\\.");
-    String[] y = b.split("(?<=\\D)(?=\\d)|(?<=\\d)(?=\\D)|\\.");
-    for (int i = 0; i < Math.min(x.length, y.length); i++) {
-      int c;
-      if (x[i].matches("\\d+") && y[i].matches("\\d+")) {
-        c = Long.compare(Long.parseLong(x[i]), Long.parseLong(y[i]));
-      } else {
-        c = x[i].compareTo(y[i]);
-      }
-      if (c != 0) {
-        return c;
-      }
-    }
-    return Integer.compare(x.length, y.length);
-  };
+  static final Comparator<String> VERSION_ORDER =
+      (a, b) -> {
+        String[] x = a.split("(?<=\\D)(?=\\d)|(?<=\\d)(?=\\D)|\\.");
+        String[] y = b.split("(?<=\\D)(?=\\d)|(?<=\\d)(?=\\D)|\\.");
+        for (int i = 0; i < Math.min(x.length, y.length); i++) {
+          int c;
+          if (x[i].matches("\\d+") && y[i].matches("\\d+")) {
+            c = Long.compare(Long.parseLong(x[i]), Long.parseLong(y[i]));
+          } else {
+            c = x[i].compareTo(y[i]);
+          }
+          if (c != 0) {
+            return c;
+          }
+        }
+        return Integer.compare(x.length, y.length);
+      };
 }

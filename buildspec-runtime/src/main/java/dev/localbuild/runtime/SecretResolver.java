@@ -12,7 +12,8 @@ public interface SecretResolver {
    * @param parameters local name to SSM parameter name
    * @param secrets local name to secret reference
    * @return local name to value, for every name given
-   * @throws SecretResolutionException with CodeBuild's message (e.g. {@code parameter does not exist: /x})
+   * @throws SecretResolutionException with CodeBuild's message (e.g. {@code parameter does not
+   *     exist: /x})
    */
   Map<String, String> resolve(Map<String, String> parameters, Map<String, SecretRef> secrets)
       throws SecretResolutionException;

@@ -17,8 +17,8 @@ import java.util.function.Consumer;
 import org.jspecify.annotations.Nullable;
 
 /**
- * UPLOAD_ARTIFACTS: the primary and secondary artifacts, then the report groups. Nothing matched
- * by an artifact fails the phase with CodeBuild's CLIENT_ERROR; reports never fail it.
+ * UPLOAD_ARTIFACTS: the primary and secondary artifacts, then the report groups. Nothing matched by
+ * an artifact fails the phase with CodeBuild's CLIENT_ERROR; reports never fail it.
  */
 final class UploadArtifactsPhase {
   private final BuildServices services;
@@ -28,8 +28,13 @@ final class UploadArtifactsPhase {
   private final Consumer<String> agent;
   private final Redactor redactor;
 
-  UploadArtifactsPhase(BuildServices services, Sandbox sandbox, BuildIdentity id, BuildRecordState state,
-      Consumer<String> agent, Redactor redactor) {
+  UploadArtifactsPhase(
+      BuildServices services,
+      Sandbox sandbox,
+      BuildIdentity id,
+      BuildRecordState state,
+      Consumer<String> agent,
+      Redactor redactor) {
     this.services = services;
     this.sandbox = sandbox;
     this.id = id;
@@ -79,26 +84,34 @@ final class UploadArtifactsPhase {
     ArtifactStore.Upload up = services.artifacts().open(identifier, name);
     ArtifactPacker.Packed packed;
     try {
-      packed = new ArtifactPacker(sandbox.workspace(), sandbox.sourceDir(), agent).pack(spec, up.stream());
+      packed =
+          new ArtifactPacker(sandbox.workspace(), sandbox.sourceDir(), agent)
+              .pack(spec, up.stream());
     } catch (IOException | RuntimeException e) {
       up.abort();
       throw e;
     }
     if (packed.files() == 0) {
       up.abort();
-      return new Upload(null, new PhaseContext(PhaseContext.CLIENT_ERROR, "no matching artifact paths found"));
+      return new Upload(
+          null, new PhaseContext(PhaseContext.CLIENT_ERROR, "no matching artifact paths found"));
     }
     String location = up.commit();
-    return new Upload(new BuildRecord.Artifact(location, packed.sha256(), packed.md5(), name != null, identifier), null);
+    return new Upload(
+        new BuildRecord.Artifact(location, packed.sha256(), packed.md5(), name != null, identifier),
+        null);
   }
 
   private void reports(Buildspec buildspec) throws Exception {
     List<String> arns = new ArrayList<>();
-    ReportCollector collector = new ReportCollector(sandbox.workspace(), sandbox.sourceDir(), agent);
+    ReportCollector collector =
+        new ReportCollector(sandbox.workspace(), sandbox.sourceDir(), agent);
     for (ReportGroupSpec group : buildspec.reports().values()) {
-      String name = group.name().contains("$")
-          ? DownloadSourcePhase.expand(sandbox, state.shellProgram(), List.of(group.name())).get(0)
-          : group.name();
+      String name =
+          group.name().contains("$")
+              ? DownloadSourcePhase.expand(sandbox, state.shellProgram(), List.of(group.name()))
+                  .get(0)
+              : group.name();
       String groupArn = id.reportGroupArn(name);
       agent.accept("Preparing to copy " + group.format().kind() + " report group: " + name);
       Report report = collector.collect(group, name, groupArn, id.buildArn());
@@ -106,7 +119,9 @@ final class UploadArtifactsPhase {
         agent.accept("No report files found for report group " + name);
         continue;
       }
-      report.problems().forEach(p -> agent.accept("Unable to read report file " + redactor.redact(p)));
+      report
+          .problems()
+          .forEach(p -> agent.accept("Unable to read report file " + redactor.redact(p)));
       services.reports().save(report);
       arns.add(report.arn());
     }

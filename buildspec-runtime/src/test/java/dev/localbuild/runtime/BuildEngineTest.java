@@ -36,17 +36,30 @@ class BuildEngineTest {
 
   @Test
   void aSuccessfulBuildGoesThroughEveryPhase() throws Exception {
-    BuildRecord r = h.run("""
-        version: 0.2
-        phases:
-          build:
-            commands:
-              - echo hello
-        """);
+    BuildRecord r =
+        h.run(
+            """
+            version: 0.2
+            phases:
+              build:
+                commands:
+                  - echo hello
+            """);
     assertThat(r.buildStatus()).isEqualTo(SUCCEEDED);
-    assertThat(r.phases()).extracting(PhaseRecord::type).containsExactly(
-        SUBMITTED, QUEUED, PROVISIONING, DOWNLOAD_SOURCE, INSTALL, PRE_BUILD, BUILD, POST_BUILD, UPLOAD_ARTIFACTS,
-        FINALIZING, COMPLETED);
+    assertThat(r.phases())
+        .extracting(PhaseRecord::type)
+        .containsExactly(
+            SUBMITTED,
+            QUEUED,
+            PROVISIONING,
+            DOWNLOAD_SOURCE,
+            INSTALL,
+            PRE_BUILD,
+            BUILD,
+            POST_BUILD,
+            UPLOAD_ARTIFACTS,
+            FINALIZING,
+            COMPLETED);
     assertThat(r.phases().getLast().status()).isNull();
     assertThat(r.buildComplete()).isTrue();
     assertThat(r.id()).startsWith("demo:");
@@ -56,7 +69,8 @@ class BuildEngineTest {
 
   @Test
   void logsTheLinesCodeBuildLogs() throws Exception {
-    h.run("""
+    h.run(
+        """
         version: 0.2
         phases:
           pre_build:
@@ -66,185 +80,230 @@ class BuildEngineTest {
             commands:
               - "false"
         """);
-    assertThat(h.agentLines()).containsSubsequence(
-        "CODEBUILD_SRC_DIR=" + h.src,
-        "YAML location is " + h.src.resolve("buildspec.yml"),
-        "Processing environment variables",
-        "No runtime version selected in buildspec.",
-        "Moving to directory " + h.src,
-        "Cache is not defined in the buildspec",
-        "Phases found in YAML: 2",
-        " PRE_BUILD: 1 commands",
-        " BUILD: 1 commands",
-        "Phase complete: DOWNLOAD_SOURCE State: SUCCEEDED",
-        "Phase context status code:  Message: ",
-        "Entering phase INSTALL",
-        "Phase complete: INSTALL State: SUCCEEDED",
-        "Phase context status code:  Message: ",
-        "Entering phase PRE_BUILD",
-        "Running command echo one",
-        "Phase complete: PRE_BUILD State: SUCCEEDED",
-        "Entering phase BUILD",
-        "Running command false",
-        "Command did not exit successfully false exit status 1",
-        "Phase complete: BUILD State: FAILED",
-        "Phase context status code: COMMAND_EXECUTION_ERROR Message: Error while executing command: false. Reason: exit status 1",
-        "Entering phase POST_BUILD",
-        "Phase complete: POST_BUILD State: SUCCEEDED");
+    assertThat(h.agentLines())
+        .containsSubsequence(
+            "CODEBUILD_SRC_DIR=" + h.src,
+            "YAML location is " + h.src.resolve("buildspec.yml"),
+            "Processing environment variables",
+            "No runtime version selected in buildspec.",
+            "Moving to directory " + h.src,
+            "Cache is not defined in the buildspec",
+            "Phases found in YAML: 2",
+            " PRE_BUILD: 1 commands",
+            " BUILD: 1 commands",
+            "Phase complete: DOWNLOAD_SOURCE State: SUCCEEDED",
+            "Phase context status code:  Message: ",
+            "Entering phase INSTALL",
+            "Phase complete: INSTALL State: SUCCEEDED",
+            "Phase context status code:  Message: ",
+            "Entering phase PRE_BUILD",
+            "Running command echo one",
+            "Phase complete: PRE_BUILD State: SUCCEEDED",
+            "Entering phase BUILD",
+            "Running command false",
+            "Command did not exit successfully false exit status 1",
+            "Phase complete: BUILD State: FAILED",
+            "Phase context status code: COMMAND_EXECUTION_ERROR Message: Error while executing command: false. Reason: exit status 1",
+            "Entering phase POST_BUILD",
+            "Phase complete: POST_BUILD State: SUCCEEDED");
     assertThat(h.agentLines()).doesNotContain("Entering phase UPLOAD_ARTIFACTS");
-    assertThat(h.formatted()).containsPattern("(?m)^\\[Container\\] \\d{4}/\\d\\d/\\d\\d \\d\\d:\\d\\d:\\d\\d\\.\\d{6} Entering phase BUILD$");
+    assertThat(h.formatted())
+        .containsPattern(
+            "(?m)^\\[Container\\] \\d{4}/\\d\\d/\\d\\d \\d\\d:\\d\\d:\\d\\d\\.\\d{6} Entering phase BUILD$");
   }
 
   @Test
   void aFailedInstallSkipsToFinalizing() throws Exception {
-    BuildRecord r = h.run("""
-        version: 0.2
-        phases:
-          install:
-            commands: [exit 2]
-          build:
-            commands: [echo never]
-          post_build:
-            commands: [echo never]
-        """);
+    BuildRecord r =
+        h.run(
+            """
+            version: 0.2
+            phases:
+              install:
+                commands: [exit 2]
+              build:
+                commands: [echo never]
+              post_build:
+                commands: [echo never]
+            """);
     assertThat(r.buildStatus()).isEqualTo(FAILED);
-    assertThat(statuses(r)).containsExactly(
-        entry(SUBMITTED, SUCCEEDED), entry(QUEUED, SUCCEEDED), entry(PROVISIONING, SUCCEEDED),
-        entry(DOWNLOAD_SOURCE, SUCCEEDED), entry(INSTALL, FAILED), entry(FINALIZING, SUCCEEDED), entry(COMPLETED, null));
+    assertThat(statuses(r))
+        .containsExactly(
+            entry(SUBMITTED, SUCCEEDED),
+            entry(QUEUED, SUCCEEDED),
+            entry(PROVISIONING, SUCCEEDED),
+            entry(DOWNLOAD_SOURCE, SUCCEEDED),
+            entry(INSTALL, FAILED),
+            entry(FINALIZING, SUCCEEDED),
+            entry(COMPLETED, null));
     assertThat(h.output()).doesNotContain("never");
   }
 
   @Test
   void aFailedPreBuildSkipsToFinalizing() throws Exception {
-    BuildRecord r = h.run("""
-        version: 0.2
-        phases:
-          pre_build:
-            commands: ["false"]
-          build:
-            commands: [echo never]
-        artifacts:
-          files: ['**/*']
-        """);
-    assertThat(statuses(r)).containsKeys(PRE_BUILD).doesNotContainKeys(BUILD, POST_BUILD, UPLOAD_ARTIFACTS);
+    BuildRecord r =
+        h.run(
+            """
+            version: 0.2
+            phases:
+              pre_build:
+                commands: ["false"]
+              build:
+                commands: [echo never]
+            artifacts:
+              files: ['**/*']
+            """);
+    assertThat(statuses(r))
+        .containsKeys(PRE_BUILD)
+        .doesNotContainKeys(BUILD, POST_BUILD, UPLOAD_ARTIFACTS);
     assertThat(h.artifacts).isEmpty();
   }
 
   @Test
   void aFailedBuildStillRunsPostBuildAndUploadsArtifacts() throws Exception {
-    BuildRecord r = h.run("""
-        version: 0.2
-        phases:
-          build:
-            commands:
-              - echo partial > out.txt
-              - exit 3
-              - echo skipped
-          post_build:
-            commands:
-              - echo "post sees $CODEBUILD_BUILD_SUCCEEDING"
-        artifacts:
-          files: [out.txt]
-        """);
+    BuildRecord r =
+        h.run(
+            """
+            version: 0.2
+            phases:
+              build:
+                commands:
+                  - echo partial > out.txt
+                  - exit 3
+                  - echo skipped
+              post_build:
+                commands:
+                  - echo "post sees $CODEBUILD_BUILD_SUCCEEDING"
+            artifacts:
+              files: [out.txt]
+            """);
     assertThat(r.buildStatus()).isEqualTo(FAILED);
-    assertThat(statuses(r)).contains(entry(BUILD, FAILED), entry(POST_BUILD, SUCCEEDED), entry(UPLOAD_ARTIFACTS, SUCCEEDED));
+    assertThat(statuses(r))
+        .contains(
+            entry(BUILD, FAILED), entry(POST_BUILD, SUCCEEDED), entry(UPLOAD_ARTIFACTS, SUCCEEDED));
     assertThat(h.output()).containsExactly("post sees 0").doesNotContain("skipped");
     assertThat(h.artifacts).containsKey("artifacts");
-    assertThat(r.phases().stream().filter(p -> p.type() == BUILD).findFirst().orElseThrow().contexts())
-        .containsExactly(new PhaseContext("COMMAND_EXECUTION_ERROR", "Error while executing command: exit 3. Reason: exit status 3"));
+    assertThat(
+            r.phases().stream().filter(p -> p.type() == BUILD).findFirst().orElseThrow().contexts())
+        .containsExactly(
+            new PhaseContext(
+                "COMMAND_EXECUTION_ERROR",
+                "Error while executing command: exit 3. Reason: exit status 3"));
   }
 
   @Test
   void aFailedPostBuildStillUploadsArtifacts() throws Exception {
-    BuildRecord r = h.run("""
-        version: 0.2
-        phases:
-          post_build:
-            commands: [touch out.txt, "false"]
-        artifacts:
-          files: [out.txt]
-        """);
+    BuildRecord r =
+        h.run(
+            """
+            version: 0.2
+            phases:
+              post_build:
+                commands: [touch out.txt, "false"]
+            artifacts:
+              files: [out.txt]
+            """);
     assertThat(statuses(r)).contains(entry(POST_BUILD, FAILED), entry(UPLOAD_ARTIFACTS, SUCCEEDED));
     assertThat(r.buildStatus()).isEqualTo(FAILED);
   }
 
   @Test
   void finallyRunsAfterAFailureAndTheFirstFailureIsTheContext() throws Exception {
-    BuildRecord r = h.run("""
-        version: 0.2
-        phases:
-          build:
-            commands:
-              - echo a
-              - exit 5
-              - echo skipped
-            finally:
-              - echo cleanup one
-              - exit 6
-              - echo cleanup skipped
-        """);
+    BuildRecord r =
+        h.run(
+            """
+            version: 0.2
+            phases:
+              build:
+                commands:
+                  - echo a
+                  - exit 5
+                  - echo skipped
+                finally:
+                  - echo cleanup one
+                  - exit 6
+                  - echo cleanup skipped
+            """);
     assertThat(h.output()).containsExactly("a", "cleanup one");
-    assertThat(r.phases().stream().filter(p -> p.type() == BUILD).findFirst().orElseThrow().contexts().getFirst().message())
+    assertThat(
+            r.phases().stream()
+                .filter(p -> p.type() == BUILD)
+                .findFirst()
+                .orElseThrow()
+                .contexts()
+                .getFirst()
+                .message())
         .isEqualTo("Error while executing command: exit 5. Reason: exit status 5");
   }
 
   @Test
   void aFailingFinallyFailsAnOtherwiseGoodPhase() throws Exception {
-    BuildRecord r = h.run("""
-        version: 0.2
-        phases:
-          build:
-            commands: [echo ok]
-            finally: ["false"]
-        """);
+    BuildRecord r =
+        h.run(
+            """
+            version: 0.2
+            phases:
+              build:
+                commands: [echo ok]
+                finally: ["false"]
+            """);
     assertThat(statuses(r)).contains(entry(BUILD, FAILED));
   }
 
   @Test
   void onFailureContinueGoesOnToTheNextPhase() throws Exception {
-    BuildRecord r = h.run("""
-        version: 0.2
-        phases:
-          install:
-            on-failure: CONTINUE
-            commands: ["false"]
-          pre_build:
-            commands: [echo "pre sees $CODEBUILD_BUILD_SUCCEEDING"]
-        """);
-    assertThat(statuses(r)).contains(entry(INSTALL, FAILED), entry(PRE_BUILD, SUCCEEDED), entry(BUILD, SUCCEEDED));
+    BuildRecord r =
+        h.run(
+            """
+            version: 0.2
+            phases:
+              install:
+                on-failure: CONTINUE
+                commands: ["false"]
+              pre_build:
+                commands: [echo "pre sees $CODEBUILD_BUILD_SUCCEEDING"]
+            """);
+    assertThat(statuses(r))
+        .contains(entry(INSTALL, FAILED), entry(PRE_BUILD, SUCCEEDED), entry(BUILD, SUCCEEDED));
     assertThat(r.buildStatus()).isEqualTo(FAILED);
     assertThat(h.output()).containsExactly("pre sees 0");
   }
 
   @Test
   void onFailureAbortInBuildSkipsPostBuildAndArtifacts() throws Exception {
-    BuildRecord r = h.run("""
-        version: 0.2
-        phases:
-          build:
-            on-failure: ABORT
-            commands: [touch out.txt, "false"]
-          post_build:
-            commands: [echo never]
-        artifacts:
-          files: [out.txt]
-        """);
-    assertThat(statuses(r)).containsKeys(BUILD, FINALIZING).doesNotContainKeys(POST_BUILD, UPLOAD_ARTIFACTS);
+    BuildRecord r =
+        h.run(
+            """
+            version: 0.2
+            phases:
+              build:
+                on-failure: ABORT
+                commands: [touch out.txt, "false"]
+              post_build:
+                commands: [echo never]
+            artifacts:
+              files: [out.txt]
+            """);
+    assertThat(statuses(r))
+        .containsKeys(BUILD, FINALIZING)
+        .doesNotContainKeys(POST_BUILD, UPLOAD_ARTIFACTS);
     assertThat(h.output()).doesNotContain("never");
   }
 
   @Test
   void onFailureRetryRunsTheBuildAgainAsANewBuild() throws Exception {
     h.file("count", "");
-    BuildRecord r = h.run("""
-        version: 0.2
-        phases:
-          build:
-            on-failure: RETRY-2
-            commands:
-              - echo x >> count
-              - test $(wc -l < count) -ge 3
-        """);
+    BuildRecord r =
+        h.run(
+            """
+            version: 0.2
+            phases:
+              build:
+                on-failure: RETRY-2
+                commands:
+                  - echo x >> count
+                  - test $(wc -l < count) -ge 3
+            """);
     assertThat(r.buildStatus()).isEqualTo(SUCCEEDED);
     assertThat(r.buildNumber()).isEqualTo(3);
     assertThat(r.autoRetry()).isNotNull();
@@ -256,13 +315,15 @@ class BuildEngineTest {
 
   @Test
   void onFailureRetryWithARegexOnlyRetriesMatchingFailures() throws Exception {
-    BuildRecord r = h.run("""
-        version: 0.2
-        phases:
-          build:
-            on-failure: RETRY-3-.*exit status 42.*
-            commands: [exit 7]
-        """);
+    BuildRecord r =
+        h.run(
+            """
+            version: 0.2
+            phases:
+              build:
+                on-failure: RETRY-3-.*exit status 42.*
+                commands: [exit 7]
+            """);
     assertThat(r.buildNumber()).isEqualTo(1);
     assertThat(r.buildStatus()).isEqualTo(FAILED);
     assertThat(statuses(r)).containsKey(POST_BUILD); // default transition when no retry is due
@@ -270,24 +331,35 @@ class BuildEngineTest {
 
   @Test
   void aBadBuildspecFailsDownloadSourceWithoutASandbox() throws Exception {
-    BuildRecord r = h.run("""
-        version: 0.2
-        phases:
-          build:
-            commands:
-              - echo "Hello: world"
-        """);
-    assertThat(statuses(r)).containsExactly(
-        entry(SUBMITTED, SUCCEEDED), entry(QUEUED, SUCCEEDED), entry(PROVISIONING, SUCCEEDED),
-        entry(DOWNLOAD_SOURCE, FAILED), entry(FINALIZING, SUCCEEDED), entry(COMPLETED, null));
-    assertThat(r.phases().get(3).contexts()).containsExactly(new PhaseContext("YAML_FILE_ERROR",
-        "Expected Commands[0] to be of string type: found subkeys instead at line 5, value of the key tag on line 4 might be empty"));
+    BuildRecord r =
+        h.run(
+            """
+            version: 0.2
+            phases:
+              build:
+                commands:
+                  - echo "Hello: world"
+            """);
+    assertThat(statuses(r))
+        .containsExactly(
+            entry(SUBMITTED, SUCCEEDED),
+            entry(QUEUED, SUCCEEDED),
+            entry(PROVISIONING, SUCCEEDED),
+            entry(DOWNLOAD_SOURCE, FAILED),
+            entry(FINALIZING, SUCCEEDED),
+            entry(COMPLETED, null));
+    assertThat(r.phases().get(3).contexts())
+        .containsExactly(
+            new PhaseContext(
+                "YAML_FILE_ERROR",
+                "Expected Commands[0] to be of string type: found subkeys instead at line 5, value of the key tag on line 4 might be empty"));
     assertThat(h.sandboxes).isEmpty();
   }
 
   @Test
   void unknownKeysAreTheWarningCodeBuildPrints() throws Exception {
-    h.run("""
+    h.run(
+        """
         version: 0.2
         phases:
           build:
@@ -296,15 +368,18 @@ class BuildEngineTest {
           type: zip
           files: [buildspec.yml]
         """);
-    assertThat(h.agentLines()).contains("Found possible syntax errors in buildspec: \nIn the section artifacts\n"
-        + "    The following keys cannot be identified:\n        type");
+    assertThat(h.agentLines())
+        .contains(
+            "Found possible syntax errors in buildspec: \nIn the section artifacts\n"
+                + "    The following keys cannot be identified:\n        type");
   }
 
   @Test
   void environmentPrecedenceIsOverridesThenProjectThenBuildspec() throws Exception {
     h.projectVariables = Map.of("B", "project", "C", "project", "CODEBUILD_BUILD_ID", "nope");
     h.overrides = Map.of("C", "override");
-    h.run("""
+    h.run(
+        """
         version: 0.2
         env:
           variables:
@@ -323,44 +398,53 @@ class BuildEngineTest {
 
   @Test
   void setsCodeBuildVariablesInTheirFormats() throws Exception {
-    BuildRecord r = h.run("""
-        version: 0.2
-        phases:
-          build:
-            commands:
-              - echo "$CODEBUILD_BUILD_ID|$CODEBUILD_BUILD_NUMBER|$CODEBUILD_RESOLVED_SOURCE_VERSION|$CODEBUILD_SRC_DIR"
-              - echo "$CODEBUILD_BUILD_ARN|$CODEBUILD_PROJECT_ARN|$AWS_REGION|$AWS_DEFAULT_REGION|$CODEBUILD_INITIATOR"
-              - echo "$CODEBUILD_START_TIME" | grep -Eq '^[0-9]{13}$' && echo millis
-              - echo "$CODEBUILD_LOG_PATH|$CODEBUILD_BUILD_IMAGE|$CODEBUILD_KMS_KEY_ID"
-        """);
-    assertThat(h.output()).containsExactly(
-        r.id() + "|1|0123456789abcdef0123456789abcdef01234567|" + h.src,
-        r.arn() + "|arn:aws:codebuild:eu-west-1:123456789012:project/demo|eu-west-1|eu-west-1|tester",
-        "millis",
-        r.id().substring(5) + "|local-test|arn:aws:kms:eu-west-1:123456789012:alias/aws/s3");
+    BuildRecord r =
+        h.run(
+            """
+            version: 0.2
+            phases:
+              build:
+                commands:
+                  - echo "$CODEBUILD_BUILD_ID|$CODEBUILD_BUILD_NUMBER|$CODEBUILD_RESOLVED_SOURCE_VERSION|$CODEBUILD_SRC_DIR"
+                  - echo "$CODEBUILD_BUILD_ARN|$CODEBUILD_PROJECT_ARN|$AWS_REGION|$AWS_DEFAULT_REGION|$CODEBUILD_INITIATOR"
+                  - echo "$CODEBUILD_START_TIME" | grep -Eq '^[0-9]{13}$' && echo millis
+                  - echo "$CODEBUILD_LOG_PATH|$CODEBUILD_BUILD_IMAGE|$CODEBUILD_KMS_KEY_ID"
+            """);
+    assertThat(h.output())
+        .containsExactly(
+            r.id() + "|1|0123456789abcdef0123456789abcdef01234567|" + h.src,
+            r.arn()
+                + "|arn:aws:codebuild:eu-west-1:123456789012:project/demo|eu-west-1|eu-west-1|tester",
+            "millis",
+            r.id().substring(5) + "|local-test|arn:aws:kms:eu-west-1:123456789012:alias/aws/s3");
   }
 
   @Test
   void exportedVariablesAreReportedWithTheirFinalValues() throws Exception {
-    BuildRecord r = h.run("""
-        version: 0.2
-        env:
-          exported-variables: [IMAGE_TAG, UNSET, AWS_SECRET]
-        phases:
-          build:
-            commands: [IMAGE_TAG=v1]
-          post_build:
-            commands: [IMAGE_TAG="$IMAGE_TAG-final"]
-        """);
-    assertThat(r.exportedEnvironmentVariables()).containsExactly(
-        new BuildRecord.NameValue("IMAGE_TAG", "v1-final"), new BuildRecord.NameValue("UNSET", ""));
+    BuildRecord r =
+        h.run(
+            """
+            version: 0.2
+            env:
+              exported-variables: [IMAGE_TAG, UNSET, AWS_SECRET]
+            phases:
+              build:
+                commands: [IMAGE_TAG=v1]
+              post_build:
+                commands: [IMAGE_TAG="$IMAGE_TAG-final"]
+            """);
+    assertThat(r.exportedEnvironmentVariables())
+        .containsExactly(
+            new BuildRecord.NameValue("IMAGE_TAG", "v1-final"),
+            new BuildRecord.NameValue("UNSET", ""));
   }
 
   @Test
   void secretsAreResolvedAndMaskedInTheLog() throws Exception {
     h.parameters.put("/CodeBuild/token", "s3cr3t-value");
     h.secretValues.put("prod/db", "hunter2hunter2");
-    h.run("""
+    h.run(
+        """
         version: 0.2
         env:
           parameter-store:
@@ -379,56 +463,66 @@ class BuildEngineTest {
 
   @Test
   void anUnresolvableParameterFailsDownloadSource() throws Exception {
-    BuildRecord r = h.run("""
-        version: 0.2
-        env:
-          parameter-store:
-            TOKEN: /missing
-        phases:
-          build:
-            commands: [echo never]
-        """);
+    BuildRecord r =
+        h.run(
+            """
+            version: 0.2
+            env:
+              parameter-store:
+                TOKEN: /missing
+            phases:
+              build:
+                commands: [echo never]
+            """);
     assertThat(statuses(r)).contains(entry(DOWNLOAD_SOURCE, FAILED)).doesNotContainKey(INSTALL);
-    assertThat(r.phases().get(3).contexts()).containsExactly(
-        new PhaseContext("Decrypted Variables Error", "parameter does not exist: /missing"));
+    assertThat(r.phases().get(3).contexts())
+        .containsExactly(
+            new PhaseContext("Decrypted Variables Error", "parameter does not exist: /missing"));
   }
 
   @Test
   void theTimeoutEndsTheBuildTimedOut() throws Exception {
     h.timeout = Duration.ofMillis(700);
     long start = System.nanoTime();
-    BuildRecord r = h.run("""
-        version: 0.2
-        phases:
-          build:
-            commands: [sleep 30]
-          post_build:
-            commands: [echo never]
-        """);
+    BuildRecord r =
+        h.run(
+            """
+            version: 0.2
+            phases:
+              build:
+                commands: [sleep 30]
+              post_build:
+                commands: [echo never]
+            """);
     assertThat(r.buildStatus()).isEqualTo(StatusType.TIMED_OUT);
-    assertThat(statuses(r)).contains(entry(BUILD, StatusType.TIMED_OUT), entry(FINALIZING, SUCCEEDED)).doesNotContainKey(POST_BUILD);
+    assertThat(statuses(r))
+        .contains(entry(BUILD, StatusType.TIMED_OUT), entry(FINALIZING, SUCCEEDED))
+        .doesNotContainKey(POST_BUILD);
     assertThat((System.nanoTime() - start) / 1_000_000_000).isLessThan(10);
   }
 
   @Test
   void stopEndsTheBuildStopped() throws Exception {
-    Thread stopper = new Thread(() -> {
-      try {
-        while (h.engine == null || h.output().isEmpty()) {
-          Thread.sleep(20);
-        }
-        h.engine.stop();
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
-    });
+    Thread stopper =
+        new Thread(() -> {
+          try {
+            while (h.engine == null || h.output().isEmpty()) {
+              Thread.sleep(20);
+            }
+            h.engine.stop();
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+          }
+        });
     stopper.start();
-    BuildRecord r = h.run("""
-        version: 0.2
-        phases:
-          build:
-            commands: [echo started, sleep 30]
-        """);
+    BuildRecord r =
+        h.run(
+            """
+            version: 0.2
+            phases:
+              build:
+                commands: [echo started, sleep 30]
+            """);
     stopper.join();
     assertThat(r.buildStatus()).isEqualTo(StatusType.STOPPED);
     assertThat(statuses(r)).contains(entry(BUILD, StatusType.STOPPED));
@@ -437,7 +531,8 @@ class BuildEngineTest {
   @Test
   void version01CommandsDoNotShareState() throws Exception {
     h.file("sub/marker", "");
-    h.run("""
+    h.run(
+        """
         version: 0.1
         phases:
           build:

@@ -28,7 +28,9 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 
-/** Runs real builds on a local shell in a temporary directory, collecting everything they produce. */
+/**
+ * Runs real builds on a local shell in a temporary directory, collecting everything they produce.
+ */
 final class EngineHarness implements Provisioner {
   final Path root;
   final Path src;
@@ -61,15 +63,47 @@ final class EngineHarness implements Provisioner {
 
   BuildRecord run(String buildspec) throws IOException {
     file("buildspec.yml", buildspec);
-    BuildRequest request = new BuildRequest("demo", BuildspecSource.file(src.resolve("buildspec.yml"), "buildspec.yml"),
-        new SourceInfo(null, "LOCAL", src.toString(), null, "0123456789abcdef0123456789abcdef01234567", null),
-        List.of(), projectVariables, Map.of(), Map.of(), overrides, timeout, false, "BUILD_GENERAL1_SMALL", null);
-    BuildServices services = new BuildServices(this, this::store, reports::add, this::resolve, cache,
-        (LogSink) log::add, records::add, Clock.systemUTC());
+    BuildRequest request =
+        new BuildRequest(
+            "demo",
+            BuildspecSource.file(src.resolve("buildspec.yml"), "buildspec.yml"),
+            new SourceInfo(
+                null,
+                "LOCAL",
+                src.toString(),
+                null,
+                "0123456789abcdef0123456789abcdef01234567",
+                null),
+            List.of(),
+            projectVariables,
+            Map.of(),
+            Map.of(),
+            overrides,
+            timeout,
+            false,
+            "BUILD_GENERAL1_SMALL",
+            null);
+    BuildServices services =
+        new BuildServices(
+            this,
+            this::store,
+            reports::add,
+            this::resolve,
+            cache,
+            (LogSink) log::add,
+            records::add,
+            Clock.systemUTC());
     engine = new BuildEngine(services);
     try {
-      BuildIdentity id = new BuildIdentity("demo", UUID.randomUUID(), numbers.getAndIncrement(), "eu-west-1",
-          "123456789012", Instant.now(), "tester");
+      BuildIdentity id =
+          new BuildIdentity(
+              "demo",
+              UUID.randomUUID(),
+              numbers.getAndIncrement(),
+              "eu-west-1",
+              "123456789012",
+              Instant.now(),
+              "tester");
       return engine.run(request, id, numbers::getAndIncrement);
     } finally {
       engine.close();
@@ -82,14 +116,16 @@ final class EngineHarness implements Provisioner {
     for (var e : params.entrySet()) {
       String v = parameters.get(e.getValue());
       if (v == null) {
-        throw new SecretResolver.SecretResolutionException("parameter does not exist: " + e.getValue());
+        throw new SecretResolver.SecretResolutionException(
+            "parameter does not exist: " + e.getValue());
       }
       out.put(e.getKey(), v);
     }
     for (var e : secrets.entrySet()) {
       String v = secretValues.get(e.getValue().secretId());
       if (v == null) {
-        throw new SecretResolver.SecretResolutionException("ResourceNotFoundException: Secrets Manager can't find the specified secret.");
+        throw new SecretResolver.SecretResolutionException(
+            "ResourceNotFoundException: Secrets Manager can't find the specified secret.");
       }
       out.put(e.getKey(), v);
     }
@@ -120,7 +156,8 @@ final class EngineHarness implements Provisioner {
   }
 
   @Override
-  public Sandbox provision(BuildIdentity build, Consumer<OutputLine> output, dev.localbuild.runtime.log.LogSink log)
+  public Sandbox provision(
+      BuildIdentity build, Consumer<OutputLine> output, dev.localbuild.runtime.log.LogSink log)
       throws dev.localbuild.runtime.sandbox.ProvisioningException {
     try {
       return provisionLocal(build, output);
@@ -129,12 +166,15 @@ final class EngineHarness implements Provisioner {
     }
   }
 
-  private Sandbox provisionLocal(BuildIdentity build, Consumer<OutputLine> output) throws IOException {
+  private Sandbox provisionLocal(BuildIdentity build, Consumer<OutputLine> output)
+      throws IOException {
     Path box = Files.createDirectories(root.resolve("box-" + build.uuid()));
     Map<String, String> env = new HashMap<>();
     env.put("PATH", System.getenv("PATH"));
     env.put("HOME", root.toString());
-    LocalSandbox s = new LocalSandbox(box, src, Map.of(), src.resolve("buildspec.yml").toString(), env, output, true);
+    LocalSandbox s =
+        new LocalSandbox(
+            box, src, Map.of(), src.resolve("buildspec.yml").toString(), env, output, true);
     sandboxes.add(s);
     return s;
   }
@@ -151,7 +191,10 @@ final class EngineHarness implements Provisioner {
 
   /** Command output (stdout and stderr) without the blank lines CodeBuild adds after commands. */
   List<String> output() {
-    return log.stream().filter(l -> l.source() != LogLine.Source.AGENT && !l.text().isEmpty()).map(LogLine::text).toList();
+    return log.stream()
+        .filter(l -> l.source() != LogLine.Source.AGENT && !l.text().isEmpty())
+        .map(LogLine::text)
+        .toList();
   }
 
   /** The agent's lines, without timestamps. */

@@ -61,7 +61,8 @@ class PhaseTransitionsTest {
     "BUILD,      TIMED_OUT, CONTINUE,      0, FINALIZING,       false",
     "POST_BUILD, STOPPED,   DEFAULT,       0, FINALIZING,       false",
   })
-  void followsTheDiagram(PhaseType phase, String outcome, String onFailure, int used, PhaseType next, boolean retry) {
+  void followsTheDiagram(
+      PhaseType phase, String outcome, String onFailure, int used, PhaseType next, boolean retry) {
     assertThat(PhaseTransitions.next(phase, outcome(outcome), onFailure(onFailure), used))
         .isEqualTo(new PhaseTransitions.Next(next, retry));
   }
@@ -80,7 +81,12 @@ class PhaseTransitionsTest {
     "FAULT,     FAILED,    FAULT",
   })
   void buildStatusFromPhases(StatusType first, StatusType second, StatusType build) {
-    assertThat(PhaseTransitions.buildStatus(List.of(rec(PhaseType.BUILD, first), rec(PhaseType.POST_BUILD, second),
-        new PhaseRecord(PhaseType.COMPLETED, null, Instant.EPOCH, null, List.of())))).isEqualTo(build);
+    assertThat(
+            PhaseTransitions.buildStatus(
+                List.of(
+                    rec(PhaseType.BUILD, first),
+                    rec(PhaseType.POST_BUILD, second),
+                    new PhaseRecord(PhaseType.COMPLETED, null, Instant.EPOCH, null, List.of()))))
+        .isEqualTo(build);
   }
 }

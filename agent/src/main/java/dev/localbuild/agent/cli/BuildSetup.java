@@ -34,7 +34,8 @@ record BuildSetup(
   static final String DEFAULT_IMAGE = "localbuild/standard:latest";
   static final String DEFAULT_ACCOUNT = "000000000000";
   private static final Pattern ID = Pattern.compile("[A-Za-z0-9_]{1,127}");
-  private static final Pattern DURATION = Pattern.compile("(\\d+)\\s*(s|m|h)?", Pattern.CASE_INSENSITIVE);
+  private static final Pattern DURATION =
+      Pattern.compile("(\\d+)\\s*(s|m|h)?", Pattern.CASE_INSENSITIVE);
 
   /** A command line that cannot make a build. */
   static final class SetupException extends Exception {
@@ -49,30 +50,60 @@ record BuildSetup(
     boolean primarySeen = false;
     for (String s : o.sources) {
       int colon = s.indexOf(':');
-      if (colon > 0 && ID.matcher(s.substring(0, colon)).matches() && !Path.of(s).toFile().exists()) {
+      if (colon > 0
+          && ID.matcher(s.substring(0, colon)).matches()
+          && !Path.of(s).toFile().exists()) {
         secondary.put(s.substring(0, colon), directory(s.substring(colon + 1), "-s " + s));
       } else if (!primarySeen) {
         source = directory(s, "-s " + s);
         primarySeen = true;
       } else {
-        throw new SetupException("-s " + s + ": secondary sources need an identifier: -s ID:DIR (ID: letters, digits, _)");
+        throw new SetupException(
+            "-s "
+                + s
+                + ": secondary sources need an identifier: -s ID:DIR (ID: letters, digits, _)");
       }
     }
     BuildspecSource buildspec = buildspec(o.buildspec, source);
     Optional<GitInfo> git = GitInfo.read(source);
-    SourceInfo primary = new SourceInfo(null, git.isPresent() ? "LOCAL_GIT" : "LOCAL", source.toString(),
-        o.sourceVersion, git.map(GitInfo::commit).orElse(null), git.map(GitInfo::originUrl).orElse(null));
+    SourceInfo primary =
+        new SourceInfo(
+            null,
+            git.isPresent() ? "LOCAL_GIT" : "LOCAL",
+            source.toString(),
+            o.sourceVersion,
+            git.map(GitInfo::commit).orElse(null),
+            git.map(GitInfo::originUrl).orElse(null));
     List<SourceInfo> secondaryInfo = new ArrayList<>();
     secondary.forEach((id, dir) -> {
       Optional<GitInfo> g = GitInfo.read(dir);
-      secondaryInfo.add(new SourceInfo(id, g.isPresent() ? "LOCAL_GIT" : "LOCAL", dir.toString(), null,
-          g.map(GitInfo::commit).orElse(null), g.map(GitInfo::originUrl).orElse(null)));
+      secondaryInfo.add(
+          new SourceInfo(
+              id,
+              g.isPresent() ? "LOCAL_GIT" : "LOCAL",
+              dir.toString(),
+              null,
+              g.map(GitInfo::commit).orElse(null),
+              g.map(GitInfo::originUrl).orElse(null)));
     });
-    String region = firstNonBlank(o.region, env.get("AWS_REGION"), env.get("AWS_DEFAULT_REGION"), "us-east-1");
+    String region =
+        firstNonBlank(o.region, env.get("AWS_REGION"), env.get("AWS_DEFAULT_REGION"), "us-east-1");
     Map<String, String> overrides = overrides(o, env);
     String project = o.projectName != null ? checkProjectName(o.projectName) : projectName(source);
-    BuildRequest request = new BuildRequest(project, buildspec, primary, secondaryInfo, Map.of(), Map.of(), Map.of(),
-        overrides, timeout(o.timeout), o.privileged, "BUILD_GENERAL1_SMALL", null);
+    BuildRequest request =
+        new BuildRequest(
+            project,
+            buildspec,
+            primary,
+            secondaryInfo,
+            Map.of(),
+            Map.of(),
+            Map.of(),
+            overrides,
+            timeout(o.timeout),
+            o.privileged,
+            "BUILD_GENERAL1_SMALL",
+            null);
     String user = firstNonBlank(env.get("USER"), System.getProperty("user.name"), "localbuild");
     return new BuildSetup(request, source, secondary, region, DEFAULT_ACCOUNT, user);
   }
@@ -85,15 +116,21 @@ record BuildSetup(
     return p;
   }
 
-  /** The buildspec: -b, else buildspec.yml in the source. Its absence is CodeBuild's YAML_FILE_ERROR. */
+  /**
+   * The buildspec: -b, else buildspec.yml in the source. Its absence is CodeBuild's
+   * YAML_FILE_ERROR.
+   */
   static BuildspecSource buildspec(Path option, Path source) {
-    Path file = option != null ? option.toAbsolutePath().normalize() : source.resolve("buildspec.yml");
-    String inSource = file.startsWith(source) ? source.relativize(file).toString().replace('\\', '/') : null;
+    Path file =
+        option != null ? option.toAbsolutePath().normalize() : source.resolve("buildspec.yml");
+    String inSource =
+        file.startsWith(source) ? source.relativize(file).toString().replace('\\', '/') : null;
     return BuildspecSource.file(file, inSource);
   }
 
   /** Command-line variables: -c's AWS settings, then the env file, then --env (later wins). */
-  static Map<String, String> overrides(RunOptions o, Map<String, String> env) throws SetupException {
+  static Map<String, String> overrides(RunOptions o, Map<String, String> env)
+      throws SetupException {
     Map<String, String> out = new LinkedHashMap<>();
     if (o.awsConfig) {
       env.forEach((k, v) -> {
@@ -111,7 +148,8 @@ record BuildSetup(
       try {
         out.putAll(EnvFile.read(o.envFile));
       } catch (IOException e) {
-        throw new SetupException("-e " + o.envFile + ": cannot read the env file: " + e.getMessage());
+        throw new SetupException(
+            "-e " + o.envFile + ": cannot read the env file: " + e.getMessage());
       } catch (EnvFile.EnvFileException e) {
         throw new SetupException(e.getMessage());
       }
@@ -133,7 +171,10 @@ record BuildSetup(
     }
     Matcher m = DURATION.matcher(text.trim());
     if (!m.matches() || Long.parseLong(m.group(1)) == 0) {
-      throw new SetupException("--timeout " + text + ": expected a number of minutes, or a duration such as 90s, 45m, 2h");
+      throw new SetupException(
+          "--timeout "
+              + text
+              + ": expected a number of minutes, or a duration such as 90s, 45m, 2h");
     }
     long n = Long.parseLong(m.group(1));
     String unit = m.group(2) == null ? "m" : m.group(2).toLowerCase(Locale.ROOT);
@@ -156,8 +197,11 @@ record BuildSetup(
 
   static String checkProjectName(String name) throws SetupException {
     if (!name.matches("[A-Za-z0-9][A-Za-z0-9_-]{1,254}")) {
-      throw new SetupException("--project-name " + name + ": a project name is 2 to 255 letters, digits, - and _,"
-          + " starting with a letter or digit");
+      throw new SetupException(
+          "--project-name "
+              + name
+              + ": a project name is 2 to 255 letters, digits, - and _,"
+              + " starting with a letter or digit");
     }
     return name;
   }

@@ -28,8 +28,15 @@ final class Executor implements AutoCloseable {
   static Executor create(RunOptions o, BuildSetup setup) throws BuildSetup.SetupException {
     switch (o.executor) {
       case "host" -> {
-        return new Executor(new HostProvisioner(StateDir.resolve().resolve("work"), setup.source(), setup.secondary(),
-            setup.request().buildspec().pathInSource(), o.mountSource, o.keep), null);
+        return new Executor(
+            new HostProvisioner(
+                StateDir.resolve().resolve("work"),
+                setup.source(),
+                setup.secondary(),
+                setup.request().buildspec().pathInSource(),
+                o.mountSource,
+                o.keep),
+            null);
       }
       case "docker" -> {
         DockerClient docker = DockerClients.create();
@@ -38,11 +45,23 @@ final class Executor implements AutoCloseable {
         } catch (RuntimeException e) {
           // Docker is not reachable: PROVISIONING reports it, as part of the build
         }
-        var settings = new DockerProvisioner.Settings(o.image, setup.source(), setup.secondary(),
-            setup.request().buildspec(), o.mountSource, o.privileged, 0, 0, o.network);
-        return new Executor(new DockerProvisioner(docker, settings, new ImageResolver(docker)), docker);
+        var settings =
+            new DockerProvisioner.Settings(
+                o.image,
+                setup.source(),
+                setup.secondary(),
+                setup.request().buildspec(),
+                o.mountSource,
+                o.privileged,
+                0,
+                0,
+                o.network);
+        return new Executor(
+            new DockerProvisioner(docker, settings, new ImageResolver(docker)), docker);
       }
-      default -> throw new BuildSetup.SetupException("--executor " + o.executor + ": expected docker or host");
+      default ->
+          throw new BuildSetup.SetupException(
+              "--executor " + o.executor + ": expected docker or host");
     }
   }
 

@@ -11,6 +11,7 @@ public final class ExitCodes {
   public static final int USAGE = 2;
   public static final int FAULT = 3;
   public static final int TIMED_OUT = 4;
+
   /** As a shell reports a command ended by Ctrl-C (128 + SIGINT). */
   public static final int STOPPED = 130;
 

@@ -28,7 +28,8 @@ public final class Main implements Runnable {
     cl.setParameterExceptionHandler((ex, args) -> {
       CommandLine c = ex.getCommandLine();
       c.getErr().println("localbuild: " + ex.getMessage());
-      c.getErr().println("Try '" + c.getCommandSpec().qualifiedName() + " --help' for more information.");
+      c.getErr()
+          .println("Try '" + c.getCommandSpec().qualifiedName() + " --help' for more information.");
       return ExitCodes.USAGE;
     });
     return cl;

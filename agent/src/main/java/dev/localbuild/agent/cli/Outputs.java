@@ -16,16 +16,27 @@ import java.util.function.Consumer;
 record Outputs(Path artifactsDir, Path reportsDir, DirectoryReportStore reports) {
   static Outputs create(RunOptions o, Path state, String project, long buildNumber) {
     Path base = state.resolve("projects").resolve(project);
-    Path artifacts = o.artifacts != null ? o.artifacts.toAbsolutePath()
-        : base.resolve("artifacts").resolve(Long.toString(buildNumber));
-    Path reports = o.reports != null ? o.reports.toAbsolutePath()
-        : base.resolve("reports").resolve(Long.toString(buildNumber));
+    Path artifacts =
+        o.artifacts != null
+            ? o.artifacts.toAbsolutePath()
+            : base.resolve("artifacts").resolve(Long.toString(buildNumber));
+    Path reports =
+        o.reports != null
+            ? o.reports.toAbsolutePath()
+            : base.resolve("reports").resolve(Long.toString(buildNumber));
     return new Outputs(artifacts, reports, new DirectoryReportStore(reports));
   }
 
   BuildServices services(Provisioner provisioner, BuildSetup setup, Consumer<BuildRecord> records) {
-    return new BuildServices(provisioner, new DirectoryArtifactStore(artifactsDir), reports,
-        SecretResolver.unavailable("no AWS endpoint is configured for parameter-store and secrets-manager"),
-        BuildCache.NONE, new TerminalLog(System.out), records, Clock.systemUTC());
+    return new BuildServices(
+        provisioner,
+        new DirectoryArtifactStore(artifactsDir),
+        reports,
+        SecretResolver.unavailable(
+            "no AWS endpoint is configured for parameter-store and secrets-manager"),
+        BuildCache.NONE,
+        new TerminalLog(System.out),
+        records,
+        Clock.systemUTC());
   }
 }

@@ -61,28 +61,44 @@ public final class RunCommand implements java.util.concurrent.Callable<Integer> 
     Path state = StateDir.resolve();
     BuildHistory history = new BuildHistory(state);
     for (String id : history.recoverAbandoned()) {
-      System.err.println("localbuild: build " + id + " was left unfinished by a stopped agent; recorded as FAULT");
+      System.err.println(
+          "localbuild: build " + id + " was left unfinished by a stopped agent; recorded as FAULT");
     }
     try (Executor executor = Executor.create(options, setup)) {
       BuildRequest request = setup.request();
       BuildNumbers numbers = new BuildNumbers(state);
-      BuildIdentity id = new BuildIdentity(request.projectName(), UUID.randomUUID(),
-          numbers.next(request.projectName()), setup.region(), setup.accountId(), Instant.now(), setup.initiator());
+      BuildIdentity id =
+          new BuildIdentity(
+              request.projectName(),
+              UUID.randomUUID(),
+              numbers.next(request.projectName()),
+              setup.region(),
+              setup.accountId(),
+              Instant.now(),
+              setup.initiator());
       Outputs outputs = Outputs.create(options, state, request.projectName(), id.buildNumber());
       AtomicReference<BuildRecord> last = new AtomicReference<>();
-      BuildEngine engine = new BuildEngine(outputs.services(executor.provisioner(), setup, r -> {
-        last.set(r);
-        history.save(r);
-      }));
+      BuildEngine engine =
+          new BuildEngine(
+              outputs.services(
+                  executor.provisioner(),
+                  setup,
+                  r -> {
+                    last.set(r);
+                    history.save(r);
+                  }));
       CountDownLatch done = new CountDownLatch(1);
-      Thread hook = new Thread(() -> {
-        engine.stop();
-        try {
-          done.await(30, TimeUnit.SECONDS); // let the build clean up and record STOPPED
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-        }
-      }, "localbuild-stop");
+      Thread hook =
+          new Thread(
+              () -> {
+                engine.stop();
+                try {
+                  done.await(30, TimeUnit.SECONDS); // let the build clean up and record STOPPED
+                } catch (InterruptedException e) {
+                  Thread.currentThread().interrupt();
+                }
+              },
+              "localbuild-stop");
       Runtime.getRuntime().addShutdownHook(hook);
       BuildRecord record;
       try {
@@ -99,7 +115,8 @@ public final class RunCommand implements java.util.concurrent.Callable<Integer> 
       if (options.json != null) {
         writeJson(options.json, record);
       }
-      new RunSummary(System.err).print(record, outputs, history.recordFile(record.projectName(), record.buildNumber()));
+      new RunSummary(System.err)
+          .print(record, outputs, history.recordFile(record.projectName(), record.buildNumber()));
       return ExitCodes.of(record.buildStatus());
     }
   }

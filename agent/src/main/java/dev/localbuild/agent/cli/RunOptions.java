@@ -7,83 +7,136 @@ import picocli.CommandLine.Option;
 
 /** The options of {@code localbuild run}; AWS's local agent's flags keep their letters. */
 public final class RunOptions {
-  @Option(names = {"-i", "--image"}, paramLabel = "IMAGE",
+  @Option(
+      names = {"-i", "--image"},
+      paramLabel = "IMAGE",
       description = "Build image (default: ${DEFAULT-VALUE}, built on first use).")
   String image = BuildSetup.DEFAULT_IMAGE;
 
-  @Option(names = {"-a", "--artifacts"}, paramLabel = "DIR",
-      description = "Where artifacts go: artifacts.zip, and <identifier>.zip for secondary artifacts"
-          + " (default: $LOCALBUILD_HOME/projects/<project>/artifacts/<build-number>).")
+  @Option(
+      names = {"-a", "--artifacts"},
+      paramLabel = "DIR",
+      description =
+          "Where artifacts go: artifacts.zip, and <identifier>.zip for secondary artifacts"
+              + " (default: $LOCALBUILD_HOME/projects/<project>/artifacts/<build-number>).")
   Path artifacts;
 
-  @Option(names = {"-r", "--reports"}, paramLabel = "DIR",
-      description = "Where test and coverage reports go, one JSON file per report group"
-          + " (default: next to the artifacts).")
+  @Option(
+      names = {"-r", "--reports"},
+      paramLabel = "DIR",
+      description =
+          "Where test and coverage reports go, one JSON file per report group"
+              + " (default: next to the artifacts).")
   Path reports;
 
-  @Option(names = {"-s", "--source"}, paramLabel = "[ID:]DIR",
-      description = "Source directory (default: the current one). Repeat with ID:DIR for secondary sources"
-          + " (CODEBUILD_SRC_DIR_<ID>).")
+  @Option(
+      names = {"-s", "--source"},
+      paramLabel = "[ID:]DIR",
+      description =
+          "Source directory (default: the current one). Repeat with ID:DIR for secondary sources"
+              + " (CODEBUILD_SRC_DIR_<ID>).")
   List<String> sources = new ArrayList<>();
 
-  @Option(names = {"-b", "--buildspec"}, paramLabel = "FILE",
+  @Option(
+      names = {"-b", "--buildspec"},
+      paramLabel = "FILE",
       description = "Buildspec file (default: buildspec.yml in the source).")
   Path buildspec;
 
-  @Option(names = {"-e", "--env-file"}, paramLabel = "FILE",
-      description = "Environment variables, one NAME=VALUE per line; they override the buildspec's and the project's.")
+  @Option(
+      names = {"-e", "--env-file"},
+      paramLabel = "FILE",
+      description =
+          "Environment variables, one NAME=VALUE per line; they override the buildspec's and the project's.")
   Path envFile;
 
-  @Option(names = "--env", paramLabel = "NAME=VALUE",
+  @Option(
+      names = "--env",
+      paramLabel = "NAME=VALUE",
       description = "An environment variable; repeatable; wins over --env-file.")
   List<String> env = new ArrayList<>();
 
-  @Option(names = "-c", description = "Pass your AWS configuration (AWS_* variables and region) to the build.")
+  @Option(
+      names = "-c",
+      description = "Pass your AWS configuration (AWS_* variables and region) to the build.")
   boolean awsConfig;
 
-  @Option(names = {"-p", "--profile"}, paramLabel = "PROFILE", description = "AWS profile to use with -c.")
+  @Option(
+      names = {"-p", "--profile"},
+      paramLabel = "PROFILE",
+      description = "AWS profile to use with -c.")
   String profile;
 
-  @Option(names = {"-m", "--mount-source"},
-      description = "Mount the source directory into the build instead of copying it (the build can change it).")
+  @Option(
+      names = {"-m", "--mount-source"},
+      description =
+          "Mount the source directory into the build instead of copying it (the build can change it).")
   boolean mountSource;
 
-  @Option(names = {"-d", "--privileged"},
-      description = "Privileged mode: the build gets its own Docker daemon (docker build, docker push).")
+  @Option(
+      names = {"-d", "--privileged"},
+      description =
+          "Privileged mode: the build gets its own Docker daemon (docker build, docker push).")
   boolean privileged;
 
-  @Option(names = "-l", paramLabel = "IMAGE", hidden = true,
+  @Option(
+      names = "-l",
+      paramLabel = "IMAGE",
+      hidden = true,
       description = "AWS's agent image: accepted for compatibility, localbuild needs none.")
   String agentImage;
 
-  @Option(names = "--executor", paramLabel = "docker|host",
-      description = "Where commands run: in a container (default) or on this machine, in a scratch copy of the source.")
+  @Option(
+      names = "--executor",
+      paramLabel = "docker|host",
+      description =
+          "Where commands run: in a container (default) or on this machine, in a scratch copy of the source.")
   String executor = "docker";
 
-  @Option(names = "--timeout", paramLabel = "DURATION",
-      description = "Build timeout: minutes (60), or with a unit: 90s, 45m, 2h (default: 60, as CodeBuild).")
+  @Option(
+      names = "--timeout",
+      paramLabel = "DURATION",
+      description =
+          "Build timeout: minutes (60), or with a unit: 90s, 45m, 2h (default: 60, as CodeBuild).")
   String timeout;
 
-  @Option(names = "--json", paramLabel = "FILE",
-      description = "Write the final build record here, in the shape of `aws codebuild batch-get-builds`.")
+  @Option(
+      names = "--json",
+      paramLabel = "FILE",
+      description =
+          "Write the final build record here, in the shape of `aws codebuild batch-get-builds`.")
   Path json;
 
-  @Option(names = "--project-name", paramLabel = "NAME",
-      description = "Project name: build ids, numbers and report groups (default: the source directory's name).")
+  @Option(
+      names = "--project-name",
+      paramLabel = "NAME",
+      description =
+          "Project name: build ids, numbers and report groups (default: the source directory's name).")
   String projectName;
 
-  @Option(names = "--source-version", paramLabel = "VERSION",
-      description = "CODEBUILD_SOURCE_VERSION, e.g. a branch or pr/42 (default: the checked-out commit).")
+  @Option(
+      names = "--source-version",
+      paramLabel = "VERSION",
+      description =
+          "CODEBUILD_SOURCE_VERSION, e.g. a branch or pr/42 (default: the checked-out commit).")
   String sourceVersion;
 
-  @Option(names = "--region", paramLabel = "REGION",
-      description = "AWS_REGION of the build (default: $AWS_REGION, $AWS_DEFAULT_REGION, else us-east-1).")
+  @Option(
+      names = "--region",
+      paramLabel = "REGION",
+      description =
+          "AWS_REGION of the build (default: $AWS_REGION, $AWS_DEFAULT_REGION, else us-east-1).")
   String region;
 
-  @Option(names = "--network", paramLabel = "NAME",
-      description = "Docker network the build joins, to reach services you run there (default: bridge).")
+  @Option(
+      names = "--network",
+      paramLabel = "NAME",
+      description =
+          "Docker network the build joins, to reach services you run there (default: bridge).")
   String network;
 
-  @Option(names = "--keep", description = "Keep the host executor's scratch directory after the build.")
+  @Option(
+      names = "--keep",
+      description = "Keep the host executor's scratch directory after the build.")
   boolean keep;
 }

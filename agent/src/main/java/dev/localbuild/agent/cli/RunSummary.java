@@ -22,25 +22,39 @@ final class RunSummary {
   }
 
   void print(BuildRecord r, Outputs outputs, Path recordFile) {
-    Duration took = r.endTime() == null ? Duration.ZERO : Duration.between(r.startTime(), r.endTime());
+    Duration took =
+        r.endTime() == null ? Duration.ZERO : Duration.between(r.startTime(), r.endTime());
     out.println();
-    out.printf("localbuild: %s %s in %s (build #%d)%n", r.id(), r.buildStatus(), human(took), r.buildNumber());
+    out.printf(
+        "localbuild: %s %s in %s (build #%d)%n",
+        r.id(), r.buildStatus(), human(took), r.buildNumber());
     for (PhaseRecord p : r.phases()) {
-      if (p.status() != null && p.status() != StatusType.SUCCEEDED && p.status() != StatusType.IN_PROGRESS) {
-        String message = p.contexts().isEmpty() ? "" : p.contexts().getFirst().statusCode() + ": " + p.contexts().getFirst().message();
+      if (p.status() != null
+          && p.status() != StatusType.SUCCEEDED
+          && p.status() != StatusType.IN_PROGRESS) {
+        String message =
+            p.contexts().isEmpty()
+                ? ""
+                : p.contexts().getFirst().statusCode() + ": " + p.contexts().getFirst().message();
         out.printf("  %s %s %s%n", p.type(), p.status(), message);
       }
     }
     if (r.artifacts() != null) {
       out.println("  artifacts: " + Path.of(java.net.URI.create(r.artifacts().location())));
     }
-    r.secondaryArtifacts().forEach(a -> out.println("  artifacts " + a.artifactIdentifier() + ": "
-        + Path.of(java.net.URI.create(a.location()))));
+    r.secondaryArtifacts()
+        .forEach(a ->
+            out.println(
+                "  artifacts "
+                    + a.artifactIdentifier()
+                    + ": "
+                    + Path.of(java.net.URI.create(a.location()))));
     for (Report rep : outputs.reports().reports()) {
       reportLine(rep);
     }
     if (!r.exportedEnvironmentVariables().isEmpty()) {
-      r.exportedEnvironmentVariables().forEach(v -> out.println("  exported " + v.name() + "=" + v.value()));
+      r.exportedEnvironmentVariables()
+          .forEach(v -> out.println("  exported " + v.name() + "=" + v.value()));
     }
     out.println("  record: " + recordFile);
   }
@@ -48,10 +62,14 @@ final class RunSummary {
   private void reportLine(Report rep) {
     if (rep.testSummary() != null) {
       var counts = rep.testSummary().statusCounts();
-      out.printf("  report %s: %d tests, %d passed, %d failed, %d skipped (%s)%n", rep.name(), rep.testSummary().total(),
+      out.printf(
+          "  report %s: %d tests, %d passed, %d failed, %d skipped (%s)%n",
+          rep.name(),
+          rep.testSummary().total(),
           counts.getOrDefault(TestCase.SUCCEEDED, 0),
           counts.getOrDefault(TestCase.FAILED, 0) + counts.getOrDefault(TestCase.ERROR, 0),
-          counts.getOrDefault(TestCase.SKIPPED, 0), rep.status());
+          counts.getOrDefault(TestCase.SKIPPED, 0),
+          rep.status());
       int shown = 0;
       for (TestCase c : rep.testCases()) {
         if (c.status().equals(TestCase.FAILED) || c.status().equals(TestCase.ERROR)) {
@@ -59,13 +77,19 @@ final class RunSummary {
             out.println("    ...");
             break;
           }
-          String message = c.message() == null ? "" : " - " + c.message().lines().findFirst().orElse("");
-          out.printf("    %s %s%s%s%n", c.status(), c.prefix() == null ? "" : c.prefix() + ".", c.name(), message);
+          String message =
+              c.message() == null ? "" : " - " + c.message().lines().findFirst().orElse("");
+          out.printf(
+              "    %s %s%s%s%n",
+              c.status(), c.prefix() == null ? "" : c.prefix() + ".", c.name(), message);
         }
       }
     } else if (rep.codeCoverageSummary() != null) {
-      out.printf("  report %s: line coverage %.2f%%, branch coverage %.2f%%%n", rep.name(),
-          rep.codeCoverageSummary().lineCoveragePercentage(), rep.codeCoverageSummary().branchCoveragePercentage());
+      out.printf(
+          "  report %s: line coverage %.2f%%, branch coverage %.2f%%%n",
+          rep.name(),
+          rep.codeCoverageSummary().lineCoveragePercentage(),
+          rep.codeCoverageSummary().branchCoveragePercentage());
     }
     rep.problems().forEach(p -> out.println("    unreadable: " + p));
   }

@@ -31,7 +31,8 @@ final class ContainerWorkspace implements Workspace {
     } catch (NotFoundException e) {
       return Found.NOTHING;
     } catch (RuntimeException e) {
-      throw new IOException("cannot read " + path + " from the build container: " + e.getMessage(), e);
+      throw new IOException(
+          "cannot read " + path + " from the build container: " + e.getMessage(), e);
     }
     Found found = Found.NOTHING;
     String top = null;
@@ -54,16 +55,24 @@ final class ContainerWorkspace implements Workspace {
         visitor.visit(entry(rel, e), tar);
       }
     } catch (IOException e) {
-      throw new IOException("cannot read " + path + " from the build container: " + e.getMessage(), e);
+      throw new IOException(
+          "cannot read " + path + " from the build container: " + e.getMessage(), e);
     }
     return found;
   }
 
   private static WorkspaceEntry entry(String rel, TarArchiveEntry e) {
-    WorkspaceEntry.Type type = e.isSymbolicLink() ? WorkspaceEntry.Type.SYMLINK
-        : e.isDirectory() ? WorkspaceEntry.Type.DIRECTORY : WorkspaceEntry.Type.FILE;
-    return new WorkspaceEntry(rel, type, e.getSize(), e.getMode() & 07777,
-        e.isSymbolicLink() ? e.getLinkName() : null, e.getModTime().toInstant());
+    WorkspaceEntry.Type type =
+        e.isSymbolicLink()
+            ? WorkspaceEntry.Type.SYMLINK
+            : e.isDirectory() ? WorkspaceEntry.Type.DIRECTORY : WorkspaceEntry.Type.FILE;
+    return new WorkspaceEntry(
+        rel,
+        type,
+        e.getSize(),
+        e.getMode() & 07777,
+        e.isSymbolicLink() ? e.getLinkName() : null,
+        e.getModTime().toInstant());
   }
 
   @Override
@@ -72,19 +81,22 @@ final class ContainerWorkspace implements Workspace {
     for (int hops = 0; hops < 16; hops++) {
       byte[][] content = new byte[1][];
       String[] link = new String[1];
-      Found found = walk(current, (e, in) -> {
-        if (!e.path().isEmpty()) {
-          return;
-        }
-        if (e.type() == WorkspaceEntry.Type.SYMLINK) {
-          link[0] = e.linkTarget();
-        } else if (e.type() == WorkspaceEntry.Type.FILE) {
-          if (e.size() > maxBytes) {
-            throw new IOException(path + " is larger than " + maxBytes + " bytes");
-          }
-          content[0] = in.readAllBytes();
-        }
-      });
+      Found found =
+          walk(
+              current,
+              (e, in) -> {
+                if (!e.path().isEmpty()) {
+                  return;
+                }
+                if (e.type() == WorkspaceEntry.Type.SYMLINK) {
+                  link[0] = e.linkTarget();
+                } else if (e.type() == WorkspaceEntry.Type.FILE) {
+                  if (e.size() > maxBytes) {
+                    throw new IOException(path + " is larger than " + maxBytes + " bytes");
+                  }
+                  content[0] = in.readAllBytes();
+                }
+              });
       if (found != Found.FILE) {
         return Optional.empty();
       }
@@ -94,7 +106,10 @@ final class ContainerWorkspace implements Workspace {
       if (link[0] == null) {
         return Optional.empty();
       }
-      current = link[0].startsWith("/") ? link[0] : current.substring(0, current.lastIndexOf('/') + 1) + link[0];
+      current =
+          link[0].startsWith("/")
+              ? link[0]
+              : current.substring(0, current.lastIndexOf('/') + 1) + link[0];
     }
     return Optional.empty(); // a link loop
   }

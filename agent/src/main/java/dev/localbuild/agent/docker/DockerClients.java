@@ -15,13 +15,15 @@ public final class DockerClients {
 
   /** A client for the default engine. */
   public static DockerClient create() {
-    DefaultDockerClientConfig config = DefaultDockerClientConfig.createDefaultConfigBuilder().build();
-    ZerodepDockerHttpClient http = new ZerodepDockerHttpClient.Builder()
-        .dockerHost(config.getDockerHost())
-        .sslConfig(config.getSSLConfig())
-        .connectionTimeout(Duration.ofSeconds(10))
-        .maxConnections(64)
-        .build();
+    DefaultDockerClientConfig config =
+        DefaultDockerClientConfig.createDefaultConfigBuilder().build();
+    ZerodepDockerHttpClient http =
+        new ZerodepDockerHttpClient.Builder()
+            .dockerHost(config.getDockerHost())
+            .sslConfig(config.getSSLConfig())
+            .connectionTimeout(Duration.ofSeconds(10))
+            .maxConnections(64)
+            .build();
     return DockerClientImpl.getInstance(config, http);
   }
 }

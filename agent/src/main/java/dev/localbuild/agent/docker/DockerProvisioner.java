@@ -33,8 +33,9 @@ import org.jspecify.annotations.Nullable;
 /**
  * The docker executor: one container per build from the build image, with CodeBuild's layout
  * ({@code /codebuild/output/src<digits>/src}), running as root whatever the image's USER, with the
- * image's ENTRYPOINT replaced (CodeBuild ignores it too) by the build shell's supervisor. The source
- * is copied in, or bind-mounted with {@code -m}. Containers are labelled so strays can be found.
+ * image's ENTRYPOINT replaced (CodeBuild ignores it too) by the build shell's supervisor. The
+ * source is copied in, or bind-mounted with {@code -m}. Containers are labelled so strays can be
+ * found.
  */
 public final class DockerProvisioner implements Provisioner {
   static final String SHELL_DIR = "/codebuild/output/tmp";
@@ -103,10 +104,19 @@ public final class DockerProvisioner implements Provisioner {
       ShellSession session = new ShellSession(token, stdin.writer, output);
       Closeable attach = attach(containerId, stdin, session);
       docker.startContainerCmd(containerId).exec();
-      String location = settings.buildspec().pathInSource() != null
-          ? sourceDir + "/" + settings.buildspec().pathInSource()
-          : BuildspecSource.READONLY_LOCATION;
-      return new DockerSandbox(docker, containerId, sourceDir, secondaryDirs, location, session, stdin, attach,
+      String location =
+          settings.buildspec().pathInSource() != null
+              ? sourceDir + "/" + settings.buildspec().pathInSource()
+              : BuildspecSource.READONLY_LOCATION;
+      return new DockerSandbox(
+          docker,
+          containerId,
+          sourceDir,
+          secondaryDirs,
+          location,
+          session,
+          stdin,
+          attach,
           Map.of("HOME", "/root"));
     } catch (IOException | RuntimeException e) {
       if (containerId != null) {
@@ -115,21 +125,29 @@ public final class DockerProvisioner implements Provisioner {
       if (Thread.currentThread().isInterrupted()) {
         throw new InterruptedException("provisioning was interrupted");
       }
-      throw new ProvisioningException("Unable to start the build container from " + settings.image() + ": "
-          + e.getMessage(), false, e);
+      throw new ProvisioningException(
+          "Unable to start the build container from " + settings.image() + ": " + e.getMessage(),
+          false,
+          e);
     }
   }
 
-  private String create(BuildIdentity build, String token, String sourceDir, Map<String, String> secondaryDirs) {
+  private String create(
+      BuildIdentity build, String token, String sourceDir, Map<String, String> secondaryDirs) {
     List<Bind> binds = new ArrayList<>();
     if (settings.mountSource()) {
       binds.add(new Bind(settings.source().toAbsolutePath().toString(), new Volume(sourceDir)));
-      settings.secondary().forEach((id, p) -> binds.add(new Bind(p.toAbsolutePath().toString(), new Volume(secondaryDirs.get(id)))));
+      settings
+          .secondary()
+          .forEach((id, p) ->
+              binds.add(
+                  new Bind(p.toAbsolutePath().toString(), new Volume(secondaryDirs.get(id)))));
     }
-    HostConfig host = HostConfig.newHostConfig()
-        .withInit(true)
-        .withPrivileged(settings.privileged())
-        .withBinds(binds);
+    HostConfig host =
+        HostConfig.newHostConfig()
+            .withInit(true)
+            .withPrivileged(settings.privileged())
+            .withBinds(binds);
     if (settings.memoryBytes() > 0) {
       host.withMemory(settings.memoryBytes());
     }
@@ -139,58 +157,76 @@ public final class DockerProvisioner implements Provisioner {
     if (settings.network() != null) {
       host.withNetworkMode(settings.network());
     }
-    CreateContainerCmd cmd = docker.createContainerCmd(settings.image())
-        .withName("localbuild-" + build.projectName().toLowerCase().replaceAll("[^a-z0-9_.-]", "-") + "-" + build.uuid().toString().substring(0, 8))
-        .withEntrypoint("sh", "-c", Supervisor.script(token, SHELL_DIR, "/root"))
-        .withCmd(List.of())
-        .withUser("0:0")
-        .withWorkingDir("/")
-        .withLabels(Labels.of(build.buildId(), build.projectName(), "build"))
-        .withStdinOpen(true)
-        .withStdInOnce(false)
-        .withAttachStdin(true)
-        .withAttachStdout(true)
-        .withAttachStderr(true)
-        .withTty(false)
-        .withHostConfig(host);
+    CreateContainerCmd cmd =
+        docker
+            .createContainerCmd(settings.image())
+            .withName(
+                "localbuild-"
+                    + build.projectName().toLowerCase().replaceAll("[^a-z0-9_.-]", "-")
+                    + "-"
+                    + build.uuid().toString().substring(0, 8))
+            .withEntrypoint("sh", "-c", Supervisor.script(token, SHELL_DIR, "/root"))
+            .withCmd(List.of())
+            .withUser("0:0")
+            .withWorkingDir("/")
+            .withLabels(Labels.of(build.buildId(), build.projectName(), "build"))
+            .withStdinOpen(true)
+            .withStdInOnce(false)
+            .withAttachStdin(true)
+            .withAttachStdout(true)
+            .withAttachStderr(true)
+            .withTty(false)
+            .withHostConfig(host);
     return cmd.exec().getId();
   }
 
-  private void copySources(String containerId, String sourceDir, Map<String, String> secondaryDirs) throws IOException {
+  private void copySources(String containerId, String sourceDir, Map<String, String> secondaryDirs)
+      throws IOException {
     List<SourceTar.Mapping> mappings = new ArrayList<>();
     mappings.add(new SourceTar.Mapping(settings.source(), sourceDir));
-    settings.secondary().forEach((id, p) -> mappings.add(new SourceTar.Mapping(p, secondaryDirs.get(id))));
+    settings
+        .secondary()
+        .forEach((id, p) -> mappings.add(new SourceTar.Mapping(p, secondaryDirs.get(id))));
     try (InputStream tar = SourceTar.stream(mappings, List.of(SHELL_DIR))) {
-      docker.copyArchiveToContainerCmd(containerId).withTarInputStream(tar).withRemotePath("/").exec();
+      docker
+          .copyArchiveToContainerCmd(containerId)
+          .withTarInputStream(tar)
+          .withRemotePath("/")
+          .exec();
     }
   }
 
   private Closeable attach(String containerId, StdinPipe stdin, ShellSession session) {
-    return docker.attachContainerCmd(containerId)
+    return docker
+        .attachContainerCmd(containerId)
         .withStdIn(stdin)
         .withStdOut(true)
         .withStdErr(true)
         .withFollowStream(true)
-        .exec(new ResultCallback.Adapter<Frame>() {
-          @Override
-          public void onNext(Frame f) {
-            byte[] p = f.getPayload();
-            OutputLine.Stream s = f.getStreamType() == StreamType.STDERR ? OutputLine.Stream.STDERR : OutputLine.Stream.STDOUT;
-            session.accept(s, p, 0, p.length);
-          }
+        .exec(
+            new ResultCallback.Adapter<Frame>() {
+              @Override
+              public void onNext(Frame f) {
+                byte[] p = f.getPayload();
+                OutputLine.Stream s =
+                    f.getStreamType() == StreamType.STDERR
+                        ? OutputLine.Stream.STDERR
+                        : OutputLine.Stream.STDOUT;
+                session.accept(s, p, 0, p.length);
+              }
 
-          @Override
-          public void onError(Throwable t) {
-            session.closed("lost the build container's output: " + t.getMessage(), t);
-            super.onError(t);
-          }
+              @Override
+              public void onError(Throwable t) {
+                session.closed("lost the build container's output: " + t.getMessage(), t);
+                super.onError(t);
+              }
 
-          @Override
-          public void onComplete() {
-            session.closed("the build container exited", null);
-            super.onComplete();
-          }
-        });
+              @Override
+              public void onComplete() {
+                session.closed("the build container exited", null);
+                super.onComplete();
+              }
+            });
   }
 
   /** Removes a container and its anonymous volumes; never throws. */

@@ -26,8 +26,16 @@ final class DockerSandbox implements Sandbox {
   private final List<Runnable> cleanups = new ArrayList<>();
   private volatile boolean closed;
 
-  DockerSandbox(DockerClient docker, String containerId, String sourceDir, Map<String, String> secondary,
-      String buildspecLocation, ShellSession shell, StdinPipe stdin, Closeable attach, Map<String, String> variables) {
+  DockerSandbox(
+      DockerClient docker,
+      String containerId,
+      String sourceDir,
+      Map<String, String> secondary,
+      String buildspecLocation,
+      ShellSession shell,
+      StdinPipe stdin,
+      Closeable attach,
+      Map<String, String> variables) {
     this.docker = docker;
     this.containerId = containerId;
     this.sourceDir = sourceDir;
@@ -87,14 +95,19 @@ final class DockerSandbox implements Sandbox {
   @Override
   public Optional<String> diagnoseDeath() {
     try {
-      InspectContainerResponse.ContainerState s = docker.inspectContainerCmd(containerId).exec().getState();
+      InspectContainerResponse.ContainerState s =
+          docker.inspectContainerCmd(containerId).exec().getState();
       if (Boolean.TRUE.equals(s.getOOMKilled())) {
-        return Optional.of("Build container died because it was out of memory (OOMKilled, exit code "
-            + s.getExitCodeLong() + "). Give it more memory (a larger computeType, or more memory for Docker).");
+        return Optional.of(
+            "Build container died because it was out of memory (OOMKilled, exit code "
+                + s.getExitCodeLong()
+                + "). Give it more memory (a larger computeType, or more memory for Docker).");
       }
       if (!Boolean.TRUE.equals(s.getRunning())) {
-        return Optional.of("The build container exited with code " + s.getExitCodeLong()
-            + (s.getError() == null || s.getError().isBlank() ? "" : ": " + s.getError()));
+        return Optional.of(
+            "The build container exited with code "
+                + s.getExitCodeLong()
+                + (s.getError() == null || s.getError().isBlank() ? "" : ": " + s.getError()));
       }
       return Optional.empty();
     } catch (RuntimeException e) {

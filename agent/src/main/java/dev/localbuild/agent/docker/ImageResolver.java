@@ -1,8 +1,8 @@
 package dev.localbuild.agent.docker;
 
 import com.github.dockerjava.api.DockerClient;
-import com.github.dockerjava.api.exception.NotFoundException;
 import com.github.dockerjava.api.command.PullImageResultCallback;
+import com.github.dockerjava.api.exception.NotFoundException;
 import dev.localbuild.runtime.log.LogLine;
 import dev.localbuild.runtime.log.LogSink;
 import dev.localbuild.runtime.sandbox.ProvisioningException;
@@ -29,7 +29,10 @@ public class ImageResolver {
     }
     log.accept(new LogLine(Instant.now(), LogLine.Source.AGENT, "Pulling image " + image));
     try {
-      docker.pullImageCmd(image).exec(new PullImageResultCallback()).awaitCompletion(30, TimeUnit.MINUTES);
+      docker
+          .pullImageCmd(image)
+          .exec(new PullImageResultCallback())
+          .awaitCompletion(30, TimeUnit.MINUTES);
     } catch (RuntimeException e) {
       throw new ProvisioningException(explainPullFailure(image, e.getMessage()), true, e);
     }
@@ -50,9 +53,14 @@ public class ImageResolver {
   static String explainPullFailure(String image, String message) {
     String m = message == null ? "" : message;
     if (m.contains("toomanyrequests")) {
-      return "Docker Hub refused to pull " + image + ": anonymous pull rate limit reached (toomanyrequests). "
+      return "Docker Hub refused to pull "
+          + image
+          + ": anonymous pull rate limit reached (toomanyrequests). "
           + "Fix: log in (docker login, or DOCKERHUB_USERNAME/DOCKERHUB_PASSWORD for builds) or use a registry mirror.";
     }
-    return "CLIENT_ERROR: unable to find image " + image + " locally and unable to pull it: " + m.strip();
+    return "CLIENT_ERROR: unable to find image "
+        + image
+        + " locally and unable to pull it: "
+        + m.strip();
   }
 }

@@ -28,23 +28,30 @@ final class SourceTar {
   /** A directory to put at a path inside the container. */
   record Mapping(Path hostDir, String containerPath) {}
 
-  /** The tar of every mapping, rooted at the container's {@code /}; the writer runs on its own thread. */
+  /**
+   * The tar of every mapping, rooted at the container's {@code /}; the writer runs on its own
+   * thread.
+   */
   static InputStream stream(List<Mapping> mappings, List<String> emptyDirs) throws IOException {
     PipedInputStream in = new PipedInputStream(1 << 20);
     PipedOutputStream out = new PipedOutputStream(in);
-    Thread writer = new Thread(() -> {
-      try (out) {
-        write(mappings, emptyDirs, out);
-      } catch (IOException e) {
-        // the reader (Docker) reports the broken stream
-      }
-    }, "localbuild-source-tar");
+    Thread writer =
+        new Thread(
+            () -> {
+              try (out) {
+                write(mappings, emptyDirs, out);
+              } catch (IOException e) {
+                // the reader (Docker) reports the broken stream
+              }
+            },
+            "localbuild-source-tar");
     writer.setDaemon(true);
     writer.start();
     return in;
   }
 
-  static void write(List<Mapping> mappings, List<String> emptyDirs, OutputStream sink) throws IOException {
+  static void write(List<Mapping> mappings, List<String> emptyDirs, OutputStream sink)
+      throws IOException {
     try (TarArchiveOutputStream tar = new TarArchiveOutputStream(sink, 64 * 1024)) {
       tar.setLongFileMode(TarArchiveOutputStream.LONGFILE_POSIX);
       tar.setBigNumberMode(TarArchiveOutputStream.BIGNUMBER_POSIX);
@@ -54,47 +61,53 @@ final class SourceTar {
       for (Mapping m : mappings) {
         String base = strip(m.containerPath());
         directory(tar, base, 0755);
-        Files.walkFileTree(m.hostDir(), new SimpleFileVisitor<>() {
-          @Override
-          public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs) throws IOException {
-            if (!dir.equals(m.hostDir())) {
-              directory(tar, base + "/" + rel(m.hostDir(), dir), mode(dir, 0755));
-            }
-            return FileVisitResult.CONTINUE;
-          }
+        Files.walkFileTree(
+            m.hostDir(),
+            new SimpleFileVisitor<>() {
+              @Override
+              public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs)
+                  throws IOException {
+                if (!dir.equals(m.hostDir())) {
+                  directory(tar, base + "/" + rel(m.hostDir(), dir), mode(dir, 0755));
+                }
+                return FileVisitResult.CONTINUE;
+              }
 
-          @Override
-          public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
-            String name = base + "/" + rel(m.hostDir(), file);
-            if (attrs.isSymbolicLink()) {
-              TarArchiveEntry e = new TarArchiveEntry(name, TarArchiveEntry.LF_SYMLINK);
-              e.setLinkName(Files.readSymbolicLink(file).toString());
-              e.setModTime(attrs.lastModifiedTime().toMillis());
-              tar.putArchiveEntry(e);
-              tar.closeArchiveEntry();
-            } else if (attrs.isRegularFile()) {
-              TarArchiveEntry e = new TarArchiveEntry(name);
-              e.setSize(attrs.size());
-              e.setMode(TarArchiveEntry.DEFAULT_FILE_MODE & ~07777 | mode(file, 0644));
-              e.setModTime(attrs.lastModifiedTime().toMillis());
-              tar.putArchiveEntry(e);
-              Files.copy(file, tar);
-              tar.closeArchiveEntry();
-            }
-            return FileVisitResult.CONTINUE;
-          }
+              @Override
+              public FileVisitResult visitFile(Path file, BasicFileAttributes attrs)
+                  throws IOException {
+                String name = base + "/" + rel(m.hostDir(), file);
+                if (attrs.isSymbolicLink()) {
+                  TarArchiveEntry e = new TarArchiveEntry(name, TarArchiveEntry.LF_SYMLINK);
+                  e.setLinkName(Files.readSymbolicLink(file).toString());
+                  e.setModTime(attrs.lastModifiedTime().toMillis());
+                  tar.putArchiveEntry(e);
+                  tar.closeArchiveEntry();
+                } else if (attrs.isRegularFile()) {
+                  TarArchiveEntry e = new TarArchiveEntry(name);
+                  e.setSize(attrs.size());
+                  e.setMode(TarArchiveEntry.DEFAULT_FILE_MODE & ~07777 | mode(file, 0644));
+                  e.setModTime(attrs.lastModifiedTime().toMillis());
+                  tar.putArchiveEntry(e);
+                  Files.copy(file, tar);
+                  tar.closeArchiveEntry();
+                }
+                return FileVisitResult.CONTINUE;
+              }
 
-          @Override
-          public FileVisitResult visitFileFailed(Path file, IOException exc) {
-            return FileVisitResult.CONTINUE; // an unreadable file stays behind, as cp would warn
-          }
-        });
+              @Override
+              public FileVisitResult visitFileFailed(Path file, IOException exc) {
+                return FileVisitResult
+                    .CONTINUE; // an unreadable file stays behind, as cp would warn
+              }
+            });
       }
       tar.finish();
     }
   }
 
-  private static void directory(TarArchiveOutputStream tar, String name, int mode) throws IOException {
+  private static void directory(TarArchiveOutputStream tar, String name, int mode)
+      throws IOException {
     TarArchiveEntry e = new TarArchiveEntry(name + "/", TarArchiveEntry.LF_DIR);
     e.setMode(TarArchiveEntry.DEFAULT_DIR_MODE & ~07777 | mode);
     tar.putArchiveEntry(e);

@@ -18,28 +18,29 @@ final class StdinPipe extends InputStream {
   private volatile boolean closed;
 
   /** The writing side; {@code close()} ends the stream. */
-  final OutputStream writer = new OutputStream() {
-    @Override
-    public void write(int b) throws IOException {
-      write(new byte[] {(byte) b}, 0, 1);
-    }
+  final OutputStream writer =
+      new OutputStream() {
+        @Override
+        public void write(int b) throws IOException {
+          write(new byte[] {(byte) b}, 0, 1);
+        }
 
-    @Override
-    public void write(byte[] b, int off, int len) throws IOException {
-      if (closed) {
-        throw new IOException("the build shell's input is closed");
-      }
-      byte[] copy = new byte[len];
-      System.arraycopy(b, off, copy, 0, len);
-      chunks.add(copy);
-    }
+        @Override
+        public void write(byte[] b, int off, int len) throws IOException {
+          if (closed) {
+            throw new IOException("the build shell's input is closed");
+          }
+          byte[] copy = new byte[len];
+          System.arraycopy(b, off, copy, 0, len);
+          chunks.add(copy);
+        }
 
-    @Override
-    public void close() {
-      closed = true;
-      chunks.add(EOF);
-    }
-  };
+        @Override
+        public void close() {
+          closed = true;
+          chunks.add(EOF);
+        }
+      };
 
   @Override
   public int read() throws IOException {

@@ -19,10 +19,17 @@ public final class StrayReaper {
     this.docker = docker;
   }
 
-  /** @return the build ids whose leftovers were removed */
+  /**
+   * @return the build ids whose leftovers were removed
+   */
   public List<String> reap() {
     List<String> reaped = new ArrayList<>();
-    for (Container c : docker.listContainersCmd().withShowAll(true).withLabelFilter(List.of(Labels.OWNER)).exec()) {
+    for (Container c :
+        docker
+            .listContainersCmd()
+            .withShowAll(true)
+            .withLabelFilter(List.of(Labels.OWNER))
+            .exec()) {
       if (stray(c.getLabels())) {
         DockerProvisioner.remove(docker, c.getId());
         reaped.add(c.getLabels().getOrDefault(Labels.BUILD, c.getId()));
@@ -30,11 +37,14 @@ public final class StrayReaper {
     }
     try {
       for (Network n : docker.listNetworksCmd().exec()) {
-        if (n.getLabels() != null && n.getLabels().containsKey(Labels.OWNER) && stray(n.getLabels())) {
+        if (n.getLabels() != null
+            && n.getLabels().containsKey(Labels.OWNER)
+            && stray(n.getLabels())) {
           docker.removeNetworkCmd(n.getId()).exec();
         }
       }
-      var volumes = docker.listVolumesCmd().withFilter("label", List.of(Labels.OWNER)).exec().getVolumes();
+      var volumes =
+          docker.listVolumesCmd().withFilter("label", List.of(Labels.OWNER)).exec().getVolumes();
       if (volumes != null) {
         for (var v : volumes) {
           if (v.getLabels() != null && stray(v.getLabels())) {
@@ -60,7 +70,8 @@ public final class StrayReaper {
     }
     try {
       long pid = Long.parseLong(owner.substring(slash + 1));
-      return pid != ProcessHandle.current().pid() && ProcessHandle.of(pid).map(p -> !p.isAlive()).orElse(true);
+      return pid != ProcessHandle.current().pid()
+          && ProcessHandle.of(pid).map(p -> !p.isAlive()).orElse(true);
     } catch (NumberFormatException e) {
       return false;
     }

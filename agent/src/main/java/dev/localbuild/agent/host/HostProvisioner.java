@@ -41,8 +41,13 @@ public final class HostProvisioner implements Provisioner {
    * @param mountSource use the source directory itself instead of a copy ({@code -m})
    * @param keep leave the scratch directory after the build
    */
-  public HostProvisioner(Path workRoot, Path source, Map<String, Path> secondary, String buildspecInSource,
-      boolean mountSource, boolean keep) {
+  public HostProvisioner(
+      Path workRoot,
+      Path source,
+      Map<String, Path> secondary,
+      String buildspecInSource,
+      boolean mountSource,
+      boolean keep) {
     this.workRoot = workRoot;
     this.source = source;
     this.secondary = secondary;
@@ -62,51 +67,64 @@ public final class HostProvisioner implements Provisioner {
   }
 
   @Override
-  public Sandbox provision(BuildIdentity build, Consumer<OutputLine> output, LogSink log) throws ProvisioningException {
+  public Sandbox provision(BuildIdentity build, Consumer<OutputLine> output, LogSink log)
+      throws ProvisioningException {
     Path root = workRoot.resolve(build.uuid().toString());
     try {
       Files.createDirectories(root);
       Path src = mountSource ? source.toAbsolutePath() : copy(source, root.resolve("src"));
       Map<String, Path> secondaryDirs = new LinkedHashMap<>();
       for (var e : secondary.entrySet()) {
-        secondaryDirs.put(e.getKey(), mountSource ? e.getValue().toAbsolutePath() : copy(e.getValue(), root.resolve(e.getKey())));
+        secondaryDirs.put(
+            e.getKey(),
+            mountSource
+                ? e.getValue().toAbsolutePath()
+                : copy(e.getValue(), root.resolve(e.getKey())));
       }
       Map<String, String> env = new HashMap<>(System.getenv());
-      String location = buildspecInSource != null ? src.resolve(buildspecInSource).toString()
-          : root.resolve("readonly/buildspec.yml").toString();
+      String location =
+          buildspecInSource != null
+              ? src.resolve(buildspecInSource).toString()
+              : root.resolve("readonly/buildspec.yml").toString();
       return new LocalSandbox(root, src, secondaryDirs, location, env, output, !keep);
     } catch (IOException e) {
       LocalSandbox.deleteTree(root);
-      throw new ProvisioningException("Unable to prepare the build directory " + root + ": " + e.getMessage(), false, e);
+      throw new ProvisioningException(
+          "Unable to prepare the build directory " + root + ": " + e.getMessage(), false, e);
     }
   }
 
   /** Copies a tree, keeping links as links and permissions. */
   static Path copy(Path from, Path to) throws IOException {
     Path src = from.toAbsolutePath();
-    Files.walkFileTree(src, new SimpleFileVisitor<>() {
-      @Override
-      public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs) throws IOException {
-        Files.createDirectories(to.resolve(src.relativize(dir).toString()));
-        return FileVisitResult.CONTINUE;
-      }
+    Files.walkFileTree(
+        src,
+        new SimpleFileVisitor<>() {
+          @Override
+          public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs)
+              throws IOException {
+            Files.createDirectories(to.resolve(src.relativize(dir).toString()));
+            return FileVisitResult.CONTINUE;
+          }
 
-      @Override
-      public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
-        Path target = to.resolve(src.relativize(file).toString());
-        if (attrs.isSymbolicLink()) {
-          Files.createSymbolicLink(target, Files.readSymbolicLink(file));
-        } else {
-          Files.copy(file, target, StandardCopyOption.COPY_ATTRIBUTES, LinkOption.NOFOLLOW_LINKS);
-        }
-        return FileVisitResult.CONTINUE;
-      }
+          @Override
+          public FileVisitResult visitFile(Path file, BasicFileAttributes attrs)
+              throws IOException {
+            Path target = to.resolve(src.relativize(file).toString());
+            if (attrs.isSymbolicLink()) {
+              Files.createSymbolicLink(target, Files.readSymbolicLink(file));
+            } else {
+              Files.copy(
+                  file, target, StandardCopyOption.COPY_ATTRIBUTES, LinkOption.NOFOLLOW_LINKS);
+            }
+            return FileVisitResult.CONTINUE;
+          }
 
-      @Override
-      public FileVisitResult visitFileFailed(Path file, IOException exc) {
-        return FileVisitResult.CONTINUE;
-      }
-    });
+          @Override
+          public FileVisitResult visitFileFailed(Path file, IOException exc) {
+            return FileVisitResult.CONTINUE;
+          }
+        });
     return to;
   }
 }

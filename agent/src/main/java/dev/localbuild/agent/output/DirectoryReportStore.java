@@ -11,8 +11,8 @@ import java.util.Collections;
 import java.util.List;
 
 /**
- * Reports as JSON files in the {@code -r} directory, one per report group
- * ({@code <group>.json}), and kept in memory for the summary printed at the end of the run.
+ * Reports as JSON files in the {@code -r} directory, one per report group ({@code <group>.json}),
+ * and kept in memory for the summary printed at the end of the run.
  */
 public final class DirectoryReportStore implements ReportStore {
   private final Path dir;

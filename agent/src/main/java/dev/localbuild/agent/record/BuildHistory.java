@@ -95,8 +95,13 @@ public final class BuildHistory {
         ObjectNode phase = (ObjectNode) p;
         phase.put("phaseStatus", "FAULT");
         phase.put("endTime", now);
-        phase.putArray("contexts").addObject().put("statusCode", "AGENT_ERROR")
-            .put("message", "The localbuild agent (process " + pid + ") stopped before the build finished");
+        phase
+            .putArray("contexts")
+            .addObject()
+            .put("statusCode", "AGENT_ERROR")
+            .put(
+                "message",
+                "The localbuild agent (process " + pid + ") stopped before the build finished");
       }
     }
     phases.addObject().put("phaseType", "COMPLETED").put("startTime", now);

@@ -26,7 +26,12 @@ public final class BuildNumbers {
     Path file = dir.resolve(project).resolve("build-number");
     try {
       Files.createDirectories(file.getParent());
-      try (FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
+      try (FileChannel ch =
+              FileChannel.open(
+                  file,
+                  StandardOpenOption.CREATE,
+                  StandardOpenOption.READ,
+                  StandardOpenOption.WRITE);
           FileLock lock = ch.lock()) {
         ByteBuffer buf = ByteBuffer.allocate(32);
         ch.read(buf, 0);
@@ -40,7 +45,8 @@ public final class BuildNumbers {
     } catch (IOException e) {
       throw new UncheckedIOException("cannot update the build counter " + file, e);
     } catch (NumberFormatException e) {
-      throw new IllegalStateException("the build counter " + file + " is corrupt; delete it to start again from 1", e);
+      throw new IllegalStateException(
+          "the build counter " + file + " is corrupt; delete it to start again from 1", e);
     }
   }
 }

@@ -14,13 +14,14 @@ import java.time.format.DateTimeFormatter;
 
 /**
  * JSON in CodeBuild's shapes: a build as {@code aws codebuild batch-get-builds} prints one (field
- * names, nesting, timestamps in the CLI's ISO 8601 form, absent fields left out), reports as
- * {@code describe-test-cases} and {@code describe-code-coverages} return them.
+ * names, nesting, timestamps in the CLI's ISO 8601 form, absent fields left out), reports as {@code
+ * describe-test-cases} and {@code describe-code-coverages} return them.
  */
 public final class RecordJson {
   private RecordJson() {}
 
-  public static final ObjectMapper MAPPER = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+  public static final ObjectMapper MAPPER =
+      new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
   private static final DateTimeFormatter TIME =
       DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSSSSSxxx").withZone(ZoneOffset.UTC);
 
@@ -73,7 +74,10 @@ public final class RecordJson {
       for (BuildRecord.Source s : r.secondarySources()) {
         source(sec.addObject(), s);
         if (s.sourceVersion() != null) {
-          versions.addObject().put("sourceIdentifier", s.sourceIdentifier()).put("sourceVersion", s.sourceVersion());
+          versions
+              .addObject()
+              .put("sourceIdentifier", s.sourceIdentifier())
+              .put("sourceVersion", s.sourceVersion());
         }
       }
     }
@@ -89,11 +93,14 @@ public final class RecordJson {
     env.put("image", r.environment().image());
     env.put("computeType", r.environment().computeType());
     ArrayNode vars = env.putArray("environmentVariables");
-    r.environment().environmentVariables().forEach(v ->
-        vars.addObject().put("name", v.name()).put("value", v.value()).put("type", v.type()));
+    r.environment()
+        .environmentVariables()
+        .forEach(v ->
+            vars.addObject().put("name", v.name()).put("value", v.value()).put("type", v.type()));
     env.put("privilegedMode", r.environment().privilegedMode());
     env.put("imagePullCredentialsType", "CODEBUILD");
-    b.putObject("logs").put("streamName", r.id().substring(r.id().indexOf(':') + 1))
+    b.putObject("logs")
+        .put("streamName", r.id().substring(r.id().indexOf(':') + 1))
         .put("groupName", "/aws/codebuild/" + r.projectName());
     b.put("timeoutInMinutes", r.timeoutInMinutes());
     b.put("queuedTimeoutInMinutes", 480);
@@ -101,7 +108,8 @@ public final class RecordJson {
     b.put("initiator", r.initiator());
     if (!r.exportedEnvironmentVariables().isEmpty()) {
       ArrayNode ex = b.putArray("exportedEnvironmentVariables");
-      r.exportedEnvironmentVariables().forEach(v -> ex.addObject().put("name", v.name()).put("value", v.value()));
+      r.exportedEnvironmentVariables()
+          .forEach(v -> ex.addObject().put("name", v.name()).put("value", v.value()));
     }
     if (!r.reportArns().isEmpty()) {
       ArrayNode arns = b.putArray("reportArns");
@@ -168,34 +176,45 @@ public final class RecordJson {
     if (r.codeCoverageSummary() != null) {
       var c = r.codeCoverageSummary();
       n.putObject("codeCoverageSummary")
-          .put("lineCoveragePercentage", c.lineCoveragePercentage()).put("linesCovered", c.linesCovered())
-          .put("linesMissed", c.linesMissed()).put("branchCoveragePercentage", c.branchCoveragePercentage())
-          .put("branchesCovered", c.branchesCovered()).put("branchesMissed", c.branchesMissed());
+          .put("lineCoveragePercentage", c.lineCoveragePercentage())
+          .put("linesCovered", c.linesCovered())
+          .put("linesMissed", c.linesMissed())
+          .put("branchCoveragePercentage", c.branchCoveragePercentage())
+          .put("branchesCovered", c.branchesCovered())
+          .put("branchesMissed", c.branchesMissed());
     }
     n.put("truncated", false);
     ArrayNode cases = n.putArray("testCases");
-    r.testCases().forEach(t -> {
-      ObjectNode c = cases.addObject();
-      c.put("reportArn", r.arn());
-      c.put("testRawDataPath", t.testRawDataPath());
-      if (t.prefix() != null) {
-        c.put("prefix", t.prefix());
-      }
-      c.put("name", t.name());
-      c.put("status", t.status());
-      c.put("durationInNanoSeconds", t.durationInNanoSeconds());
-      if (t.message() != null) {
-        c.put("message", t.message());
-      }
-      if (t.testSuiteName() != null) {
-        c.put("testSuiteName", t.testSuiteName());
-      }
-    });
+    r.testCases()
+        .forEach(t -> {
+          ObjectNode c = cases.addObject();
+          c.put("reportArn", r.arn());
+          c.put("testRawDataPath", t.testRawDataPath());
+          if (t.prefix() != null) {
+            c.put("prefix", t.prefix());
+          }
+          c.put("name", t.name());
+          c.put("status", t.status());
+          c.put("durationInNanoSeconds", t.durationInNanoSeconds());
+          if (t.message() != null) {
+            c.put("message", t.message());
+          }
+          if (t.testSuiteName() != null) {
+            c.put("testSuiteName", t.testSuiteName());
+          }
+        });
     ArrayNode cov = n.putArray("codeCoverages");
-    r.codeCoverages().forEach(f -> cov.addObject().put("reportARN", r.arn()).put("filePath", f.filePath())
-        .put("lineCoveragePercentage", f.lineCoveragePercentage()).put("linesCovered", f.linesCovered())
-        .put("linesMissed", f.linesMissed()).put("branchCoveragePercentage", f.branchCoveragePercentage())
-        .put("branchesCovered", f.branchesCovered()).put("branchesMissed", f.branchesMissed()));
+    r.codeCoverages()
+        .forEach(f ->
+            cov.addObject()
+                .put("reportARN", r.arn())
+                .put("filePath", f.filePath())
+                .put("lineCoveragePercentage", f.lineCoveragePercentage())
+                .put("linesCovered", f.linesCovered())
+                .put("linesMissed", f.linesMissed())
+                .put("branchCoveragePercentage", f.branchCoveragePercentage())
+                .put("branchesCovered", f.branchesCovered())
+                .put("branchesMissed", f.branchesMissed()));
     if (!r.problems().isEmpty()) {
       ArrayNode p = n.putArray("problems");
       r.problems().forEach(p::add);

@@ -3,8 +3,8 @@ package dev.localbuild.agent.record;
 import java.nio.file.Path;
 
 /**
- * Where localbuild keeps what outlives a build: build counters, build records, caches.
- * {@code $LOCALBUILD_HOME}, else {@code ~/.localbuild}.
+ * Where localbuild keeps what outlives a build: build counters, build records, caches. {@code
+ * $LOCALBUILD_HOME}, else {@code ~/.localbuild}.
  */
 public final class StateDir {
   private StateDir() {}

@@ -38,7 +38,8 @@ public final class EnvFile {
       int eq = line.indexOf('=');
       String name = eq < 0 ? trimmed : line.substring(0, eq).strip();
       if (eq < 0 || !name.matches("[A-Za-z_][A-Za-z0-9_]*")) {
-        throw new EnvFileException(location + ":" + (i + 1) + ": expected NAME=VALUE, found: " + trimmed);
+        throw new EnvFileException(
+            location + ":" + (i + 1) + ": expected NAME=VALUE, found: " + trimmed);
       }
       out.put(name, line.substring(eq + 1));
     }

@@ -76,7 +76,8 @@ public record GitInfo(String commit, @Nullable String branch, @Nullable String o
     return p.isAbsolute() ? p : gitDir.resolve(p).normalize();
   }
 
-  private static @Nullable String resolveRef(Path gitDir, Path commonDir, String ref) throws IOException {
+  private static @Nullable String resolveRef(Path gitDir, Path commonDir, String ref)
+      throws IOException {
     for (Path base : List.of(gitDir, commonDir)) {
       Path loose = base.resolve(ref);
       if (Files.isRegularFile(loose)) {

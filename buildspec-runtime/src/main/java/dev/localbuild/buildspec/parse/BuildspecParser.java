@@ -31,13 +31,15 @@ import org.yaml.snakeyaml.nodes.ScalarNode;
 import org.yaml.snakeyaml.nodes.SequenceNode;
 
 /**
- * Parses buildspec YAML (versions 0.1 and 0.2) into a {@link Buildspec}, validating every key the way
- * CodeBuild does: what CodeBuild refuses is a {@link BuildspecException} with CodeBuild's message and
- * the file, line and key path; what CodeBuild only warns about (unknown keys) is kept in the result.
+ * Parses buildspec YAML (versions 0.1 and 0.2) into a {@link Buildspec}, validating every key the
+ * way CodeBuild does: what CodeBuild refuses is a {@link BuildspecException} with CodeBuild's
+ * message and the file, line and key path; what CodeBuild only warns about (unknown keys) is kept
+ * in the result.
  */
 public final class BuildspecParser {
   static final Set<String> TOP_KEYS_V02 =
-      Set.of("version", "run-as", "env", "proxy", "batch", "phases", "reports", "artifacts", "cache");
+      Set.of(
+          "version", "run-as", "env", "proxy", "batch", "phases", "reports", "artifacts", "cache");
   static final Set<String> TOP_KEYS_V01 =
       Set.of("version", "environment_variables", "env", "phases", "reports", "artifacts", "cache");
   static final Set<String> ENV_KEYS =
@@ -68,7 +70,8 @@ public final class BuildspecParser {
     } catch (NoSuchFileException e) {
       throw new BuildspecException(file.toString(), 0, "", "YAML file does not exist");
     } catch (IOException e) {
-      throw new BuildspecException(file.toString(), 0, "", "cannot read the buildspec: " + e.getMessage());
+      throw new BuildspecException(
+          file.toString(), 0, "", "cannot read the buildspec: " + e.getMessage());
     }
     return parse(text, file.toString());
   }
@@ -82,7 +85,8 @@ public final class BuildspecParser {
     ParseContext cx = new ParseContext(location);
     Node root = YamlReader.read(text, location);
     if (isNull(root)) {
-      throw new BuildspecException(location, 0, "", "invalid buildspec `version` specified: , see documentation");
+      throw new BuildspecException(
+          location, 0, "", "invalid buildspec `version` specified: , see documentation");
     }
     Version version = version(cx, root, cx.peek(root, "version"));
     Map<String, Node> top =
@@ -92,7 +96,8 @@ public final class BuildspecParser {
     EnvSpec env = env(cx, top, version);
     ProxySpec proxy = top.containsKey("proxy") ? proxy(cx, top.get("proxy")) : ProxySpec.NONE;
     BatchSpec batch = top.containsKey("batch") ? BatchParser.parse(cx, top.get("batch")) : null;
-    Map<PhaseName, Phase> phases = top.containsKey("phases") ? phases(cx, top.get("phases")) : Map.of();
+    Map<PhaseName, Phase> phases =
+        top.containsKey("phases") ? phases(cx, top.get("phases")) : Map.of();
     var reports = OutputsParser.reports(cx, top.get("reports"));
     var artifacts = OutputsParser.artifacts(cx, top.get("artifacts"), version);
     var cache = OutputsParser.cache(cx, top.get("cache"));
@@ -129,7 +134,9 @@ public final class BuildspecParser {
     throw cx.error(
         node == null ? root : node,
         "version",
-        "invalid buildspec `version` specified: " + (text == null ? "" : text) + ", see documentation");
+        "invalid buildspec `version` specified: "
+            + (text == null ? "" : text)
+            + ", see documentation");
   }
 
   private static EnvSpec env(ParseContext cx, Map<String, Node> top, Version version) {
@@ -174,17 +181,23 @@ public final class BuildspecParser {
             : List.of();
     for (String name : exported) {
       if (!name.matches("[A-Za-z_][A-Za-z0-9_]*")) {
-        cx.warn(env.get("exported-variables"), join(path, "exported-variables"),
+        cx.warn(
+            env.get("exported-variables"),
+            join(path, "exported-variables"),
             "'" + name + "' is not a valid shell variable name; its value will always be empty");
       }
     }
-    String shell = env.containsKey("shell") ? cx.scalar(env.get("shell"), join(path, "shell")) : null;
+    String shell =
+        env.containsKey("shell") ? cx.scalar(env.get("shell"), join(path, "shell")) : null;
     boolean helper =
         env.containsKey("git-credential-helper")
-            && cx.bool(env.get("git-credential-helper"), join(path, "git-credential-helper"), false);
+            && cx.bool(
+                env.get("git-credential-helper"), join(path, "git-credential-helper"), false);
     for (String name : variables.keySet()) {
       if (name.startsWith("CODEBUILD_")) {
-        cx.warn(env.get(env.containsKey("variables") ? "variables" : "plaintext"), join(path, "variables"),
+        cx.warn(
+            env.get(env.containsKey("variables") ? "variables" : "plaintext"),
+            join(path, "variables"),
             "variable names starting with CODEBUILD_ are reserved for CodeBuild: " + name);
       }
     }
@@ -203,7 +216,9 @@ public final class BuildspecParser {
 
   private static ProxySpec proxy(ParseContext cx, Node node) {
     Map<String, Node> m = cx.mapping(node, "proxy", "proxy", Set.of("upload-artifacts", "logs"));
-    boolean upload = m.containsKey("upload-artifacts") && cx.bool(m.get("upload-artifacts"), "proxy.upload-artifacts", false);
+    boolean upload =
+        m.containsKey("upload-artifacts")
+            && cx.bool(m.get("upload-artifacts"), "proxy.upload-artifacts", false);
     boolean logs = m.containsKey("logs") && cx.bool(m.get("logs"), "proxy.logs", false);
     return new ProxySpec(upload, logs);
   }
@@ -213,15 +228,14 @@ public final class BuildspecParser {
     for (var e : cx.namedMapping(node, "phases").entrySet()) {
       PhaseName name =
           PhaseName.fromKey(e.getKey())
-              .orElseThrow(
-                  () ->
-                      cx.errorAtKey(
-                          node,
-                          e.getKey(),
-                          join("phases", e.getKey()),
-                          "Invalid buildspec phase name: "
-                              + e.getKey()
-                              + ". Expecting: build,install,post_build,pre_build"));
+              .orElseThrow(() ->
+                  cx.errorAtKey(
+                      node,
+                      e.getKey(),
+                      join("phases", e.getKey()),
+                      "Invalid buildspec phase name: "
+                          + e.getKey()
+                          + ". Expecting: build,install,post_build,pre_build"));
       out.put(name, phase(cx, name, e.getValue()));
     }
     return out;
@@ -231,13 +245,15 @@ public final class BuildspecParser {
     String path = join("phases", name.key());
     Map<String, Node> m =
         cx.mapping(node, path, path, name == PhaseName.INSTALL ? INSTALL_KEYS : PHASE_KEYS);
-    String runAs = m.containsKey("run-as") ? cx.scalar(m.get("run-as"), join(path, "run-as")) : null;
+    String runAs =
+        m.containsKey("run-as") ? cx.scalar(m.get("run-as"), join(path, "run-as")) : null;
     OnFailure onFailure =
         m.containsKey("on-failure")
             ? OnFailureParser.parse(cx, m.get("on-failure"), join(path, "on-failure"))
             : OnFailure.DEFAULT;
     List<Command> commands = commands(cx, m.get("commands"), join(path, "commands"), "Commands");
-    List<Command> finallyCommands = commands(cx, m.get("finally"), join(path, "finally"), "Finally");
+    List<Command> finallyCommands =
+        commands(cx, m.get("finally"), join(path, "finally"), "Finally");
     Map<String, String> runtimes =
         m.containsKey("runtime-versions")
             ? stringMap(cx, m.get("runtime-versions"), join(path, "runtime-versions"))
@@ -250,8 +266,8 @@ public final class BuildspecParser {
 
   /**
    * A {@code commands} or {@code finally} list. Every item must be a string: a mapping (the usual
-   * cause is an unquoted {@code ": "}) fails with CodeBuild's exact message. A null item ({@code - }
-   * followed by a comment) is an empty command, as CodeBuild runs it.
+   * cause is an unquoted {@code ": "}) fails with CodeBuild's exact message. A null item ({@code -
+   * } followed by a comment) is an empty command, as CodeBuild runs it.
    */
   static List<Command> commands(ParseContext cx, @Nullable Node node, String path, String label) {
     if (isNull(node)) {
@@ -262,14 +278,23 @@ public final class BuildspecParser {
       return List.of(new Command(s.getValue(), line(s)));
     }
     if (!(node instanceof SequenceNode seq)) {
-      throw cx.error(node, path, "Expected " + label + " to be a list of strings: found subkeys instead at line " + line(node));
+      throw cx.error(
+          node,
+          path,
+          "Expected "
+              + label
+              + " to be a list of strings: found subkeys instead at line "
+              + line(node));
     }
     List<Command> out = new ArrayList<>();
     for (int i = 0; i < seq.getValue().size(); i++) {
       Node item = seq.getValue().get(i);
       String itemPath = path + "[" + i + "]";
       if (isNull(item)) {
-        cx.warn(item, itemPath, "empty command (a `- ` followed only by a comment?); it runs as an empty command");
+        cx.warn(
+            item,
+            itemPath,
+            "empty command (a `- ` followed only by a comment?); it runs as an empty command");
         out.add(new Command("", line(item)));
       } else if (item instanceof ScalarNode s) {
         out.add(new Command(s.getValue(), line(s)));

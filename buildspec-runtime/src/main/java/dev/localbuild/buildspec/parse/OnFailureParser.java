@@ -15,7 +15,8 @@ import org.yaml.snakeyaml.nodes.Node;
 final class OnFailureParser {
   private OnFailureParser() {}
 
-  private static final Pattern RETRY = Pattern.compile("(?i)RETRY(?:-(\\d+))?(?:-(.+))?", Pattern.DOTALL);
+  private static final Pattern RETRY =
+      Pattern.compile("(?i)RETRY(?:-(\\d+))?(?:-(.+))?", Pattern.DOTALL);
   static final int DEFAULT_RETRIES = 3;
 
   static OnFailure parse(ParseContext cx, Node node, String path) {
@@ -33,14 +34,23 @@ final class OnFailureParser {
       if (m.group(1) != null) {
         retries = Integer.parseInt(m.group(1).length() > 4 ? "999" : m.group(1));
         if (retries > 100) {
-          throw cx.error(node, path, "Invalid on-failure value: " + text + ". The retry count must be between 0 and 100");
+          throw cx.error(
+              node,
+              path,
+              "Invalid on-failure value: " + text + ". The retry count must be between 0 and 100");
         }
       }
       String regex = m.group(2) == null ? ".*" : m.group(2);
       try {
         return new OnFailure.Retry(retries, Pattern.compile(regex, Pattern.DOTALL));
       } catch (PatternSyntaxException e) {
-        throw cx.error(node, path, "Invalid on-failure value: " + text + ". The retry pattern is not a valid regular expression: " + e.getDescription());
+        throw cx.error(
+            node,
+            path,
+            "Invalid on-failure value: "
+                + text
+                + ". The retry pattern is not a valid regular expression: "
+                + e.getDescription());
       }
     }
     throw cx.error(

@@ -70,7 +70,10 @@ final class ParseContext {
       return Map.of();
     }
     if (!(node instanceof MappingNode m)) {
-      throw error(node, path, "Expected " + name(path) + " to be a mapping: found " + kind(node) + " instead");
+      throw error(
+          node,
+          path,
+          "Expected " + name(path) + " to be a mapping: found " + kind(node) + " instead");
     }
     Map<String, Node> out = new LinkedHashMap<>();
     for (NodeTuple t : m.getValue()) {
@@ -80,7 +83,8 @@ final class ParseContext {
         continue;
       }
       if (out.containsKey(key)) {
-        warn(t.getKeyNode(), join(path, key), "duplicate key '" + key + "': the last value is used");
+        warn(
+            t.getKeyNode(), join(path, key), "duplicate key '" + key + "': the last value is used");
       }
       if (!known.contains(key)) {
         unknownKeys.computeIfAbsent(section, s -> new LinkedHashSet<>()).add(key);
@@ -97,7 +101,10 @@ final class ParseContext {
       return Map.of();
     }
     if (!(node instanceof MappingNode m)) {
-      throw error(node, path, "Expected " + name(path) + " to be a mapping: found " + kind(node) + " instead");
+      throw error(
+          node,
+          path,
+          "Expected " + name(path) + " to be a mapping: found " + kind(node) + " instead");
     }
     Map<String, Node> out = new LinkedHashMap<>();
     for (NodeTuple t : m.getValue()) {
@@ -107,7 +114,8 @@ final class ParseContext {
         continue;
       }
       if (out.containsKey(key)) {
-        warn(t.getKeyNode(), join(path, key), "duplicate key '" + key + "': the last value is used");
+        warn(
+            t.getKeyNode(), join(path, key), "duplicate key '" + key + "': the last value is used");
       }
       out.put(key, t.getValueNode());
     }
@@ -124,7 +132,10 @@ final class ParseContext {
       }
       return null;
     }
-    throw error(node, "", "Expected the buildspec to be a mapping of keys: found " + kind(node) + " instead");
+    throw error(
+        node,
+        "",
+        "Expected the buildspec to be a mapping of keys: found " + kind(node) + " instead");
   }
 
   /**
@@ -142,7 +153,8 @@ final class ParseContext {
     return error(mapping, path, message);
   }
 
-  private void merge(Node value, String path, String section, Set<String> known, Map<String, Node> out) {
+  private void merge(
+      Node value, String path, String section, Set<String> known, Map<String, Node> out) {
     if (value instanceof SequenceNode seq) {
       for (Node n : seq.getValue()) {
         out.putAll(mapping(n, path, section, known));
@@ -156,12 +168,15 @@ final class ParseContext {
     if (key instanceof ScalarNode s) {
       return s.getValue();
     }
-    throw error(key, path, "Expected the keys of " + path + " to be strings: found " + kind(key) + " instead");
+    throw error(
+        key,
+        path,
+        "Expected the keys of " + path + " to be strings: found " + kind(key) + " instead");
   }
 
   /**
-   * A scalar's text as written (so {@code 3.10} stays {@code 3.10}, as go-yaml gives it to a
-   * string field); null for a YAML null.
+   * A scalar's text as written (so {@code 3.10} stays {@code 3.10}, as go-yaml gives it to a string
+   * field); null for a YAML null.
    */
   @Nullable String scalar(Node node, String path) {
     if (isNull(node)) {
@@ -170,7 +185,8 @@ final class ParseContext {
     if (node instanceof ScalarNode s) {
       return s.getValue();
     }
-    throw error(node, path, "Expected " + path + " to be of string type: found " + kind(node) + " instead");
+    throw error(
+        node, path, "Expected " + path + " to be of string type: found " + kind(node) + " instead");
   }
 
   String requiredScalar(Node node, String path) {
@@ -182,8 +198,8 @@ final class ParseContext {
   }
 
   /**
-   * A yes/no flag. The documentation uses {@code yes}/{@code no}; its own examples also use
-   * {@code true}/{@code false}; YAML 1.1 adds {@code on}/{@code off}.
+   * A yes/no flag. The documentation uses {@code yes}/{@code no}; its own examples also use {@code
+   * true}/{@code false}; YAML 1.1 adds {@code on}/{@code off}.
    */
   boolean bool(Node node, String path, boolean dflt) {
     String s = scalar(node, path);
@@ -193,13 +209,15 @@ final class ParseContext {
     return switch (s.trim().toLowerCase(Locale.ROOT)) {
       case "yes", "true", "on", "y" -> true;
       case "no", "false", "off", "n" -> false;
-      default -> throw error(node, path, "Expected " + path + " to be yes or no: found '" + s + "' instead");
+      default ->
+          throw error(
+              node, path, "Expected " + path + " to be yes or no: found '" + s + "' instead");
     };
   }
 
   /**
-   * A list of strings. A single scalar is taken as a one-item list (real buildspecs write
-   * {@code files: '**&#47;*'} and CodeBuild runs them); that is also noted as a warning.
+   * A list of strings. A single scalar is taken as a one-item list (real buildspecs write {@code
+   * files: '**&#47;*'} and CodeBuild runs them); that is also noted as a warning.
    */
   List<String> stringList(Node node, String path) {
     if (isNull(node)) {
@@ -210,7 +228,8 @@ final class ParseContext {
       return List.of(s.getValue());
     }
     if (!(node instanceof SequenceNode seq)) {
-      throw error(node, path, "Expected " + path + " to be a list: found " + kind(node) + " instead");
+      throw error(
+          node, path, "Expected " + path + " to be a list: found " + kind(node) + " instead");
     }
     List<String> out = new ArrayList<>();
     for (int i = 0; i < seq.getValue().size(); i++) {

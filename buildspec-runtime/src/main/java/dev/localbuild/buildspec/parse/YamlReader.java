@@ -17,7 +17,9 @@ import org.yaml.snakeyaml.nodes.Node;
 final class YamlReader {
   private YamlReader() {}
 
-  /** A buildspec larger than this is surely not one (CodeBuild caps inline buildspecs at 25,500). */
+  /**
+   * A buildspec larger than this is surely not one (CodeBuild caps inline buildspecs at 25,500).
+   */
   static final int MAX_CODE_POINTS = 4 * 1024 * 1024;
 
   /**
@@ -35,7 +37,8 @@ final class YamlReader {
     } catch (MarkedYAMLException e) {
       Mark mark = e.getProblemMark() != null ? e.getProblemMark() : e.getContextMark();
       int line = mark == null ? 0 : mark.getLine() + 1;
-      throw new BuildspecException(location, line, "", goStyle(e.getProblem()) + " at line " + line);
+      throw new BuildspecException(
+          location, line, "", goStyle(e.getProblem()) + " at line " + line);
     } catch (YAMLException e) {
       throw new BuildspecException(location, 0, "", String.valueOf(e.getMessage()));
     }
@@ -53,7 +56,8 @@ final class YamlReader {
       return "did not find expected key";
     }
     return switch (problem) {
-      case "mapping values are not allowed here" -> "mapping values are not allowed in this context";
+      case "mapping values are not allowed here" ->
+          "mapping values are not allowed in this context";
       default -> problem;
     };
   }

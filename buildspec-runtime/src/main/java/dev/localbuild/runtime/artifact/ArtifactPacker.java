@@ -58,32 +58,49 @@ public final class ArtifactPacker {
     List<String> unmatched = new ArrayList<>();
     List<Glob> excludes = spec.excludePaths().stream().map(Glob::of).toList();
     String baseText = spec.baseDirectory() == null ? "." : spec.baseDirectory();
-    try (var zip = new ZipArchiveOutputStream(new DigestOutputStream(new DigestOutputStream(out, sha256), md5))) {
+    try (var zip =
+        new ZipArchiveOutputStream(
+            new DigestOutputStream(new DigestOutputStream(out, sha256), md5))) {
       log.accept("Expanding base directory path: " + baseText);
       log.accept("Assembling file list");
       log.accept("Expanding " + baseText);
       for (String base : selector.baseDirectories(sourceDir, spec.baseDirectory())) {
         log.accept("Expanding file paths for base directory " + baseText);
         log.accept("Assembling file list");
-        List<String> missed = selector.select(base, spec.files(), excludes, p -> log.accept("Expanding " + p),
-            (rel, abs, e, in) -> {
-              String name = spec.discardPaths() ? rel.substring(rel.lastIndexOf('/') + 1) : rel;
-              if (names.add(name) && !write(zip, name, abs, e, in, spec.enableSymlinks())) {
-                names.remove(name);
-              }
-            });
+        List<String> missed =
+            selector.select(
+                base,
+                spec.files(),
+                excludes,
+                p -> log.accept("Expanding " + p),
+                (rel, abs, e, in) -> {
+                  String name = spec.discardPaths() ? rel.substring(rel.lastIndexOf('/') + 1) : rel;
+                  if (names.add(name) && !write(zip, name, abs, e, in, spec.enableSymlinks())) {
+                    names.remove(name);
+                  }
+                });
         missed.stream().filter(p -> !unmatched.contains(p)).forEach(unmatched::add);
       }
       unmatched.forEach(p -> log.accept("Skipping invalid file path " + p));
       log.accept("Found " + names.size() + " file(s)");
       zip.finish();
     }
-    return new Packed(names.size(), unmatched, HexFormat.of().formatHex(sha256.digest()), HexFormat.of().formatHex(md5.digest()));
+    return new Packed(
+        names.size(),
+        unmatched,
+        HexFormat.of().formatHex(sha256.digest()),
+        HexFormat.of().formatHex(md5.digest()));
   }
 
   /** Writes one entry; false when it had to be skipped (a dangling link, a link to a directory). */
-  private boolean write(ZipArchiveOutputStream zip, String name, String abs, WorkspaceEntry e,
-      java.io.InputStream in, boolean keepLinks) throws IOException {
+  private boolean write(
+      ZipArchiveOutputStream zip,
+      String name,
+      String abs,
+      WorkspaceEntry e,
+      java.io.InputStream in,
+      boolean keepLinks)
+      throws IOException {
     ZipArchiveEntry z = new ZipArchiveEntry(name);
     z.setTime(e.modified().toEpochMilli());
     if (e.type() == WorkspaceEntry.Type.SYMLINK) {

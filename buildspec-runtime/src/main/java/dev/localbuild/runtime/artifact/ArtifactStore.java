@@ -10,7 +10,9 @@ public interface ArtifactStore {
   interface Upload {
     OutputStream stream();
 
-    /** @return the artifact's location, e.g. {@code file:///tmp/out/artifacts.zip} */
+    /**
+     * @return the artifact's location, e.g. {@code file:///tmp/out/artifacts.zip}
+     */
     String commit() throws IOException;
 
     void abort();

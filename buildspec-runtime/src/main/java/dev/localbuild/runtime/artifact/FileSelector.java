@@ -32,7 +32,8 @@ public final class FileSelector {
      *     absolute pattern)
      * @param abs the absolute path in the build's file system
      */
-    void accept(String rel, String abs, WorkspaceEntry entry, InputStream content) throws IOException;
+    void accept(String rel, String abs, WorkspaceEntry entry, InputStream content)
+        throws IOException;
   }
 
   /**
@@ -44,8 +45,13 @@ public final class FileSelector {
    * @param beforePattern called with each pattern before its files, for logging
    * @return the patterns that selected nothing new
    */
-  public List<String> select(String base, List<String> patterns, List<Glob> excludes,
-      @Nullable Consumer<String> beforePattern, Selected selected) throws IOException {
+  public List<String> select(
+      String base,
+      List<String> patterns,
+      List<Glob> excludes,
+      @Nullable Consumer<String> beforePattern,
+      Selected selected)
+      throws IOException {
     Set<String> seen = new HashSet<>();
     List<String> unmatched = new ArrayList<>();
     for (String text : patterns) {
@@ -54,19 +60,25 @@ public final class FileSelector {
       }
       Glob pattern = Glob.of(text);
       boolean absolute = pattern.absolute();
-      String prefix = absolute ? pattern.literalPrefix().replaceFirst("^/", "") : pattern.literalPrefix();
+      String prefix =
+          absolute ? pattern.literalPrefix().replaceFirst("^/", "") : pattern.literalPrefix();
       String root = absolute ? "/" : base;
       int before = seen.size();
-      workspace.walk(join(root, prefix), (e, in) -> {
-        String rel = e.path().isEmpty() ? prefix : (prefix.isEmpty() ? e.path() : prefix + "/" + e.path());
-        if (e.type() == WorkspaceEntry.Type.DIRECTORY
-            || !matchesSelfOrAncestor(pattern, rel, absolute)
-            || matchesAny(excludes, rel)
-            || !seen.add(rel)) {
-          return;
-        }
-        selected.accept(rel, join(root, rel), e, in);
-      });
+      workspace.walk(
+          join(root, prefix),
+          (e, in) -> {
+            String rel =
+                e.path().isEmpty()
+                    ? prefix
+                    : (prefix.isEmpty() ? e.path() : prefix + "/" + e.path());
+            if (e.type() == WorkspaceEntry.Type.DIRECTORY
+                || !matchesSelfOrAncestor(pattern, rel, absolute)
+                || matchesAny(excludes, rel)
+                || !seen.add(rel)) {
+              return;
+            }
+            selected.accept(rel, join(root, rel), e, in);
+          });
       if (seen.size() == before) {
         unmatched.add(text);
       }
@@ -113,24 +125,29 @@ public final class FileSelector {
    * The directories a base-directory names (it may be a glob, matching several); the source
    * directory itself when null.
    */
-  public List<String> baseDirectories(String sourceDir, @Nullable String baseDirectory) throws IOException {
+  public List<String> baseDirectories(String sourceDir, @Nullable String baseDirectory)
+      throws IOException {
     if (baseDirectory == null || Glob.normalize(baseDirectory).equals("**")) {
       return List.of(sourceDir);
     }
     Glob glob = Glob.of(baseDirectory);
     String root = glob.absolute() ? "/" : sourceDir;
     String normalized = Glob.normalize(baseDirectory);
-    String prefix = glob.absolute() ? glob.literalPrefix().replaceFirst("^/", "") : glob.literalPrefix();
+    String prefix =
+        glob.absolute() ? glob.literalPrefix().replaceFirst("^/", "") : glob.literalPrefix();
     if (glob.literalPrefix().equals(normalized)) {
       return List.of(join(root, prefix));
     }
     List<String> dirs = new ArrayList<>();
-    workspace.walk(join(root, prefix), (e, in) -> {
-      String rel = prefix.isEmpty() ? e.path() : prefix + "/" + e.path();
-      if (e.type() == WorkspaceEntry.Type.DIRECTORY && glob.matches(glob.absolute() ? "/" + rel : rel)) {
-        dirs.add(join(root, rel));
-      }
-    });
+    workspace.walk(
+        join(root, prefix),
+        (e, in) -> {
+          String rel = prefix.isEmpty() ? e.path() : prefix + "/" + e.path();
+          if (e.type() == WorkspaceEntry.Type.DIRECTORY
+              && glob.matches(glob.absolute() ? "/" + rel : rel)) {
+            dirs.add(join(root, rel));
+          }
+        });
     dirs.sort(null);
     return dirs;
   }

@@ -4,8 +4,8 @@ import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 
 /**
- * CodeBuild's log line shape: agent lines are {@code [Container] YYYY/MM/DD HH:MM:SS.ffffff message}
- * in UTC (microseconds, as in 2024 and later logs); command output is printed as it is.
+ * CodeBuild's log line shape: agent lines are {@code [Container] YYYY/MM/DD HH:MM:SS.ffffff
+ * message} in UTC (microseconds, as in 2024 and later logs); command output is printed as it is.
  */
 public final class ContainerLogFormat {
   private ContainerLogFormat() {}

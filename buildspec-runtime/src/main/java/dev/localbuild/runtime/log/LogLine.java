@@ -8,7 +8,8 @@ import java.util.Objects;
  *
  * @param at when it was written
  * @param source who wrote it: the agent (a {@code [Container]} line) or a command
- * @param text the line, without terminator; agent lines may span several lines (a multi-line command)
+ * @param text the line, without terminator; agent lines may span several lines (a multi-line
+ *     command)
  */
 public record LogLine(Instant at, Source source, String text) {
   public LogLine {

@@ -88,15 +88,20 @@ final class CoverageReportParsers {
       long conditionals = longAttr(metrics, "conditionals");
       long coveredConditionals = longAttr(metrics, "coveredconditionals");
       String name = attr(file, "path") != null ? attr(file, "path") : attr(file, "name");
-      out.add(new FileCoverage(String.valueOf(name), coveredStatements, statements - coveredStatements,
-          coveredConditionals, conditionals - coveredConditionals));
+      out.add(
+          new FileCoverage(
+              String.valueOf(name),
+              coveredStatements,
+              statements - coveredStatements,
+              coveredConditionals,
+              conditionals - coveredConditionals));
     }
     return out;
   }
 
   /**
-   * SimpleCov's JSON ({@code .resultset.json}, or {@code coverage.json} of SimpleCov 0.18+): per file
-   * a {@code lines} array of hit counts, null for lines that are not code.
+   * SimpleCov's JSON ({@code .resultset.json}, or {@code coverage.json} of SimpleCov 0.18+): per
+   * file a {@code lines} array of hit counts, null for lines that are not code.
    */
   static List<FileCoverage> simplecov(byte[] content) throws IOException {
     JsonNode root = JSON.readTree(content);
@@ -110,7 +115,8 @@ final class CoverageReportParsers {
     for (JsonNode coverage : coverages) {
       for (Iterator<Map.Entry<String, JsonNode>> it = coverage.fields(); it.hasNext(); ) {
         Map.Entry<String, JsonNode> file = it.next();
-        JsonNode lines = file.getValue().isArray() ? file.getValue() : file.getValue().path("lines");
+        JsonNode lines =
+            file.getValue().isArray() ? file.getValue() : file.getValue().path("lines");
         long[] c = byFile.computeIfAbsent(file.getKey(), f -> new long[4]);
         for (JsonNode hits : lines) {
           if (hits.isNull()) {
@@ -123,13 +129,14 @@ final class CoverageReportParsers {
           }
         }
         JsonNode branches = file.getValue().path("branches");
-        branches.forEach(condition -> condition.forEach(hits -> {
-          if (hits.asLong() > 0) {
-            c[2]++;
-          } else {
-            c[3]++;
-          }
-        }));
+        branches.forEach(condition ->
+            condition.forEach(hits -> {
+              if (hits.asLong() > 0) {
+                c[2]++;
+              } else {
+                c[3]++;
+              }
+            }));
       }
     }
     return toList(byFile);

@@ -10,7 +10,11 @@ package dev.localbuild.runtime.report;
  * @param branchesMissed branches not taken
  */
 public record FileCoverage(
-    String filePath, long linesCovered, long linesMissed, long branchesCovered, long branchesMissed) {
+    String filePath,
+    long linesCovered,
+    long linesMissed,
+    long branchesCovered,
+    long branchesMissed) {
 
   /** Covered lines as a percentage of all lines, 0 when there are none. */
   public double lineCoveragePercentage() {

@@ -48,7 +48,8 @@ public record Report(
   }
 
   /** Counts by status and total duration, as CodeBuild's {@code TestReportSummary}. */
-  public record TestSummary(int total, Map<String, Integer> statusCounts, long durationInNanoSeconds) {}
+  public record TestSummary(
+      int total, Map<String, Integer> statusCounts, long durationInNanoSeconds) {}
 
   /** Totals over all files, as CodeBuild's {@code CodeCoverageReportSummary}. */
   public record CoverageSummary(

@@ -15,8 +15,8 @@ import java.util.UUID;
 import java.util.function.Consumer;
 
 /**
- * Collects one report group: finds its files, reads them in the group's format and sums them up.
- * A file that cannot be read makes the report INCOMPLETE; it does not fail the build (reports never
+ * Collects one report group: finds its files, reads them in the group's format and sums them up. A
+ * file that cannot be read makes the report INCOMPLETE; it does not fail the build (reports never
  * change a build's status in CodeBuild).
  */
 public final class ReportCollector {
@@ -42,7 +42,8 @@ public final class ReportCollector {
    * @param executionId the build ARN
    * @return the report; its {@code files()} is empty when nothing matched
    */
-  public Report collect(ReportGroupSpec spec, String groupName, String groupArn, String executionId) throws IOException {
+  public Report collect(ReportGroupSpec spec, String groupName, String groupArn, String executionId)
+      throws IOException {
     String baseText = spec.baseDirectory() == null ? "." : spec.baseDirectory();
     log.accept("Expanding base directory path: " + baseText);
     log.accept("Assembling file list");
@@ -52,32 +53,41 @@ public final class ReportCollector {
     List<FileCoverage> coverage = new ArrayList<>();
     for (String base : selector.baseDirectories(sourceDir, spec.baseDirectory())) {
       log.accept("Expanding file paths for base directory " + baseText);
-      selector.select(base, spec.files(), List.of(), p -> log.accept("Expanding " + p), (rel, abs, e, in) -> {
-        byte[] content;
-        if (e.size() > MAX_REPORT_FILE) {
-          problems.add(rel + ": larger than " + MAX_REPORT_FILE + " bytes");
-          return;
-        }
-        if (e.type() == dev.localbuild.runtime.sandbox.WorkspaceEntry.Type.SYMLINK) {
-          var linked = workspace.read(abs, MAX_REPORT_FILE);
-          if (linked.isEmpty()) {
-            return;
-          }
-          content = linked.get();
-        } else {
-          ByteArrayOutputStream buf = new ByteArrayOutputStream((int) Math.max(0, e.size()));
-          in.transferTo(buf);
-          content = buf.toByteArray();
-        }
-        files.add(rel);
-        try {
-          ParsedReport parsed = parse(spec.format(), content, spec.discardPaths() ? rel.substring(rel.lastIndexOf('/') + 1) : rel);
-          cases.addAll(parsed.testCases());
-          coverage.addAll(parsed.coverage());
-        } catch (IOException | RuntimeException bad) {
-          problems.add(rel + ": " + bad.getMessage());
-        }
-      });
+      selector.select(
+          base,
+          spec.files(),
+          List.of(),
+          p -> log.accept("Expanding " + p),
+          (rel, abs, e, in) -> {
+            byte[] content;
+            if (e.size() > MAX_REPORT_FILE) {
+              problems.add(rel + ": larger than " + MAX_REPORT_FILE + " bytes");
+              return;
+            }
+            if (e.type() == dev.localbuild.runtime.sandbox.WorkspaceEntry.Type.SYMLINK) {
+              var linked = workspace.read(abs, MAX_REPORT_FILE);
+              if (linked.isEmpty()) {
+                return;
+              }
+              content = linked.get();
+            } else {
+              ByteArrayOutputStream buf = new ByteArrayOutputStream((int) Math.max(0, e.size()));
+              in.transferTo(buf);
+              content = buf.toByteArray();
+            }
+            files.add(rel);
+            try {
+              ParsedReport parsed =
+                  parse(
+                      spec.format(),
+                      content,
+                      spec.discardPaths() ? rel.substring(rel.lastIndexOf('/') + 1) : rel);
+              cases.addAll(parsed.testCases());
+              coverage.addAll(parsed.coverage());
+            } catch (IOException | RuntimeException bad) {
+              problems.add(rel + ": " + bad.getMessage());
+            }
+          });
     }
     log.accept("Found " + files.size() + " file(s)");
     return summarize(spec, groupName, groupArn, executionId, files, problems, cases, coverage);
@@ -98,8 +108,15 @@ public final class ReportCollector {
     };
   }
 
-  static Report summarize(ReportGroupSpec spec, String groupName, String groupArn, String executionId,
-      List<String> files, List<String> problems, List<TestCase> cases, List<FileCoverage> coverage) {
+  static Report summarize(
+      ReportGroupSpec spec,
+      String groupName,
+      String groupArn,
+      String executionId,
+      List<String> files,
+      List<String> problems,
+      List<TestCase> cases,
+      List<FileCoverage> coverage) {
     boolean test = spec.format().kind() == ReportFormat.Kind.TEST;
     Report.TestSummary testSummary = null;
     Report.CoverageSummary coverageSummary = null;
@@ -121,11 +138,25 @@ public final class ReportCollector {
         bc += f.branchesCovered();
         bm += f.branchesMissed();
       }
-      coverageSummary = new Report.CoverageSummary(FileCoverage.percent(lc, lm), lc, lm, FileCoverage.percent(bc, bm), bc, bm);
+      coverageSummary =
+          new Report.CoverageSummary(
+              FileCoverage.percent(lc, lm), lc, lm, FileCoverage.percent(bc, bm), bc, bm);
     }
     String status = !problems.isEmpty() ? "INCOMPLETE" : failed ? "FAILED" : "SUCCEEDED";
-    return new Report(groupArn + ":" + UUID.randomUUID(), groupArn, groupName, test ? "TEST" : "CODE_COVERAGE",
-        spec.format().name(), status, executionId, Instant.now(), testSummary, coverageSummary, cases, coverage,
-        files, problems);
+    return new Report(
+        groupArn + ":" + UUID.randomUUID(),
+        groupArn,
+        groupName,
+        test ? "TEST" : "CODE_COVERAGE",
+        spec.format().name(),
+        status,
+        executionId,
+        Instant.now(),
+        testSummary,
+        coverageSummary,
+        cases,
+        coverage,
+        files,
+        problems);
   }
 }

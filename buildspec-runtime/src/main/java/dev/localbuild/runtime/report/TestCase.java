@@ -9,7 +9,8 @@ import org.jspecify.annotations.Nullable;
  * @param testSuiteName the suite (JUnit {@code testsuite name})
  * @param prefix the class or fixture ({@code classname})
  * @param name the test
- * @param status {@code SUCCEEDED}, {@code FAILED}, {@code ERROR}, {@code SKIPPED} or {@code UNKNOWN}
+ * @param status {@code SUCCEEDED}, {@code FAILED}, {@code ERROR}, {@code SKIPPED} or {@code
+ *     UNKNOWN}
  * @param durationInNanoSeconds how long it ran
  * @param message the failure message and details, for failed tests
  * @param testRawDataPath the report file it came from

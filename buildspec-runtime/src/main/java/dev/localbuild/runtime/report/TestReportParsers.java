@@ -21,11 +21,15 @@ final class TestReportParsers {
 
   private static final ObjectMapper JSON = new ObjectMapper();
 
-  /** JUnit XML, including Surefire's and pytest's dialects; {@code testsuites} or one {@code testsuite}. */
+  /**
+   * JUnit XML, including Surefire's and pytest's dialects; {@code testsuites} or one {@code
+   * testsuite}.
+   */
   static List<TestCase> junit(byte[] content, String path) throws IOException {
     Element root = Xml.parse(content).getDocumentElement();
     List<TestCase> out = new ArrayList<>();
-    List<Element> suites = Xml.local(root).equals("testsuite") ? List.of(root) : all(root, "testsuite");
+    List<Element> suites =
+        Xml.local(root).equals("testsuite") ? List.of(root) : all(root, "testsuite");
     if (suites.isEmpty() && Xml.local(root).equals("testsuites")) {
       suites = List.of(root);
     }
@@ -34,13 +38,22 @@ final class TestReportParsers {
         Element failure = child(tc, "failure");
         Element error = child(tc, "error");
         Element skipped = child(tc, "skipped");
-        String status = failure != null ? TestCase.FAILED
-            : error != null ? TestCase.ERROR
-            : skipped != null ? TestCase.SKIPPED
-            : TestCase.SUCCEEDED;
+        String status =
+            failure != null
+                ? TestCase.FAILED
+                : error != null
+                    ? TestCase.ERROR
+                    : skipped != null ? TestCase.SKIPPED : TestCase.SUCCEEDED;
         String message = failureText(failure != null ? failure : error != null ? error : skipped);
-        out.add(new TestCase(attr(suite, "name"), attr(tc, "classname"), nameOf(tc), status,
-            secondsToNanos(attr(tc, "time")), message, path));
+        out.add(
+            new TestCase(
+                attr(suite, "name"),
+                attr(tc, "classname"),
+                nameOf(tc),
+                status,
+                secondsToNanos(attr(tc, "time")),
+                message,
+                path));
       }
     }
     return out;
@@ -53,36 +66,55 @@ final class TestReportParsers {
     for (Element tc : all(root, "test-case")) {
       String result = lower(attr(tc, "result"));
       String executed = lower(attr(tc, "executed"));
-      String status = switch (result) {
-        case "success" -> TestCase.SUCCEEDED;
-        case "failure" -> TestCase.FAILED;
-        case "error" -> TestCase.ERROR;
-        case "ignored", "skipped", "notrunnable", "inconclusive" -> TestCase.SKIPPED;
-        default -> "false".equals(executed) ? TestCase.SKIPPED : TestCase.UNKNOWN;
-      };
+      String status =
+          switch (result) {
+            case "success" -> TestCase.SUCCEEDED;
+            case "failure" -> TestCase.FAILED;
+            case "error" -> TestCase.ERROR;
+            case "ignored", "skipped", "notrunnable", "inconclusive" -> TestCase.SKIPPED;
+            default -> "false".equals(executed) ? TestCase.SKIPPED : TestCase.UNKNOWN;
+          };
       Element failure = child(tc, "failure");
       Element reason = child(tc, "reason");
-      out.add(new TestCase(suiteOf(tc), null, nameOf(tc), status, secondsToNanos(attr(tc, "time")),
-          nunitMessage(failure != null ? failure : reason), path));
+      out.add(
+          new TestCase(
+              suiteOf(tc),
+              null,
+              nameOf(tc),
+              status,
+              secondsToNanos(attr(tc, "time")),
+              nunitMessage(failure != null ? failure : reason),
+              path));
     }
     return out;
   }
 
-  /** NUnit 3 XML ({@code test-run}): {@code result} Passed, Failed, Skipped, Inconclusive, Warning. */
+  /**
+   * NUnit 3 XML ({@code test-run}): {@code result} Passed, Failed, Skipped, Inconclusive, Warning.
+   */
   static List<TestCase> nunit3(byte[] content, String path) throws IOException {
     Element root = Xml.parse(content).getDocumentElement();
     List<TestCase> out = new ArrayList<>();
     for (Element tc : all(root, "test-case")) {
-      String status = switch (lower(attr(tc, "result"))) {
-        case "passed" -> TestCase.SUCCEEDED;
-        case "failed" -> "error".equals(lower(attr(tc, "label"))) ? TestCase.ERROR : TestCase.FAILED;
-        case "skipped", "inconclusive" -> TestCase.SKIPPED;
-        default -> TestCase.UNKNOWN;
-      };
+      String status =
+          switch (lower(attr(tc, "result"))) {
+            case "passed" -> TestCase.SUCCEEDED;
+            case "failed" ->
+                "error".equals(lower(attr(tc, "label"))) ? TestCase.ERROR : TestCase.FAILED;
+            case "skipped", "inconclusive" -> TestCase.SKIPPED;
+            default -> TestCase.UNKNOWN;
+          };
       Element failure = child(tc, "failure");
       Element reason = child(tc, "reason");
-      out.add(new TestCase(suiteOf(tc), attr(tc, "classname"), nameOf(tc), status,
-          secondsToNanos(attr(tc, "duration")), nunitMessage(failure != null ? failure : reason), path));
+      out.add(
+          new TestCase(
+              suiteOf(tc),
+              attr(tc, "classname"),
+              nameOf(tc),
+              status,
+              secondsToNanos(attr(tc, "duration")),
+              nunitMessage(failure != null ? failure : reason),
+              path));
     }
     return out;
   }
@@ -96,21 +128,31 @@ final class TestReportParsers {
         if ("true".equals(attr(m, "is-config"))) {
           continue; // @BeforeMethod and friends are not tests
         }
-        String status = switch (lower(attr(m, "status"))) {
-          case "pass" -> TestCase.SUCCEEDED;
-          case "fail" -> TestCase.FAILED;
-          case "skip" -> TestCase.SKIPPED;
-          default -> TestCase.UNKNOWN;
-        };
+        String status =
+            switch (lower(attr(m, "status"))) {
+              case "pass" -> TestCase.SUCCEEDED;
+              case "fail" -> TestCase.FAILED;
+              case "skip" -> TestCase.SKIPPED;
+              default -> TestCase.UNKNOWN;
+            };
         Element exception = child(m, "exception");
         String message = null;
         if (exception != null) {
           Element msg = child(exception, "message");
-          message = attr(exception, "class") + (msg == null ? "" : ": " + msg.getTextContent().strip());
+          message =
+              attr(exception, "class") + (msg == null ? "" : ": " + msg.getTextContent().strip());
         }
         long ms = Xml.longAttr(m, "duration-ms");
         Element test = (Element) cls.getParentNode();
-        out.add(new TestCase(attr(test, "name"), attr(cls, "name"), nameOf(m), status, ms * 1_000_000L, message, path));
+        out.add(
+            new TestCase(
+                attr(test, "name"),
+                attr(cls, "name"),
+                nameOf(m),
+                status,
+                ms * 1_000_000L,
+                message,
+                path));
       }
     }
     return out;
@@ -121,22 +163,34 @@ final class TestReportParsers {
     Element root = Xml.parse(content).getDocumentElement();
     List<TestCase> out = new ArrayList<>();
     for (Element r : all(root, "UnitTestResult")) {
-      String status = switch (lower(attr(r, "outcome"))) {
-        case "passed" -> TestCase.SUCCEEDED;
-        case "failed" -> TestCase.FAILED;
-        case "error", "timeout", "aborted" -> TestCase.ERROR;
-        case "notexecuted", "inconclusive", "pending", "disconnected" -> TestCase.SKIPPED;
-        default -> TestCase.UNKNOWN;
-      };
+      String status =
+          switch (lower(attr(r, "outcome"))) {
+            case "passed" -> TestCase.SUCCEEDED;
+            case "failed" -> TestCase.FAILED;
+            case "error", "timeout", "aborted" -> TestCase.ERROR;
+            case "notexecuted", "inconclusive", "pending", "disconnected" -> TestCase.SKIPPED;
+            default -> TestCase.UNKNOWN;
+          };
       String message = null;
       Element output = child(r, "Output");
       Element info = output == null ? null : child(output, "ErrorInfo");
       if (info != null) {
         Element msg = child(info, "Message");
         Element trace = child(info, "StackTrace");
-        message = ((msg == null ? "" : msg.getTextContent().strip()) + (trace == null ? "" : "\n" + trace.getTextContent().strip())).strip();
+        message =
+            ((msg == null ? "" : msg.getTextContent().strip())
+                    + (trace == null ? "" : "\n" + trace.getTextContent().strip()))
+                .strip();
       }
-      out.add(new TestCase(null, null, String.valueOf(attr(r, "testName")), status, trxDuration(attr(r, "duration")), message, path));
+      out.add(
+          new TestCase(
+              null,
+              null,
+              String.valueOf(attr(r, "testName")),
+              status,
+              trxDuration(attr(r, "duration")),
+              message,
+              path));
     }
     return out;
   }
@@ -169,8 +223,15 @@ final class TestReportParsers {
             default -> {}
           }
         }
-        out.add(new TestCase(feature.path("name").asText(null), feature.path("uri").asText(null),
-            scenario.path("name").asText(""), status, nanos, message, path));
+        out.add(
+            new TestCase(
+                feature.path("name").asText(null),
+                feature.path("uri").asText(null),
+                scenario.path("name").asText(""),
+                status,
+                nanos,
+                message,
+                path));
       }
     }
     return out;
@@ -198,7 +259,10 @@ final class TestReportParsers {
     }
     Element msg = child(failureOrReason, "message");
     Element trace = child(failureOrReason, "stack-trace");
-    String text = ((msg == null ? "" : msg.getTextContent().strip()) + (trace == null ? "" : "\n" + trace.getTextContent().strip())).strip();
+    String text =
+        ((msg == null ? "" : msg.getTextContent().strip())
+                + (trace == null ? "" : "\n" + trace.getTextContent().strip()))
+            .strip();
     return text.isEmpty() ? null : text;
   }
 
@@ -212,7 +276,10 @@ final class TestReportParsers {
       return 0;
     }
     try {
-      double seconds = Integer.parseInt(parts[0]) * 3600.0 + Integer.parseInt(parts[1]) * 60.0 + Double.parseDouble(parts[2]);
+      double seconds =
+          Integer.parseInt(parts[0]) * 3600.0
+              + Integer.parseInt(parts[1]) * 60.0
+              + Double.parseDouble(parts[2]);
       return Math.round(seconds * 1e9);
     } catch (NumberFormatException e) {
       return 0;

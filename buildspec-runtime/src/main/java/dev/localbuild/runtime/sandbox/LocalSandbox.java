@@ -40,8 +40,15 @@ public final class LocalSandbox implements Sandbox {
    * @param output receives command output
    * @param deleteOnClose whether close removes {@code root}
    */
-  public LocalSandbox(Path root, Path sourceDir, Map<String, Path> secondary, String buildspecLocation,
-      Map<String, String> environment, Consumer<OutputLine> output, boolean deleteOnClose) throws IOException {
+  public LocalSandbox(
+      Path root,
+      Path sourceDir,
+      Map<String, Path> secondary,
+      String buildspecLocation,
+      Map<String, String> environment,
+      Consumer<OutputLine> output,
+      boolean deleteOnClose)
+      throws IOException {
     this.root = root;
     this.sourceDir = sourceDir;
     this.secondary = new LinkedHashMap<>();
@@ -111,30 +118,34 @@ public final class LocalSandbox implements Sandbox {
       return;
     }
     try {
-      Files.walkFileTree(root, new SimpleFileVisitor<>() {
-        @Override
-        public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs) {
-          dir.toFile().setWritable(true, true);
-          return FileVisitResult.CONTINUE;
-        }
+      Files.walkFileTree(
+          root,
+          new SimpleFileVisitor<>() {
+            @Override
+            public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs) {
+              dir.toFile().setWritable(true, true);
+              return FileVisitResult.CONTINUE;
+            }
 
-        @Override
-        public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
-          Files.deleteIfExists(file);
-          return FileVisitResult.CONTINUE;
-        }
+            @Override
+            public FileVisitResult visitFile(Path file, BasicFileAttributes attrs)
+                throws IOException {
+              Files.deleteIfExists(file);
+              return FileVisitResult.CONTINUE;
+            }
 
-        @Override
-        public FileVisitResult postVisitDirectory(Path dir, IOException exc) throws IOException {
-          Files.deleteIfExists(dir);
-          return FileVisitResult.CONTINUE;
-        }
+            @Override
+            public FileVisitResult postVisitDirectory(Path dir, IOException exc)
+                throws IOException {
+              Files.deleteIfExists(dir);
+              return FileVisitResult.CONTINUE;
+            }
 
-        @Override
-        public FileVisitResult visitFileFailed(Path file, IOException exc) {
-          return FileVisitResult.CONTINUE;
-        }
-      });
+            @Override
+            public FileVisitResult visitFileFailed(Path file, IOException exc) {
+              return FileVisitResult.CONTINUE;
+            }
+          });
     } catch (IOException e) {
       // best effort: a leftover scratch directory is not worth failing a build for
     }

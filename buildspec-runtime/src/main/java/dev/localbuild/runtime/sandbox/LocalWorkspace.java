@@ -27,26 +27,30 @@ public final class LocalWorkspace implements Workspace {
       visit(root, "", visitor);
       return Found.FILE;
     }
-    Files.walkFileTree(root, new SimpleFileVisitor<>() {
-      @Override
-      public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs) throws IOException {
-        if (!dir.equals(root)) {
-          visit(dir, relative(root, dir), visitor);
-        }
-        return FileVisitResult.CONTINUE;
-      }
+    Files.walkFileTree(
+        root,
+        new SimpleFileVisitor<>() {
+          @Override
+          public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs)
+              throws IOException {
+            if (!dir.equals(root)) {
+              visit(dir, relative(root, dir), visitor);
+            }
+            return FileVisitResult.CONTINUE;
+          }
 
-      @Override
-      public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
-        visit(file, relative(root, file), visitor);
-        return FileVisitResult.CONTINUE;
-      }
+          @Override
+          public FileVisitResult visitFile(Path file, BasicFileAttributes attrs)
+              throws IOException {
+            visit(file, relative(root, file), visitor);
+            return FileVisitResult.CONTINUE;
+          }
 
-      @Override
-      public FileVisitResult visitFileFailed(Path file, IOException exc) {
-        return FileVisitResult.CONTINUE; // unreadable (permissions): CodeBuild skips it too
-      }
-    });
+          @Override
+          public FileVisitResult visitFileFailed(Path file, IOException exc) {
+            return FileVisitResult.CONTINUE; // unreadable (permissions): CodeBuild skips it too
+          }
+        });
     return Found.DIRECTORY;
   }
 
@@ -55,17 +59,37 @@ public final class LocalWorkspace implements Workspace {
   }
 
   private static void visit(Path p, String rel, Visitor visitor) throws IOException {
-    BasicFileAttributes a = Files.readAttributes(p, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+    BasicFileAttributes a =
+        Files.readAttributes(p, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
     if (a.isSymbolicLink()) {
-      WorkspaceEntry e = new WorkspaceEntry(rel, WorkspaceEntry.Type.SYMLINK, 0, 0777,
-          Files.readSymbolicLink(p).toString(), a.lastModifiedTime().toInstant());
+      WorkspaceEntry e =
+          new WorkspaceEntry(
+              rel,
+              WorkspaceEntry.Type.SYMLINK,
+              0,
+              0777,
+              Files.readSymbolicLink(p).toString(),
+              a.lastModifiedTime().toInstant());
       visitor.visit(e, EMPTY);
     } else if (a.isDirectory()) {
-      visitor.visit(new WorkspaceEntry(rel, WorkspaceEntry.Type.DIRECTORY, 0, mode(p), null,
-          a.lastModifiedTime().toInstant()), EMPTY);
+      visitor.visit(
+          new WorkspaceEntry(
+              rel,
+              WorkspaceEntry.Type.DIRECTORY,
+              0,
+              mode(p),
+              null,
+              a.lastModifiedTime().toInstant()),
+          EMPTY);
     } else if (a.isRegularFile()) {
-      WorkspaceEntry e = new WorkspaceEntry(rel, WorkspaceEntry.Type.FILE, a.size(), mode(p), null,
-          a.lastModifiedTime().toInstant());
+      WorkspaceEntry e =
+          new WorkspaceEntry(
+              rel,
+              WorkspaceEntry.Type.FILE,
+              a.size(),
+              mode(p),
+              null,
+              a.lastModifiedTime().toInstant());
       try (InputStream in = Files.newInputStream(p)) {
         visitor.visit(e, in);
       } catch (NoSuchFileException gone) {

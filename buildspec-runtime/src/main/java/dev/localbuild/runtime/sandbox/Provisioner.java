@@ -5,7 +5,9 @@ import dev.localbuild.runtime.log.LogSink;
 import dev.localbuild.runtime.shell.OutputLine;
 import java.util.function.Consumer;
 
-/** Makes sandboxes: the executor's side of PROVISIONING (and the source copy of DOWNLOAD_SOURCE). */
+/**
+ * Makes sandboxes: the executor's side of PROVISIONING (and the source copy of DOWNLOAD_SOURCE).
+ */
 public interface Provisioner {
   /**
    * Creates and starts a sandbox for a build, with the source in it and its shell running.

@@ -9,7 +9,9 @@ import java.util.Optional;
  * directory), for collecting artifacts, reports and caches.
  */
 public interface Workspace {
-  /** Receives the entries of a walk; {@code content} is readable only during the call, for files. */
+  /**
+   * Receives the entries of a walk; {@code content} is readable only during the call, for files.
+   */
   @FunctionalInterface
   interface Visitor {
     void visit(WorkspaceEntry entry, InputStream content) throws IOException;

@@ -4,10 +4,10 @@ import java.util.Map;
 import java.util.regex.Pattern;
 
 /**
- * The scripts the supervisor runs. CodeBuild writes each command to
- * {@code /codebuild/output/tmp/script.sh} with three lines in front that restore the shell's state,
- * so the user's command is on line 4 (shell errors read {@code script.sh: 4: ...}). These scripts
- * keep that shape:
+ * The scripts the supervisor runs. CodeBuild writes each command to {@code
+ * /codebuild/output/tmp/script.sh} with three lines in front that restore the shell's state, so the
+ * user's command is on line 4 (shell errors read {@code script.sh: 4: ...}). These scripts keep
+ * that shape:
  *
  * <ol>
  *   <li>restore the variables and working directory the previous command left;
@@ -44,15 +44,33 @@ public final class CommandScripts {
     String d = ShellQuote.quote(dir);
     String flag = succeeding ? "1" : "0";
     if (!carryState) {
-      return ". " + d + "/" + INITIAL_STATE + "; cd \"$CODEBUILD_SRC_DIR\"\n"
-          + "CODEBUILD_BUILD_SUCCEEDING=" + flag + "; HOME=${LB_HOME:-$HOME}; unset LB_HOME\n"
+      return ". "
+          + d
+          + "/"
+          + INITIAL_STATE
+          + "; cd \"$CODEBUILD_SRC_DIR\"\n"
+          + "CODEBUILD_BUILD_SUCCEEDING="
+          + flag
+          + "; HOME=${LB_HOME:-$HOME}; unset LB_HOME\n"
           + ":\n"
-          + command + "\n";
+          + command
+          + "\n";
     }
-    return ". " + d + "/" + STATE + "; cd \"$PWD\"\n"
-        + "CODEBUILD_BUILD_SUCCEEDING=" + flag + "; HOME=${LB_HOME:-$HOME}; unset LB_HOME; set -a\n"
-        + "trap 'set -- $?; set +a; export PWD; export -p >" + d + "/" + STATE + "; exit $1' EXIT\n"
-        + command + "\n";
+    return ". "
+        + d
+        + "/"
+        + STATE
+        + "; cd \"$PWD\"\n"
+        + "CODEBUILD_BUILD_SUCCEEDING="
+        + flag
+        + "; HOME=${LB_HOME:-$HOME}; unset LB_HOME; set -a\n"
+        + "trap 'set -- $?; set +a; export PWD; export -p >"
+        + d
+        + "/"
+        + STATE
+        + "; exit $1' EXIT\n"
+        + command
+        + "\n";
   }
 
   /**
@@ -74,15 +92,22 @@ public final class CommandScripts {
 
   /**
    * A script that prints each expression, expanded by the shell in the build's current state,
-   * followed by a NUL: for {@code artifacts.name}, cache keys and the like, which CodeBuild evaluates
-   * "with shell syntax". A here-document expands {@code $VAR} and {@code $(cmd)} without any quoting
-   * trouble from quotes inside the expression.
+   * followed by a NUL: for {@code artifacts.name}, cache keys and the like, which CodeBuild
+   * evaluates "with shell syntax". A here-document expands {@code $VAR} and {@code $(cmd)} without
+   * any quoting trouble from quotes inside the expression.
    */
   public static String expand(String dir, String... expressions) {
-    StringBuilder b = new StringBuilder(". " + ShellQuote.quote(dir) + "/" + STATE + "; cd \"$PWD\"\n");
+    StringBuilder b =
+        new StringBuilder(". " + ShellQuote.quote(dir) + "/" + STATE + "; cd \"$PWD\"\n");
     for (String e : expressions) {
       String delimiter = "LB_EOF_" + Integer.toHexString(e.hashCode() & 0x7fffffff);
-      b.append("cat <<").append(delimiter).append('\n').append(e).append('\n').append(delimiter).append('\n');
+      b.append("cat <<")
+          .append(delimiter)
+          .append('\n')
+          .append(e)
+          .append('\n')
+          .append(delimiter)
+          .append('\n');
       b.append("printf '\\0'\n");
     }
     return b.toString();

@@ -13,8 +13,10 @@ final class LineSplitter {
   static final int MAX_LINE = 64 * 1024;
 
   private final ByteArrayOutputStream pending = new ByteArrayOutputStream();
+
   /** Receives each line and whether it ended with a newline. */
   private final BiConsumer<String, Boolean> sink;
+
   /** Bytes kept back when splitting an over-long line, so a frame marker is never cut in two. */
   private final int keep;
 

@@ -45,13 +45,15 @@ public final class LocalShell implements AutoCloseable {
    * @param environment the process's whole environment
    * @param lines receives the commands' output
    */
-  public static LocalShell start(Path dir, Path workDir, Map<String, String> environment, Consumer<OutputLine> lines)
+  public static LocalShell start(
+      Path dir, Path workDir, Map<String, String> environment, Consumer<OutputLine> lines)
       throws IOException {
     String token = Supervisor.newToken();
     String script = Supervisor.script(token, dir.toString(), environment.getOrDefault("HOME", "/"));
-    ProcessBuilder pb = SETSID != null
-        ? new ProcessBuilder(SETSID.toString(), "sh", "-c", script)
-        : new ProcessBuilder("sh", "-c", script);
+    ProcessBuilder pb =
+        SETSID != null
+            ? new ProcessBuilder(SETSID.toString(), "sh", "-c", script)
+            : new ProcessBuilder("sh", "-c", script);
     pb.directory(workDir.toFile());
     pb.environment().clear();
     pb.environment().putAll(environment);
@@ -59,22 +61,27 @@ public final class LocalShell implements AutoCloseable {
     ShellSession session = new ShellSession(token, p.getOutputStream(), lines);
     pump(p.getInputStream(), OutputLine.Stream.STDOUT, session, "stdout");
     pump(p.getErrorStream(), OutputLine.Stream.STDERR, session, "stderr");
-    p.onExit().thenRun(() -> session.closed("the build shell exited with status " + p.exitValue(), null));
+    p.onExit()
+        .thenRun(() -> session.closed("the build shell exited with status " + p.exitValue(), null));
     return new LocalShell(p, session, SETSID != null);
   }
 
-  private static void pump(InputStream in, OutputLine.Stream stream, ShellSession session, String name) {
-    Thread t = new Thread(() -> {
-      byte[] buf = new byte[16384];
-      try (in) {
-        int n;
-        while ((n = in.read(buf)) > 0) {
-          session.accept(stream, buf, 0, n);
-        }
-      } catch (IOException e) {
-        // the process is gone; onExit reports it
-      }
-    }, "localbuild-shell-" + name);
+  private static void pump(
+      InputStream in, OutputLine.Stream stream, ShellSession session, String name) {
+    Thread t =
+        new Thread(
+            () -> {
+              byte[] buf = new byte[16384];
+              try (in) {
+                int n;
+                while ((n = in.read(buf)) > 0) {
+                  session.accept(stream, buf, 0, n);
+                }
+              } catch (IOException e) {
+                // the process is gone; onExit reports it
+              }
+            },
+            "localbuild-shell-" + name);
     t.setDaemon(true);
     t.start();
   }
@@ -91,8 +98,11 @@ public final class LocalShell implements AutoCloseable {
   public void kill() {
     if (ownGroup) {
       try {
-        new ProcessBuilder("kill", "-KILL", "--", "-" + process.pid()).redirectErrorStream(true)
-            .redirectOutput(ProcessBuilder.Redirect.DISCARD).start().waitFor(5, TimeUnit.SECONDS);
+        new ProcessBuilder("kill", "-KILL", "--", "-" + process.pid())
+            .redirectErrorStream(true)
+            .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+            .start()
+            .waitFor(5, TimeUnit.SECONDS);
       } catch (IOException e) {
         // fall back to the descendants below
       } catch (InterruptedException e) {

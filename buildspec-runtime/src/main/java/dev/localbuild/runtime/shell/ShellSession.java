@@ -28,8 +28,10 @@ public final class ShellSession {
 
   /** One frame at a time; never held by the reader threads, so a full pipe cannot deadlock. */
   private final ReentrantLock sending = new ReentrantLock();
+
   /** Guards the fields below; held only briefly. */
   private final ReentrantLock lock = new ReentrantLock();
+
   private final Condition changed = lock.newCondition();
   private long seq;
   private long stdoutDoneSeq = -1;
@@ -37,6 +39,7 @@ public final class ShellSession {
   private int exitCode;
   private @Nullable String closedReason;
   private @Nullable Throwable closedCause;
+
   /** Written by the engine thread before a capture starts; appended to by the stdout reader. */
   private volatile @Nullable StringBuilder capture;
 
@@ -93,7 +96,8 @@ public final class ShellSession {
    * Runs an internal script whose standard output is returned instead of logged (evaluating an
    * artifact name, reading exported variables). Standard error is still logged.
    */
-  public String capture(String shell, String script) throws InterruptedException, ShellClosedException {
+  public String capture(String shell, String script)
+      throws InterruptedException, ShellClosedException {
     sending.lockInterruptibly();
     try {
       StringBuilder out = new StringBuilder();
@@ -102,7 +106,8 @@ public final class ShellSession {
       // the stdout reader appended every captured line before it handled the EXIT frame
       capture = null;
       if (rc != 0) {
-        throw new ShellClosedException("internal command failed with exit status " + rc + ": " + script.strip());
+        throw new ShellClosedException(
+            "internal command failed with exit status " + rc + ": " + script.strip());
       }
       return out.toString();
     } finally {
@@ -112,14 +117,16 @@ public final class ShellSession {
   }
 
   /** Writes a file in the supervisor's directory (the shell state, for one). */
-  public void writeFile(String name, String content) throws InterruptedException, ShellClosedException {
+  public void writeFile(String name, String content)
+      throws InterruptedException, ShellClosedException {
     if (!name.matches("[A-Za-z0-9._-]+")) {
       throw new IllegalArgumentException("not a plain file name: " + name);
     }
     send("FILE", name, content);
   }
 
-  private int send(String kind, String args, String body) throws InterruptedException, ShellClosedException {
+  private int send(String kind, String args, String body)
+      throws InterruptedException, ShellClosedException {
     sending.lockInterruptibly();
     try {
       long n;
@@ -133,7 +140,15 @@ public final class ShellSession {
         lock.unlock();
       }
       StringBuilder frame = new StringBuilder(body.length() + 128);
-      frame.append(token).append(' ').append(kind).append(' ').append(n).append(' ').append(args).append('\n');
+      frame
+          .append(token)
+          .append(' ')
+          .append(kind)
+          .append(' ')
+          .append(n)
+          .append(' ')
+          .append(args)
+          .append('\n');
       frame.append(body);
       if (!body.isEmpty() && !body.endsWith("\n")) {
         frame.append('\n');
@@ -202,7 +217,8 @@ public final class ShellSession {
         return null;
       }
       try {
-        return new Exit(Long.parseLong(words[1]), words.length > 2 ? Integer.parseInt(words[2]) : 0);
+        return new Exit(
+            Long.parseLong(words[1]), words.length > 2 ? Integer.parseInt(words[2]) : 0);
       } catch (NumberFormatException e) {
         return null;
       }

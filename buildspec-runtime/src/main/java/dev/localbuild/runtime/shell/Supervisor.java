@@ -42,32 +42,35 @@ public final class Supervisor {
    */
   public static String script(String token, String dir, String rootHome) {
     return """
-        T=%s; D=%s; H=%s
-        mkdir -p "$D" && chmod 1777 "$D"
-        while IFS= read -r hdr; do
-          case "$hdr" in "$T "*) ;; *) continue ;; esac
-          set -f; set -- $hdr; set +f
-          kind=$2; seq=$3
-          if [ "$kind" = FILE ]; then out="$D/$4"; else out="$D/script.sh"; fi
-          { while IFS= read -r l; do
-              [ "$l" = "$T END" ] && break
-              printf '%%s\\n' "$l"
-            done; } > "$out"
-          rc=0
-          if [ "$kind" = RUN ]; then
-            chmod 0644 "$D/script.sh"
-            if [ "$5" = - ]; then
-              LB_HOME=$H "$4" "$D/script.sh" </dev/null
-            else
-              uh=$(while IFS=: read -r n x u g c h s; do [ "$n" = "$5" ] && echo "$h"; done </etc/passwd)
-              su "$5" -s "$4" -c "LB_HOME='${uh:-/}' exec '$4' '$D/script.sh'" </dev/null
-            fi
-            rc=$?
-          fi
-          printf '%%s EXIT %%s %%s\\n' "$T" "$seq" "$rc"
-          printf '%%s EXIT %%s\\n' "$T" "$seq" >&2
-        done
-        """
+    T=%s; D=%s; H=%s
+    mkdir -p "$D" && chmod 1777 "$D"
+    while IFS= read -r hdr; do
+      case "$hdr" in "$T "*) ;; *) continue ;; esac
+      set -f; set -- $hdr; set +f
+      kind=$2; seq=$3
+      if [ "$kind" = FILE ]; then out="$D/$4"; else out="$D/script.sh"; fi
+      { while IFS= read -r l; do
+          [ "$l" = "$T END" ] && break
+          printf '%%s\\n' "$l"
+        done; } > "$out"
+      rc=0
+      # the shell state is written by whichever user the next command runs as (run-as)
+      [ "$kind" = FILE ] && chmod 0666 "$out"
+      if [ "$kind" = RUN ]; then
+        chmod 0644 "$D/script.sh"
+        if [ "$5" = - ] || [ "$5" = root ]; then
+          LB_HOME=$H "$4" "$D/script.sh" </dev/null
+        else
+          sp=$(command -v "$4" || echo "$4")
+          uh=$(while IFS=: read -r n x u g c h s; do [ "$n" = "$5" ] && echo "$h"; done </etc/passwd)
+          su "$5" -s "$sp" -c "LB_HOME='${uh:-/}' exec '$sp' '$D/script.sh'" </dev/null
+        fi
+        rc=$?
+      fi
+      printf '%%s EXIT %%s %%s\\n' "$T" "$seq" "$rc"
+      printf '%%s EXIT %%s\\n' "$T" "$seq" >&2
+    done
+    """
         .formatted(ShellQuote.quote(token), ShellQuote.quote(dir), ShellQuote.quote(rootHome));
   }
 }

@@ -19,19 +19,23 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * Parses the 143 real buildspecs of {@code ../shared/corpus/buildspecs} (data only: never executed).
- * Each is accepted, or refused with the error CodeBuild gives; nothing crashes; the unknown keys that
- * the corpus index found by hand are the ones CodeBuild's warning would list.
+ * Parses the 143 real buildspecs of {@code ../shared/corpus/buildspecs} (data only: never
+ * executed). Each is accepted, or refused with the error CodeBuild gives; nothing crashes; the
+ * unknown keys that the corpus index found by hand are the ones CodeBuild's warning would list.
  */
 class CorpusTest {
   static final Path CORPUS =
-      Path.of(System.getProperty("corpus.dir", "../../shared/corpus/buildspecs")).toAbsolutePath().normalize();
+      Path.of(System.getProperty("corpus.dir", "../../shared/corpus/buildspecs"))
+          .toAbsolutePath()
+          .normalize();
 
   /** The files CodeBuild refuses, with the message it gives (after "YAML_FILE_ERROR Message: "). */
   static final Map<String, String> REFUSED =
       Map.of(
-          "064-0xJoba-nextwork-devops-project-buildspec.yml", "did not find expected key at line 12",
-          "068-2025-softbank-hackathon-backend-buildspec.yml", "could not find expected ':' at line 46",
+          "064-0xJoba-nextwork-devops-project-buildspec.yml",
+              "did not find expected key at line 12",
+          "068-2025-softbank-hackathon-backend-buildspec.yml",
+              "could not find expected ':' at line 46",
           "129-ASUCICREPO-Patent-Novelty-Assessment-buildspec-frontend.yml",
               "Expected Commands[4] to be of string type: found subkeys instead at line 19,"
                   + " value of the key tag on line 18 might be empty");
@@ -93,7 +97,10 @@ class CorpusTest {
         expected.add(dotted.contains(".") ? dotted : "buildspec." + dotted);
       }
       List<String> actual = new ArrayList<>();
-      accepted.get(e.getKey()).unknownKeys().forEach((section, keys) -> keys.forEach(k -> actual.add(section + "." + k)));
+      accepted
+          .get(e.getKey())
+          .unknownKeys()
+          .forEach((section, keys) -> keys.forEach(k -> actual.add(section + "." + k)));
       assertThat(actual).as(e.getKey()).containsAll(expected);
       checked++;
     }
@@ -103,10 +110,16 @@ class CorpusTest {
   @Test
   void quirksTheIndexMarksAsValidParseAsWritten() {
     // python: 3.10 is a YAML float, but CodeBuild (go-yaml into a string) sees what was written
-    assertThat(accepted.get("025-AcademySoftwareFoundation-openvdb-ci_buildspec.yml").phases().values())
+    assertThat(
+            accepted
+                .get("025-AcademySoftwareFoundation-openvdb-ci_buildspec.yml")
+                .phases()
+                .values())
         .anySatisfy(p -> assertThat(p.runtimeVersions()).containsEntry("python", "3.10"));
     // a v0.1 file keeps its version: each command gets its own shell
-    assertThat(accepted.get("079-NCAR-wrfcloud-codebuild_buildspec.yml").version().carriesShellState()).isFalse();
+    assertThat(
+            accepted.get("079-NCAR-wrfcloud-codebuild_buildspec.yml").version().carriesShellState())
+        .isFalse();
     // batch-only buildspecs have no phases and are valid
     assertThat(accepted.get("001-aws-s2n-tls-spec_buildspec_generalbatch.yml").phases()).isEmpty();
     assertThat(accepted.get("001-aws-s2n-tls-spec_buildspec_generalbatch.yml").batch()).isNotNull();

@@ -22,7 +22,8 @@ import org.junit.jupiter.api.Test;
 class BuildspecParserTest {
   static Buildspec valid(String name) {
     try {
-      return BuildspecParser.parse(Path.of(BuildspecParserTest.class.getResource("/buildspec/valid/" + name).toURI()));
+      return BuildspecParser.parse(
+          Path.of(BuildspecParserTest.class.getResource("/buildspec/valid/" + name).toURI()));
     } catch (URISyntaxException e) {
       throw new IllegalStateException(e);
     }
@@ -42,7 +43,8 @@ class BuildspecParserTest {
             Map.entry("PYTHON", "3.10"),
             Map.entry("ENABLED", "on"),
             Map.entry("EMPTY", ""));
-    assertThat(b.env().parameterStore()).containsEntry("LOGIN_PASSWORD", "/CodeBuild/dockerLoginPassword");
+    assertThat(b.env().parameterStore())
+        .containsEntry("LOGIN_PASSWORD", "/CodeBuild/dockerLoginPassword");
     assertThat(b.env().secretsManager())
         .containsEntry("DOCKERHUB_USER", new SecretRef("dockerhub", "username", null, null))
         .containsEntry("WHOLE", new SecretRef("prod/db", null, null, null))
@@ -50,7 +52,11 @@ class BuildspecParserTest {
         .containsEntry("VERSIONED", new SecretRef("prod/db", "password", null, "3f1a"))
         .containsEntry(
             "BY_ARN",
-            new SecretRef("arn:aws:secretsmanager:us-east-1:123456789012:secret:prod/db-AbCdEf", "password", null, null));
+            new SecretRef(
+                "arn:aws:secretsmanager:us-east-1:123456789012:secret:prod/db-AbCdEf",
+                "password",
+                null,
+                null));
     assertThat(b.env().exportedVariables()).containsExactly("IMAGE_TAG", "BUILD_DATE");
     assertThat(b.env().gitCredentialHelper()).isTrue();
     assertThat(b.proxy().uploadArtifacts()).isTrue();
@@ -60,19 +66,32 @@ class BuildspecParserTest {
     assertThat(install.runAs()).isEqualTo("root");
     assertThat(install.onFailure()).isEqualTo(OnFailure.ABORT);
     assertThat(install.runtimeVersions())
-        .containsExactly(Map.entry("java", "corretto17"), Map.entry("python", "3.10"), Map.entry("nodejs", "$NODE_VERSION"));
-    assertThat(install.finallyCommands()).extracting(Command::text).containsExactly("echo install done");
+        .containsExactly(
+            Map.entry("java", "corretto17"),
+            Map.entry("python", "3.10"),
+            Map.entry("nodejs", "$NODE_VERSION"));
+    assertThat(install.finallyCommands())
+        .extracting(Command::text)
+        .containsExactly("echo install done");
     assertThat(b.runAsFor(PhaseName.INSTALL)).isEqualTo("root");
     assertThat(b.runAsFor(PhaseName.BUILD)).isEqualTo("codebuild-user");
-    assertThat(b.phase(PhaseName.PRE_BUILD).orElseThrow().onFailure()).isEqualTo(OnFailure.CONTINUE);
+    assertThat(b.phase(PhaseName.PRE_BUILD).orElseThrow().onFailure())
+        .isEqualTo(OnFailure.CONTINUE);
 
     Phase build = b.phase(PhaseName.BUILD).orElseThrow();
-    assertThat(build.onFailure()).isInstanceOfSatisfying(OnFailure.Retry.class, r -> {
-      assertThat(r.retries()).isEqualTo(2);
-      assertThat(r.matches("Error while executing command: x. Reason: connection timed out")).isTrue();
-      assertThat(r.matches("Error while executing command: x. Reason: exit status 1")).isFalse();
-    });
-    assertThat(build.commands()).extracting(Command::text)
+    assertThat(build.onFailure())
+        .isInstanceOfSatisfying(
+            OnFailure.Retry.class,
+            r -> {
+              assertThat(r.retries()).isEqualTo(2);
+              assertThat(
+                      r.matches("Error while executing command: x. Reason: connection timed out"))
+                  .isTrue();
+              assertThat(r.matches("Error while executing command: x. Reason: exit status 1"))
+                  .isFalse();
+            });
+    assertThat(build.commands())
+        .extracting(Command::text)
         .containsExactly("echo build", "if [ -f Makefile ]; then\n  make\nfi\n");
     assertThat(build.commands()).extracting(Command::line).containsExactly(49, 50);
 
@@ -82,7 +101,8 @@ class BuildspecParserTest {
     assertThat(unit.baseDirectory()).isEqualTo("target/surefire-reports");
     assertThat(unit.discardPaths()).isTrue();
     assertThat(unit.format()).isEqualTo(ReportFormat.JUNITXML);
-    assertThat(b.reports().get("coverage").format().kind()).isEqualTo(ReportFormat.Kind.CODE_COVERAGE);
+    assertThat(b.reports().get("coverage").format().kind())
+        .isEqualTo(ReportFormat.Kind.CODE_COVERAGE);
 
     ArtifactsSpec a = b.artifacts();
     assertThat(a.files()).containsExactly("target/app.jar", "config/**/*");
@@ -122,24 +142,28 @@ class BuildspecParserTest {
             Map.entry("buildspec", List.of("environment_variabls")),
             Map.entry("phases.build", List.of("runtime-versions")),
             Map.entry("artifacts", List.of("type", "discard_paths")));
-    assertThat(b.warnings()).anySatisfy(w -> {
-      assertThat(w.path()).isEqualTo("artifacts.discard_paths");
-      assertThat(w.line()).isEqualTo(10);
-    });
+    assertThat(b.warnings())
+        .anySatisfy(w -> {
+          assertThat(w.path()).isEqualTo("artifacts.discard_paths");
+          assertThat(w.line()).isEqualTo(10);
+        });
     // the build goes on: the rest is parsed
     assertThat(b.artifacts().files()).containsExactly("**/*");
   }
 
   @Test
   void phasesKeepTheOrderOfTheFile() {
-    Buildspec b = BuildspecParser.parse("""
-        version: 0.2
-        phases:
-          post_build:
-            commands: [c]
-          install:
-            commands: [a]
-        """, "inline");
+    Buildspec b =
+        BuildspecParser.parse(
+            """
+            version: 0.2
+            phases:
+              post_build:
+                commands: [c]
+              install:
+                commands: [a]
+            """,
+            "inline");
     assertThat(b.phases().keySet()).containsExactly(PhaseName.POST_BUILD, PhaseName.INSTALL);
   }
 
@@ -166,10 +190,13 @@ class BuildspecParserTest {
     assertThat(matrix.fastFail()).isTrue();
     assertThat(matrix.buildMatrix().combinations()).isEqualTo(6);
     assertThat(matrix.buildMatrix().staticEnv().privilegedMode()).isTrue();
-    assertThat(matrix.buildMatrix().variables().get("MY_VAR")).containsExactly("VALUE1", "VALUE2", "VALUE3");
+    assertThat(matrix.buildMatrix().variables().get("MY_VAR"))
+        .containsExactly("VALUE1", "VALUE2", "VALUE3");
 
     BatchSpec graph = valid("batch-graph.yml").batch();
-    assertThat(graph.buildGraph()).extracting(BatchSpec.Task::identifier).containsExactly("build1", "build2", "build3");
+    assertThat(graph.buildGraph())
+        .extracting(BatchSpec.Task::identifier)
+        .containsExactly("build1", "build2", "build3");
     assertThat(graph.buildGraph().get(1).env().computeType()).isEqualTo("BUILD_GENERAL1_LARGE");
     assertThat(graph.buildGraph().get(1).env().privilegedMode()).isTrue();
     assertThat(graph.buildGraph().get(2).dependOn()).containsExactly("build1", "build2");
@@ -179,7 +206,9 @@ class BuildspecParserTest {
   @Test
   void aliasesAreResolved() {
     Buildspec b = valid("anchors.yml");
-    assertThat(b.phase(PhaseName.BUILD).orElseThrow().commands()).extracting(Command::text).containsExactly("echo shared");
+    assertThat(b.phase(PhaseName.BUILD).orElseThrow().commands())
+        .extracting(Command::text)
+        .containsExactly("echo shared");
   }
 
   @Test
@@ -193,13 +222,19 @@ class BuildspecParserTest {
         .extracting(Command::text)
         .containsExactly("echo a block scalar\necho is one command\n");
     assertThat(b.phase(PhaseName.POST_BUILD).orElseThrow().finallyCommands()).hasSize(1);
-    assertThat(b.warnings()).extracting(w -> w.path()).contains("phases.pre_build.commands[1]", "phases.build.commands");
+    assertThat(b.warnings())
+        .extracting(w -> w.path())
+        .contains("phases.pre_build.commands[1]", "phases.build.commands");
   }
 
   @Test
   void crlfLineEndingsParse() {
-    Buildspec b = BuildspecParser.parse("version: 0.2\r\nphases:\r\n  build:\r\n    commands:\r\n      - echo hi\r\n", "crlf");
-    assertThat(b.phase(PhaseName.BUILD).orElseThrow().commands()).extracting(Command::text).containsExactly("echo hi");
+    Buildspec b =
+        BuildspecParser.parse(
+            "version: 0.2\r\nphases:\r\n  build:\r\n    commands:\r\n      - echo hi\r\n", "crlf");
+    assertThat(b.phase(PhaseName.BUILD).orElseThrow().commands())
+        .extracting(Command::text)
+        .containsExactly("echo hi");
   }
 
   @Test
@@ -212,15 +247,19 @@ class BuildspecParserTest {
   @Test
   void missingFileIsCodeBuildsError() {
     assertThatThrownBy(() -> BuildspecParser.parse(Path.of("/nonexistent/buildspec.yml")))
-        .isInstanceOfSatisfying(BuildspecException.class, e ->
-            assertThat(e.contextMessage()).isEqualTo("YAML file does not exist"));
+        .isInstanceOfSatisfying(
+            BuildspecException.class,
+            e -> assertThat(e.contextMessage()).isEqualTo("YAML file does not exist"));
   }
 
   @Test
   void secretReferencesParseInBothDocumentedForms() {
-    assertThat(SecretRef.parse("TestSecret:MY_SECRET_VAR")).isEqualTo(new SecretRef("TestSecret", "MY_SECRET_VAR", null, null));
-    assertThat(SecretRef.parse("s:k:AWSCURRENT")).isEqualTo(new SecretRef("s", "k", "AWSCURRENT", null));
-    assertThat(SecretRef.parse("s:k|AWSCURRENT")).isEqualTo(new SecretRef("s", "k", "AWSCURRENT", null));
+    assertThat(SecretRef.parse("TestSecret:MY_SECRET_VAR"))
+        .isEqualTo(new SecretRef("TestSecret", "MY_SECRET_VAR", null, null));
+    assertThat(SecretRef.parse("s:k:AWSCURRENT"))
+        .isEqualTo(new SecretRef("s", "k", "AWSCURRENT", null));
+    assertThat(SecretRef.parse("s:k|AWSCURRENT"))
+        .isEqualTo(new SecretRef("s", "k", "AWSCURRENT", null));
     assertThatThrownBy(() -> SecretRef.parse(":k")).hasMessageContaining("no secret id");
   }
 }

@@ -27,10 +27,12 @@ class InvalidBuildspecTest {
   @MethodSource("fixtures")
   void refusesWithCodeBuildsMessage(Path fixture) throws IOException {
     Properties expected = new Properties();
-    try (Reader r = Files.newBufferedReader(Path.of(fixture.toString().replace(".yml", ".expected")))) {
+    try (Reader r =
+        Files.newBufferedReader(Path.of(fixture.toString().replace(".yml", ".expected")))) {
       expected.load(r);
     }
-    BuildspecException e = catchThrowableOfType(BuildspecException.class, () -> BuildspecParser.parse(fixture));
+    BuildspecException e =
+        catchThrowableOfType(BuildspecException.class, () -> BuildspecParser.parse(fixture));
     assertThat(e).as("%s must be refused", fixture.getFileName()).isNotNull();
     assertThat(e.contextMessage()).isEqualTo(expected.getProperty("message"));
     assertThat(e.line()).isEqualTo(Integer.parseInt(expected.getProperty("line")));

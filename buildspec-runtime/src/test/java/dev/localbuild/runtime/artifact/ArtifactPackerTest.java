@@ -43,14 +43,18 @@ class ArtifactPackerTest {
     Files.writeString(p, content);
   }
 
-  record Result(ArtifactPacker.Packed packed, Map<String, String> entries, Map<String, Integer> modes) {}
+  record Result(
+      ArtifactPacker.Packed packed, Map<String, String> entries, Map<String, Integer> modes) {}
 
   Result pack(ArtifactsSpec spec) throws IOException {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     var packed = new ArtifactPacker(new LocalWorkspace(), src.toString(), log::add).pack(spec, out);
     Map<String, String> entries = new TreeMap<>();
     Map<String, Integer> modes = new TreeMap<>();
-    try (ZipFile zip = ZipFile.builder().setSeekableByteChannel(new SeekableInMemoryByteChannel(out.toByteArray())).get()) {
+    try (ZipFile zip =
+        ZipFile.builder()
+            .setSeekableByteChannel(new SeekableInMemoryByteChannel(out.toByteArray()))
+            .get()) {
       for (ZipArchiveEntry e : java.util.Collections.list(zip.getEntries())) {
         entries.put(e.getName(), new String(zip.getInputStream(e).readAllBytes()));
         modes.put(e.getName(), e.getUnixMode());
@@ -59,7 +63,8 @@ class ArtifactPackerTest {
     return new Result(packed, entries, modes);
   }
 
-  static ArtifactsSpec spec(List<String> files, String base, boolean discard, List<String> excludes, boolean links) {
+  static ArtifactsSpec spec(
+      List<String> files, String base, boolean discard, List<String> excludes, boolean links) {
     return new ArtifactsSpec(files, null, base, discard, excludes, links, null, Map.of());
   }
 
@@ -68,9 +73,16 @@ class ArtifactPackerTest {
     Result r = pack(ArtifactsSpec.ofFiles("target/app.jar", "README.md"));
     assertThat(r.entries()).containsOnlyKeys("target/app.jar", "README.md");
     assertThat(r.packed().files()).isEqualTo(2);
-    assertThat(log).containsExactly("Expanding base directory path: .", "Assembling file list", "Expanding .",
-        "Expanding file paths for base directory .", "Assembling file list", "Expanding target/app.jar",
-        "Expanding README.md", "Found 2 file(s)");
+    assertThat(log)
+        .containsExactly(
+            "Expanding base directory path: .",
+            "Assembling file list",
+            "Expanding .",
+            "Expanding file paths for base directory .",
+            "Assembling file list",
+            "Expanding target/app.jar",
+            "Expanding README.md",
+            "Found 2 file(s)");
   }
 
   @Test
@@ -80,7 +92,8 @@ class ArtifactPackerTest {
 
   @Test
   void aDirectoryPatternTakesItsWholeTree() throws IOException {
-    assertThat(pack(ArtifactsSpec.ofFiles("docs")).entries()).containsOnlyKeys("docs/site/index.html", "docs/site/css/x.css");
+    assertThat(pack(ArtifactsSpec.ofFiles("docs")).entries())
+        .containsOnlyKeys("docs/site/index.html", "docs/site/css/x.css");
   }
 
   @Test
@@ -104,8 +117,17 @@ class ArtifactPackerTest {
 
   @Test
   void excludePathsLeaveFilesOut() throws IOException {
-    Result r = pack(spec(List.of("**/*"), null, false, List.of("**/*.tmp", "**/.*/**/*", "target/lib"), false));
-    assertThat(r.entries()).doesNotContainKeys("notes.tmp", "src/.cache/junk", "target/lib/dep.jar").containsKey("target/app.jar");
+    Result r =
+        pack(
+            spec(
+                List.of("**/*"),
+                null,
+                false,
+                List.of("**/*.tmp", "**/.*/**/*", "target/lib"),
+                false));
+    assertThat(r.entries())
+        .doesNotContainKeys("notes.tmp", "src/.cache/junk", "target/lib/dep.jar")
+        .containsKey("target/app.jar");
   }
 
   @Test
@@ -113,7 +135,11 @@ class ArtifactPackerTest {
     Result r = pack(ArtifactsSpec.ofFiles("nope/*.bin", "README.md", "also-missing.txt"));
     assertThat(r.packed().files()).isEqualTo(1);
     assertThat(r.packed().unmatched()).containsExactly("nope/*.bin", "also-missing.txt");
-    assertThat(log).contains("Skipping invalid file path nope/*.bin", "Skipping invalid file path also-missing.txt", "Found 1 file(s)");
+    assertThat(log)
+        .contains(
+            "Skipping invalid file path nope/*.bin",
+            "Skipping invalid file path also-missing.txt",
+            "Found 1 file(s)");
     assertThat(pack(ArtifactsSpec.ofFiles("nope")).packed().files()).isZero();
   }
 

@@ -25,8 +25,13 @@ class ShellSessionTest {
   void start() throws Exception {
     dir = tmp.resolve("shell");
     src = Files.createDirectories(tmp.resolve("src"));
-    shell = LocalShell.start(dir, tmp, Map.of("PATH", System.getenv("PATH"), "HOME", tmp.toString()), lines::add);
-    String initial = CommandScripts.initialState(Map.of("CODEBUILD_SRC_DIR", src.toString(), "GREETING", "it's \"quoted\" $NOT"), src.toString());
+    shell =
+        LocalShell.start(
+            dir, tmp, Map.of("PATH", System.getenv("PATH"), "HOME", tmp.toString()), lines::add);
+    String initial =
+        CommandScripts.initialState(
+            Map.of("CODEBUILD_SRC_DIR", src.toString(), "GREETING", "it's \"quoted\" $NOT"),
+            src.toString());
     shell.session().writeFile(CommandScripts.STATE, initial);
     shell.session().writeFile(CommandScripts.INITIAL_STATE, initial);
   }
@@ -37,22 +42,31 @@ class ShellSessionTest {
   }
 
   int run(String command) throws Exception {
-    return shell.session().run("sh", null, CommandScripts.command(dir.toString(), command, true, true));
+    return shell
+        .session()
+        .run("sh", null, CommandScripts.command(dir.toString(), command, true, true));
   }
 
   int run01(String command) throws Exception {
-    return shell.session().run("sh", null, CommandScripts.command(dir.toString(), command, true, false));
+    return shell
+        .session()
+        .run("sh", null, CommandScripts.command(dir.toString(), command, true, false));
   }
 
   List<String> stdout() {
-    return lines.stream().filter(l -> l.stream() == OutputLine.Stream.STDOUT).map(OutputLine::text).toList();
+    return lines.stream()
+        .filter(l -> l.stream() == OutputLine.Stream.STDOUT)
+        .map(OutputLine::text)
+        .toList();
   }
 
   @Test
   void returnsTheExitStatusAndStreamsBothStreams() throws Exception {
     assertThat(run("echo one; echo two >&2; exit 3")).isEqualTo(3);
-    assertThat(lines).containsExactlyInAnyOrder(
-        new OutputLine(OutputLine.Stream.STDOUT, "one"), new OutputLine(OutputLine.Stream.STDERR, "two"));
+    assertThat(lines)
+        .containsExactlyInAnyOrder(
+            new OutputLine(OutputLine.Stream.STDOUT, "one"),
+            new OutputLine(OutputLine.Stream.STDERR, "two"));
   }
 
   @Test
@@ -66,7 +80,8 @@ class ShellSessionTest {
     Files.createDirectories(src.resolve("sub"));
     run("cd sub; PLAIN=one; export EXPORTED=two");
     run("pwd; echo $PLAIN $EXPORTED; sh -c 'echo child sees $PLAIN'");
-    assertThat(stdout()).containsExactly(src.resolve("sub").toString(), "one two", "child sees one");
+    assertThat(stdout())
+        .containsExactly(src.resolve("sub").toString(), "one two", "child sees one");
   }
 
   @Test
@@ -92,7 +107,9 @@ class ShellSessionTest {
   @Test
   void theCommandIsOnLineFourOfScriptSh() throws Exception {
     run("nonexistent-command-xyz");
-    assertThat(lines).anySatisfy(l -> assertThat(l.text()).contains("script.sh: 4:").contains("nonexistent-command-xyz"));
+    assertThat(lines)
+        .anySatisfy(l ->
+            assertThat(l.text()).contains("script.sh: 4:").contains("nonexistent-command-xyz"));
   }
 
   @Test
@@ -128,36 +145,60 @@ class ShellSessionTest {
   void outputWithoutTrailingNewlineIsKept() throws Exception {
     run("printf 'no newline'");
     run("printf 'err no newline' >&2");
-    assertThat(lines).contains(new OutputLine(OutputLine.Stream.STDOUT, "no newline"),
-        new OutputLine(OutputLine.Stream.STDERR, "err no newline"));
+    assertThat(lines)
+        .contains(
+            new OutputLine(OutputLine.Stream.STDOUT, "no newline"),
+            new OutputLine(OutputLine.Stream.STDERR, "err no newline"));
   }
 
   @Test
   void captureReturnsOutputInsteadOfLoggingIt() throws Exception {
     run("TAG=v7");
-    String out = shell.session().capture("sh", CommandScripts.expand(dir.toString(), "app-$TAG-$(echo x)", "\"quoted\""));
+    String out =
+        shell
+            .session()
+            .capture(
+                "sh", CommandScripts.expand(dir.toString(), "app-$TAG-$(echo x)", "\"quoted\""));
     assertThat(out.split("\0", -1)).startsWith("app-v7-x\n", "\"quoted\"\n");
     assertThat(lines).isEmpty();
   }
 
   @Test
   void succeedingFlagIsSetPerCommand() throws Exception {
-    shell.session().run("sh", null, CommandScripts.command(dir.toString(), "echo $CODEBUILD_BUILD_SUCCEEDING", false, true));
+    shell
+        .session()
+        .run(
+            "sh",
+            null,
+            CommandScripts.command(
+                dir.toString(), "echo $CODEBUILD_BUILD_SUCCEEDING", false, true));
     run("echo $CODEBUILD_BUILD_SUCCEEDING");
     assertThat(stdout()).containsExactly("0", "1");
   }
 
   @Test
   void bashArraysDoNotCarryOverAsInCodeBuild() throws Exception {
-    int rc = shell.session().run("bash", null, CommandScripts.command(dir.toString(), "ARR=(a b); S=scalar", true, true));
+    int rc =
+        shell
+            .session()
+            .run(
+                "bash",
+                null,
+                CommandScripts.command(dir.toString(), "ARR=(a b); S=scalar", true, true));
     assertThat(rc).isZero();
-    shell.session().run("bash", null, CommandScripts.command(dir.toString(), "echo \"[${ARR[1]}] $S\"", true, true));
+    shell
+        .session()
+        .run(
+            "bash",
+            null,
+            CommandScripts.command(dir.toString(), "echo \"[${ARR[1]}] $S\"", true, true));
     assertThat(stdout()).containsExactly("[] scalar");
   }
 
   @Test
   void aDeadShellFailsTheWaitingCommand() {
-    assertThatThrownBy(() -> run("kill -9 $PPID; sleep 10")).isInstanceOf(ShellClosedException.class);
+    assertThatThrownBy(() -> run("kill -9 $PPID; sleep 10"))
+        .isInstanceOf(ShellClosedException.class);
   }
 
   @Test

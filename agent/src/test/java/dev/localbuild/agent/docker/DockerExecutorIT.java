@@ -1,0 +1,161 @@
+package dev.localbuild.agent.docker;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.github.dockerjava.api.DockerClient;
+import dev.localbuild.agent.ExecutorContract;
+import dev.localbuild.runtime.BuildRecord;
+import dev.localbuild.runtime.BuildspecSource;
+import dev.localbuild.runtime.PhaseType;
+import dev.localbuild.runtime.StatusType;
+import dev.localbuild.runtime.sandbox.Provisioner;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** The executor contract on a real Docker engine, plus what only containers do. */
+class DockerExecutorIT extends ExecutorContract {
+  static DockerClient docker;
+  boolean mount;
+  String image = TestImages.DEBIAN;
+
+  @BeforeAll
+  static void client() {
+    docker = DockerClients.create();
+  }
+
+  @AfterAll
+  static void close() throws IOException {
+    docker.close();
+  }
+
+  @Override
+  protected Provisioner provisioner(Path source, BuildspecSource buildspec) {
+    return new DockerProvisioner(
+        docker,
+        new DockerProvisioner.Settings(
+            image, source, Map.of(), buildspec, mount, false, 0, 0, null),
+        new ImageResolver(docker));
+  }
+
+  @Override
+  protected boolean runsAsRoot() {
+    return true;
+  }
+
+  @AfterEach
+  void noContainerLeftBehind() {
+    assertThat(
+            docker
+                .listContainersCmd()
+                .withShowAll(true)
+                .withLabelFilter(Map.of(Labels.PROJECT, "contract"))
+                .exec())
+        .as("build containers left behind")
+        .isEmpty();
+  }
+
+  @Test
+  void usesCodeBuildsLayoutAndIgnoresTheImageEntrypoint() throws IOException {
+    BuildRecord r =
+        build(
+            """
+            version: 0.2
+            phases:
+              build:
+                commands:
+                  - echo "$CODEBUILD_SRC_DIR" | grep -Eq '^/codebuild/output/src[0-9]+/src$' && echo layout-ok
+                  - test -f "$CODEBUILD_SRC_DIR/buildspec.yml" && echo source-copied
+                  - cat /codebuild/output/tmp/script.sh | sed -n 4p
+            """);
+    assertThat(r.buildStatus()).isEqualTo(StatusType.SUCCEEDED);
+    assertThat(output())
+        .containsExactly(
+            "layout-ok", "source-copied", "cat /codebuild/output/tmp/script.sh | sed -n 4p");
+  }
+
+  @Test
+  void copiedSourceIsNotChangedButAMountedOneIs() throws IOException {
+    build(
+        """
+        version: 0.2
+        phases:
+          build:
+            commands: [echo changed > written.txt]
+        """);
+    assertThat(src.resolve("written.txt")).doesNotExist();
+    mount = true;
+    build(
+        """
+        version: 0.2
+        phases:
+          build:
+            commands: [echo changed > written.txt]
+        """);
+    assertThat(src.resolve("written.txt")).hasContent("changed");
+  }
+
+  @Test
+  void aMissingImageIsTheUsersErrorInProvisioning() throws IOException {
+    image = "localbuild-test/does-not-exist:never";
+    BuildRecord r =
+        build(
+            """
+            version: 0.2
+            phases:
+              build:
+                commands: [echo]
+            """);
+    assertThat(r.buildStatus()).isEqualTo(StatusType.FAILED);
+    assertThat(status(r, PhaseType.PROVISIONING)).isEqualTo(StatusType.FAILED);
+    assertThat(r.phases())
+        .extracting(p -> p.type())
+        .containsExactly(
+            PhaseType.SUBMITTED, PhaseType.QUEUED, PhaseType.PROVISIONING, PhaseType.COMPLETED);
+  }
+
+  @Test
+  void runsAsTheRunAsUser() throws IOException {
+    BuildRecord r =
+        build(
+            """
+            version: 0.2
+            run-as: nobody
+            phases:
+              install:
+                run-as: root
+                commands: ['echo "install as $(id -un) home=$HOME"', 'echo secret > /root/only-root']
+              build:
+                commands:
+                  - 'echo "build as $(id -un) home=$HOME"'
+                  - 'cat /root/only-root || echo denied'
+            """);
+    assertThat(r.buildStatus()).isEqualTo(StatusType.SUCCEEDED);
+    assertThat(output())
+        .contains("install as root home=/root", "build as nobody home=/nonexistent", "denied");
+  }
+
+  @Test
+  void stdoutAndStderrAreBothInTheLog() throws IOException {
+    build(
+        """
+        version: 0.2
+        phases:
+          build:
+            commands: ["echo out; echo err >&2"]
+        """);
+    assertThat(output()).containsExactlyInAnyOrder("out", "err");
+  }
+
+  /** Names the images the tests use: local stand-ins built by shared/env/docker-up. */
+  static final class TestImages {
+    static final String DEBIAN = "debian:bookworm";
+    static final String BUSYBOX = "busybox:latest";
+    static final List<String> ALL = List.of(DEBIAN, BUSYBOX);
+  }
+}

@@ -1,0 +1,93 @@
+package dev.localbuild.agent.record;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.localbuild.runtime.BuildRecord;
+import dev.localbuild.runtime.PhaseContext;
+import dev.localbuild.runtime.PhaseRecord;
+import dev.localbuild.runtime.PhaseType;
+import dev.localbuild.runtime.StatusType;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class BuildHistoryTest {
+  @TempDir Path state;
+
+  static BuildRecord record(StatusType status, PhaseType current, List<PhaseRecord> phases) {
+    return new BuildRecord("p:abc", "arn:aws:codebuild:us-east-1:000000000000:build/p:abc", 7, "p", Instant.EPOCH,
+        status == StatusType.IN_PROGRESS ? null : Instant.EPOCH, current, status, null, "deadbeef", phases,
+        new BuildRecord.Source("LOCAL", "/src", "buildspec.yml", null, null), List.of(),
+        new BuildRecord.Environment("LINUX_CONTAINER", "img", "BUILD_GENERAL1_SMALL", false, List.of(), "docker"),
+        60, "me", null, List.of(), List.of(new BuildRecord.NameValue("TAG", "v1")), List.of(), null);
+  }
+
+  @Test
+  void buildCountersIncrementPerProject() {
+    BuildNumbers n = new BuildNumbers(state);
+    assertThat(n.next("a")).isEqualTo(1);
+    assertThat(n.next("a")).isEqualTo(2);
+    assertThat(n.next("b")).isEqualTo(1);
+    assertThat(new BuildNumbers(state).next("a")).isEqualTo(3);
+  }
+
+  @Test
+  void aBuildLeftRunningByADeadAgentBecomesFault() throws Exception {
+    BuildHistory h = new BuildHistory(state);
+    PhaseRecord running = new PhaseRecord(PhaseType.BUILD, StatusType.IN_PROGRESS, Instant.EPOCH, null, List.of());
+    h.save(record(StatusType.IN_PROGRESS, PhaseType.BUILD, List.of(running)));
+    // pretend the agent that wrote the marker has gone
+    Path marker = state.resolve("running/abc.json");
+    ObjectNode m = (ObjectNode) RecordJson.MAPPER.readTree(marker.toFile());
+    m.put("pid", deadPid());
+    Files.write(marker, RecordJson.MAPPER.writeValueAsBytes(m));
+
+    assertThat(h.recoverAbandoned()).containsExactly("p:abc");
+    JsonNode r = RecordJson.MAPPER.readTree(h.recordFile("p", 7).toFile());
+    assertThat(r.path("buildStatus").asText()).isEqualTo("FAULT");
+    assertThat(r.path("buildComplete").asBoolean()).isTrue();
+    assertThat(r.path("phases").get(0).path("phaseStatus").asText()).isEqualTo("FAULT");
+    assertThat(r.path("phases").get(1).path("phaseType").asText()).isEqualTo("COMPLETED");
+    assertThat(marker).doesNotExist();
+  }
+
+  @Test
+  void aLiveAgentsBuildIsLeftAlone() {
+    BuildHistory h = new BuildHistory(state);
+    h.save(record(StatusType.IN_PROGRESS, PhaseType.BUILD, List.of()));
+    assertThat(h.recoverAbandoned()).isEmpty();
+    h.save(record(StatusType.SUCCEEDED, PhaseType.COMPLETED, List.of()));
+    assertThat(state.resolve("running/abc.json")).doesNotExist();
+  }
+
+  @Test
+  void recordJsonHasCodeBuildsShape() {
+    PhaseRecord failed = PhaseRecord.ended(PhaseType.BUILD, Instant.parse("2026-01-28T20:46:49.460550Z"),
+        Instant.parse("2026-01-28T20:46:51.9Z"), new dev.localbuild.runtime.PhaseOutcome.Failed(PhaseContext.commandFailed("make", 2)));
+    JsonNode j = RecordJson.build(record(StatusType.FAILED, PhaseType.COMPLETED, List.of(failed)));
+    assertThat(j.path("id").asText()).isEqualTo("p:abc");
+    assertThat(j.path("buildNumber").asLong()).isEqualTo(7);
+    assertThat(j.path("resolvedSourceVersion").asText()).isEqualTo("deadbeef");
+    assertThat(j.has("sourceVersion")).isFalse();
+    JsonNode p = j.path("phases").get(0);
+    assertThat(p.path("phaseType").asText()).isEqualTo("BUILD");
+    assertThat(p.path("phaseStatus").asText()).isEqualTo("FAILED");
+    assertThat(p.path("startTime").asText()).isEqualTo("2026-01-28T20:46:49.460550+00:00");
+    assertThat(p.path("durationInSeconds").asLong()).isEqualTo(2);
+    assertThat(p.path("contexts").get(0).path("statusCode").asText()).isEqualTo("COMMAND_EXECUTION_ERROR");
+    assertThat(j.path("exportedEnvironmentVariables").get(0).path("value").asText()).isEqualTo("v1");
+    assertThat(j.path("environment").path("computeType").asText()).isEqualTo("BUILD_GENERAL1_SMALL");
+    assertThat(j.path("buildComplete").asBoolean()).isTrue();
+  }
+
+  static long deadPid() throws Exception {
+    Process p = new ProcessBuilder("true").start();
+    p.waitFor();
+    return p.pid();
+  }
+}
