@@ -3,7 +3,7 @@ package dev.localbuild.agent.cli;
 import com.github.dockerjava.api.DockerClient;
 import dev.localbuild.agent.docker.DockerClients;
 import dev.localbuild.agent.docker.DockerProvisioner;
-import dev.localbuild.agent.docker.ImageResolver;
+import dev.localbuild.agent.docker.StandardImage;
 import dev.localbuild.agent.docker.StrayReaper;
 import dev.localbuild.agent.host.HostProvisioner;
 import dev.localbuild.agent.record.StateDir;
@@ -57,7 +57,7 @@ final class Executor implements AutoCloseable {
                 0,
                 o.network);
         return new Executor(
-            new DockerProvisioner(docker, settings, new ImageResolver(docker)), docker);
+            new DockerProvisioner(docker, settings, new StandardImage(docker)), docker);
       }
       default ->
           throw new BuildSetup.SetupException(

@@ -12,7 +12,7 @@ import picocli.CommandLine.Command;
       "Runs AWS CodeBuild buildspec.yml files as CodeBuild does: same phases, variables, shell, log lines,",
       "artifacts and exit status, in Docker or on this machine.",
     },
-    subcommands = {RunCommand.class, CommandLine.HelpCommand.class},
+    subcommands = {RunCommand.class, ImageCommand.class, CommandLine.HelpCommand.class},
     footer = {"", "Start with:  localbuild run --help"})
 public final class Main implements Runnable {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
@@ -25,6 +25,14 @@ public final class Main implements Runnable {
   static CommandLine commandLine() {
     CommandLine cl = new CommandLine(new Main());
     cl.setExitCodeExceptionMapper(t -> ExitCodes.FAULT);
+    // an unexpected error is localbuild's fault: one line, the stack trace only with LOCALBUILD_DEBUG
+    cl.setExecutionExceptionHandler((ex, c, parsed) -> {
+      c.getErr().println("localbuild: internal error: " + ex);
+      if (System.getenv("LOCALBUILD_DEBUG") != null) {
+        ex.printStackTrace(c.getErr());
+      }
+      return ExitCodes.FAULT;
+    });
     cl.setParameterExceptionHandler((ex, args) -> {
       CommandLine c = ex.getCommandLine();
       c.getErr().println("localbuild: " + ex.getMessage());

@@ -51,13 +51,15 @@ public final class RunCommand implements java.util.concurrent.Callable<Integer> 
 
   @Override
   public Integer call() throws Exception {
-    BuildSetup setup;
     try {
-      setup = BuildSetup.from(options, System.getenv());
+      return run(BuildSetup.from(options, System.getenv()));
     } catch (BuildSetup.SetupException e) {
       spec.commandLine().getErr().println("localbuild: " + e.getMessage());
       return ExitCodes.USAGE;
     }
+  }
+
+  private int run(BuildSetup setup) throws Exception {
     Path state = StateDir.resolve();
     BuildHistory history = new BuildHistory(state);
     for (String id : history.recoverAbandoned()) {

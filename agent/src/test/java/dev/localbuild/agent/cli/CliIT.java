@@ -1,0 +1,129 @@
+package dev.localbuild.agent.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.github.dockerjava.api.DockerClient;
+import dev.localbuild.agent.docker.DockerClients;
+import dev.localbuild.agent.docker.Labels;
+import dev.localbuild.agent.record.RecordJson;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code localbuild run} as a process: exit statuses, stdout, Ctrl-C, and a killed agent. */
+class CliIT {
+  @TempDir Path tmp;
+  Path src;
+  Path home;
+  static DockerClient docker;
+
+  @BeforeAll
+  static void client() {
+    docker = DockerClients.create();
+  }
+
+  @AfterAll
+  static void close() throws IOException {
+    docker.close();
+  }
+
+  @BeforeEach
+  void dirs() throws IOException {
+    src = Files.createDirectories(tmp.resolve("project"));
+    home = Files.createDirectories(tmp.resolve("home"));
+  }
+
+  LocalbuildProcess run(String buildspec, String... args) throws IOException {
+    Files.writeString(src.resolve("buildspec.yml"), buildspec);
+    String[] all = new String[args.length + 3];
+    all[0] = "run";
+    all[1] = "-i";
+    all[2] = "debian:bookworm";
+    System.arraycopy(args, 0, all, 3, args.length);
+    return LocalbuildProcess.start(src, home, all);
+  }
+
+  @Test
+  void succeededIsZeroAndStdoutIsCodeBuildsLog() throws Exception {
+    LocalbuildProcess p = run("""
+        version: 0.2
+        phases:
+          build:
+            commands: [echo hello]
+        """, "--json", "record.json");
+    assertThat(p.waitFor()).isZero();
+    for (String line : p.out().split("\n")) {
+      assertThat(line).matches("\\[Container\\] \\d{4}/\\d\\d/\\d\\d \\d\\d:\\d\\d:\\d\\d\\.\\d{6} .*|hello|");
+    }
+    JsonNode record = RecordJson.MAPPER.readTree(src.resolve("record.json").toFile());
+    assertThat(record.path("buildStatus").asText()).isEqualTo("SUCCEEDED");
+    assertThat(record.path("projectName").asText()).isEqualTo("project");
+    assertThat(record.path("phases").size()).isEqualTo(11);
+    assertThat(p.err()).contains("SUCCEEDED");
+  }
+
+  @Test
+  void failedIsOneAndTimedOutIsFour() throws Exception {
+    assertThat(run("version: 0.2\nphases:\n  build:\n    commands: [exit 9]\n").waitFor()).isEqualTo(1);
+    LocalbuildProcess yaml = run("version: 0.2\nphases:\n  artifacts:\n    commands: [x]\n");
+    assertThat(yaml.waitFor()).isEqualTo(1);
+    assertThat(yaml.out()).contains("Phase context status code: YAML_FILE_ERROR Message: Invalid buildspec phase name: artifacts.");
+    assertThat(run("version: 0.2\nphases:\n  build:\n    commands: [sleep 60]\n", "--timeout", "2s").waitFor()).isEqualTo(4);
+  }
+
+  @Test
+  void usageErrorsAreTwoWithAOneLineMessage() throws Exception {
+    LocalbuildProcess p = run("version: 0.2\n", "--executor", "vm");
+    assertThat(p.waitFor()).isEqualTo(2);
+    assertThat(p.err().strip()).isEqualTo("localbuild: --executor vm: expected docker or host");
+    LocalbuildProcess q = run("version: 0.2\n", "--no-such-flag");
+    assertThat(q.waitFor()).isEqualTo(2);
+    assertThat(q.err()).contains("Unknown option: '--no-such-flag'").doesNotContain("Exception");
+  }
+
+  @Test
+  void ctrlCStopsTheBuildRecordsItAndRemovesTheContainer() throws Exception {
+    LocalbuildProcess p = run("version: 0.2\nphases:\n  build:\n    commands: [echo started, sleep 120]\n", "--json", "r.json");
+    awaitOutput(p, "started");
+    new ProcessBuilder("kill", "-INT", Long.toString(p.process.pid())).start().waitFor();
+    assertThat(p.waitFor()).isEqualTo(130);
+    JsonNode record = RecordJson.MAPPER.readTree(home.resolve("projects/project/builds/1.json").toFile());
+    assertThat(record.path("buildStatus").asText()).isEqualTo("STOPPED");
+    assertThat(containers()).isZero();
+  }
+
+  @Test
+  void aKilledAgentLeavesAFaultRecordAndNoContainer() throws Exception {
+    LocalbuildProcess p = run("version: 0.2\nphases:\n  build:\n    commands: [echo started, sleep 120]\n");
+    awaitOutput(p, "started");
+    p.process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+    assertThat(containers()).isEqualTo(1);
+    LocalbuildProcess next = run("version: 0.2\nphases:\n  build:\n    commands: [echo next]\n");
+    assertThat(next.waitFor()).isZero();
+    assertThat(next.err()).contains("was left unfinished by a stopped agent; recorded as FAULT");
+    JsonNode first = RecordJson.MAPPER.readTree(home.resolve("projects/project/builds/1.json").toFile());
+    assertThat(first.path("buildStatus").asText()).isEqualTo("FAULT");
+    assertThat(containers()).isZero();
+  }
+
+  long containers() {
+    return docker.listContainersCmd().withShowAll(true).withLabelFilter(Map.of(Labels.PROJECT, "project")).exec().stream()
+        .filter(c -> c.getLabels().get(Labels.OWNER).endsWith("/" + c.getLabels().get(Labels.OWNER).replaceAll(".*/", "")))
+        .count();
+  }
+
+  static void awaitOutput(LocalbuildProcess p, String text) throws Exception {
+    for (int i = 0; i < 600 && !p.out().contains(text); i++) {
+      Thread.sleep(50);
+    }
+    assertThat(p.out()).contains(text);
+  }
+}

@@ -1,0 +1,52 @@
+package dev.localbuild.agent.cli;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/** Runs the packaged {@code localbuild.jar} as a user would, in its own JVM. */
+final class LocalbuildProcess {
+  static final Path JAR = Path.of("target/localbuild.jar").toAbsolutePath();
+  static final String JAVA = ProcessHandle.current().info().command().orElse("java");
+
+  final Process process;
+  final Path stdout;
+  final Path stderr;
+
+  private LocalbuildProcess(Process process, Path stdout, Path stderr) {
+    this.process = process;
+    this.stdout = stdout;
+    this.stderr = stderr;
+  }
+
+  static LocalbuildProcess start(Path workDir, Path home, String... args) throws IOException {
+    List<String> cmd = new ArrayList<>(List.of(JAVA, "-jar", JAR.toString()));
+    cmd.addAll(List.of(args));
+    Path out = Files.createTempFile(home.getParent(), "stdout", ".txt");
+    Path err = Files.createTempFile(home.getParent(), "stderr", ".txt");
+    ProcessBuilder pb = new ProcessBuilder(cmd).directory(workDir.toFile())
+        .redirectOutput(out.toFile()).redirectError(err.toFile());
+    pb.environment().put("LOCALBUILD_HOME", home.toString());
+    return new LocalbuildProcess(pb.start(), out, err);
+  }
+
+  int waitFor() throws InterruptedException {
+    if (!process.waitFor(3, TimeUnit.MINUTES)) {
+      process.destroyForcibly();
+      throw new AssertionError("localbuild did not finish");
+    }
+    return process.exitValue();
+  }
+
+  String out() throws IOException {
+    return Files.readString(stdout, StandardCharsets.UTF_8);
+  }
+
+  String err() throws IOException {
+    return Files.readString(stderr, StandardCharsets.UTF_8);
+  }
+}
