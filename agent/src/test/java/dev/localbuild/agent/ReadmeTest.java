@@ -10,7 +10,9 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 
-/** README's two set-up commands stay true: CI runs the test command, the run command names a sample. */
+/**
+ * README's two set-up commands stay true: CI runs the test command, the run command names a sample.
+ */
 class ReadmeTest {
   static final Path ROOT = Path.of("..").toAbsolutePath().normalize();
 

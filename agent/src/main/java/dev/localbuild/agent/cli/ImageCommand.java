@@ -9,7 +9,10 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /** {@code localbuild image build}: builds the default build image ahead of the first build. */
-@Command(name = "image", mixinStandardHelpOptions = true, description = "Manage the default build image.",
+@Command(
+    name = "image",
+    mixinStandardHelpOptions = true,
+    description = "Manage the default build image.",
     subcommands = {ImageCommand.Build.class})
 final class ImageCommand implements Runnable {
   @Override
@@ -17,9 +20,12 @@ final class ImageCommand implements Runnable {
     new picocli.CommandLine(this).usage(System.err);
   }
 
-  @Command(name = "build", mixinStandardHelpOptions = true,
-      description = "Builds localbuild/standard (Debian 12, Docker, git, Python, Node.js, Java; its runtimes.yml"
-          + " answers runtime-versions). Builds do this on first use; run it ahead to keep the first build fast.")
+  @Command(
+      name = "build",
+      mixinStandardHelpOptions = true,
+      description =
+          "Builds localbuild/standard (Debian 12, Docker, git, Python, Node.js, Java; its runtimes.yml"
+              + " answers runtime-versions). Builds do this on first use; run it ahead to keep the first build fast.")
   static final class Build implements Callable<Integer> {
     @Option(names = "--tag", description = "Image name (default: ${DEFAULT-VALUE}).")
     String tag = BuildSetup.DEFAULT_IMAGE;

@@ -25,7 +25,8 @@ public final class Main implements Runnable {
   static CommandLine commandLine() {
     CommandLine cl = new CommandLine(new Main());
     cl.setExitCodeExceptionMapper(t -> ExitCodes.FAULT);
-    // an unexpected error is localbuild's fault: one line, the stack trace only with LOCALBUILD_DEBUG
+    // an unexpected error is localbuild's fault: one line, the stack trace only with
+    // LOCALBUILD_DEBUG
     cl.setExecutionExceptionHandler((ex, c, parsed) -> {
       c.getErr().println("localbuild: internal error: " + ex);
       if (System.getenv("LOCALBUILD_DEBUG") != null) {

@@ -53,13 +53,17 @@ public final class StandardImage extends ImageResolver {
     if (digest.equals(builtDigest(image))) {
       return;
     }
-    log.accept(new LogLine(Instant.now(), LogLine.Source.AGENT,
-        "Building the default build image " + image + " (first use; takes a few minutes)"));
+    log.accept(
+        new LogLine(
+            Instant.now(),
+            LogLine.Source.AGENT,
+            "Building the default build image " + image + " (first use; takes a few minutes)"));
     build(image, digest, log);
   }
 
   /** Builds the standard image now, whether or not it is present. */
-  public void rebuild(String image, LogSink log) throws ProvisioningException, InterruptedException {
+  public void rebuild(String image, LogSink log)
+      throws ProvisioningException, InterruptedException {
     build(image, recipeDigest(), log);
   }
 
@@ -73,25 +77,35 @@ public final class StandardImage extends ImageResolver {
     }
   }
 
-  private void build(String image, String digest, LogSink log) throws ProvisioningException, InterruptedException {
+  private void build(String image, String digest, LogSink log)
+      throws ProvisioningException, InterruptedException {
     try (InputStream context = new ByteArrayInputStream(contextTar())) {
-      docker.buildImageCmd(context)
+      docker
+          .buildImageCmd(context)
           .withTags(Set.of(image.contains(":") ? image : image + ":latest"))
           .withLabels(Map.of(DIGEST_LABEL, digest))
           .withPull(false)
-          .exec(new BuildImageResultCallback() {
-            @Override
-            public void onNext(BuildResponseItem item) {
-              if (item.getStream() != null && item.getStream().startsWith("Step ")) {
-                log.accept(new LogLine(Instant.now(), LogLine.Source.AGENT, item.getStream().strip()));
-              }
-              super.onNext(item);
-            }
-          })
+          .exec(
+              new BuildImageResultCallback() {
+                @Override
+                public void onNext(BuildResponseItem item) {
+                  if (item.getStream() != null && item.getStream().startsWith("Step ")) {
+                    log.accept(
+                        new LogLine(Instant.now(), LogLine.Source.AGENT, item.getStream().strip()));
+                  }
+                  super.onNext(item);
+                }
+              })
           .awaitImageId();
     } catch (IOException | RuntimeException e) {
-      throw new ProvisioningException("Unable to build the default image " + image + ": " + e.getMessage()
-          + ". Build it yourself with `localbuild image build`, or choose another image with -i.", false, e);
+      throw new ProvisioningException(
+          "Unable to build the default image "
+              + image
+              + ": "
+              + e.getMessage()
+              + ". Build it yourself with `localbuild image build`, or choose another image with -i.",
+          false,
+          e);
     }
   }
 

@@ -34,31 +34,43 @@ class BuildSetupTest {
   void commandLineVariablesLayerEnvFileThenEnvFlags() throws Exception {
     Path envFile = tmp.resolve("vars.env");
     Files.writeString(envFile, "A=file\nB=file\n");
-    var overrides = BuildSetup.overrides(parse("-e", envFile.toString(), "--env", "B=flag", "-c"),
-        Map.of("AWS_REGION", "eu-west-3", "HOME", "/x"));
-    assertThat(overrides).containsExactly(Map.entry("AWS_REGION", "eu-west-3"), Map.entry("A", "file"), Map.entry("B", "flag"));
+    var overrides =
+        BuildSetup.overrides(
+            parse("-e", envFile.toString(), "--env", "B=flag", "-c"),
+            Map.of("AWS_REGION", "eu-west-3", "HOME", "/x"));
+    assertThat(overrides)
+        .containsExactly(
+            Map.entry("AWS_REGION", "eu-west-3"), Map.entry("A", "file"), Map.entry("B", "flag"));
   }
 
   @Test
   void badInputNamesTheFlag() {
-    assertThatThrownBy(() -> BuildSetup.overrides(parse("--env", "novalue"), Map.of())).hasMessage("--env novalue: expected NAME=VALUE");
-    assertThatThrownBy(() -> BuildSetup.overrides(parse("-p", "dev"), Map.of())).hasMessageContaining("needs -c");
+    assertThatThrownBy(() -> BuildSetup.overrides(parse("--env", "novalue"), Map.of()))
+        .hasMessage("--env novalue: expected NAME=VALUE");
+    assertThatThrownBy(() -> BuildSetup.overrides(parse("-p", "dev"), Map.of()))
+        .hasMessageContaining("needs -c");
     assertThatThrownBy(() -> BuildSetup.from(parse("-s", tmp.resolve("nope").toString()), Map.of()))
         .hasMessageContaining("no such directory");
-    assertThatThrownBy(() -> BuildSetup.checkProjectName("-bad")).hasMessageContaining("--project-name -bad");
+    assertThatThrownBy(() -> BuildSetup.checkProjectName("-bad"))
+        .hasMessageContaining("--project-name -bad");
   }
 
   @Test
   void sourcesAreAPrimaryAndIdentifiedSecondaries() throws Exception {
     Path a = Files.createDirectories(tmp.resolve("app"));
     Path lib = Files.createDirectories(tmp.resolve("lib"));
-    BuildSetup s = BuildSetup.from(parse("-s", a.toString(), "-s", "shared_lib:" + lib), Map.of("AWS_DEFAULT_REGION", "ap-south-1"));
+    BuildSetup s =
+        BuildSetup.from(
+            parse("-s", a.toString(), "-s", "shared_lib:" + lib),
+            Map.of("AWS_DEFAULT_REGION", "ap-south-1"));
     assertThat(s.source()).isEqualTo(a);
     assertThat(s.secondary()).containsExactly(Map.entry("shared_lib", lib));
     assertThat(s.region()).isEqualTo("ap-south-1");
     assertThat(s.request().projectName()).isEqualTo("app");
     assertThat(s.request().buildspec().pathInSource()).isEqualTo("buildspec.yml");
-    assertThat(s.request().secondarySources()).extracting(x -> x.identifier()).containsExactly("shared_lib");
+    assertThat(s.request().secondarySources())
+        .extracting(x -> x.identifier())
+        .containsExactly("shared_lib");
   }
 
   @Test
@@ -69,14 +81,30 @@ class BuildSetupTest {
 
   @Test
   void aBuildspecOutsideTheSourceIsNotInIt() {
-    assertThat(BuildSetup.buildspec(Path.of("/elsewhere/b.yml"), Path.of("/src")).pathInSource()).isNull();
-    assertThat(BuildSetup.buildspec(null, Path.of("/src")).file()).isEqualTo(Path.of("/src/buildspec.yml"));
+    assertThat(BuildSetup.buildspec(Path.of("/elsewhere/b.yml"), Path.of("/src")).pathInSource())
+        .isNull();
+    assertThat(BuildSetup.buildspec(null, Path.of("/src")).file())
+        .isEqualTo(Path.of("/src/buildspec.yml"));
   }
 
   @Test
   void helpNamesEveryLocalAgentFlag() {
     String usage = new CommandLine(new RunCommand()).getUsageMessage();
-    for (String flag : List.of("-i,", "-a,", "-r,", "-s,", "-b,", "-e,", "-c", "-p,", "-m,", "-d,", "--json", "--executor", "--timeout")) {
+    for (String flag :
+        List.of(
+            "-i,",
+            "-a,",
+            "-r,",
+            "-s,",
+            "-b,",
+            "-e,",
+            "-c",
+            "-p,",
+            "-m,",
+            "-d,",
+            "--json",
+            "--executor",
+            "--timeout")) {
       assertThat(usage).contains(flag);
     }
     assertThat(usage).contains("Exit status: 0 SUCCEEDED, 1 FAILED");

@@ -53,15 +53,20 @@ class CliIT {
 
   @Test
   void succeededIsZeroAndStdoutIsCodeBuildsLog() throws Exception {
-    LocalbuildProcess p = run("""
-        version: 0.2
-        phases:
-          build:
-            commands: [echo hello]
-        """, "--json", "record.json");
+    LocalbuildProcess p =
+        run(
+            """
+            version: 0.2
+            phases:
+              build:
+                commands: [echo hello]
+            """,
+            "--json",
+            "record.json");
     assertThat(p.waitFor()).isZero();
     for (String line : p.out().split("\n")) {
-      assertThat(line).matches("\\[Container\\] \\d{4}/\\d\\d/\\d\\d \\d\\d:\\d\\d:\\d\\d\\.\\d{6} .*|hello|");
+      assertThat(line)
+          .matches("\\[Container\\] \\d{4}/\\d\\d/\\d\\d \\d\\d:\\d\\d:\\d\\d\\.\\d{6} .*|hello|");
     }
     JsonNode record = RecordJson.MAPPER.readTree(src.resolve("record.json").toFile());
     assertThat(record.path("buildStatus").asText()).isEqualTo("SUCCEEDED");
@@ -72,11 +77,17 @@ class CliIT {
 
   @Test
   void failedIsOneAndTimedOutIsFour() throws Exception {
-    assertThat(run("version: 0.2\nphases:\n  build:\n    commands: [exit 9]\n").waitFor()).isEqualTo(1);
+    assertThat(run("version: 0.2\nphases:\n  build:\n    commands: [exit 9]\n").waitFor())
+        .isEqualTo(1);
     LocalbuildProcess yaml = run("version: 0.2\nphases:\n  artifacts:\n    commands: [x]\n");
     assertThat(yaml.waitFor()).isEqualTo(1);
-    assertThat(yaml.out()).contains("Phase context status code: YAML_FILE_ERROR Message: Invalid buildspec phase name: artifacts.");
-    assertThat(run("version: 0.2\nphases:\n  build:\n    commands: [sleep 60]\n", "--timeout", "2s").waitFor()).isEqualTo(4);
+    assertThat(yaml.out())
+        .contains(
+            "Phase context status code: YAML_FILE_ERROR Message: Invalid buildspec phase name: artifacts.");
+    assertThat(
+            run("version: 0.2\nphases:\n  build:\n    commands: [sleep 60]\n", "--timeout", "2s")
+                .waitFor())
+        .isEqualTo(4);
   }
 
   @Test
@@ -91,32 +102,47 @@ class CliIT {
 
   @Test
   void ctrlCStopsTheBuildRecordsItAndRemovesTheContainer() throws Exception {
-    LocalbuildProcess p = run("version: 0.2\nphases:\n  build:\n    commands: [echo started, sleep 120]\n", "--json", "r.json");
+    LocalbuildProcess p =
+        run(
+            "version: 0.2\nphases:\n  build:\n    commands: [echo started, sleep 120]\n",
+            "--json",
+            "r.json");
     awaitOutput(p, "started");
     new ProcessBuilder("kill", "-INT", Long.toString(p.process.pid())).start().waitFor();
     assertThat(p.waitFor()).isEqualTo(130);
-    JsonNode record = RecordJson.MAPPER.readTree(home.resolve("projects/project/builds/1.json").toFile());
+    JsonNode record =
+        RecordJson.MAPPER.readTree(home.resolve("projects/project/builds/1.json").toFile());
     assertThat(record.path("buildStatus").asText()).isEqualTo("STOPPED");
     assertThat(containers()).isZero();
   }
 
   @Test
   void aKilledAgentLeavesAFaultRecordAndNoContainer() throws Exception {
-    LocalbuildProcess p = run("version: 0.2\nphases:\n  build:\n    commands: [echo started, sleep 120]\n");
+    LocalbuildProcess p =
+        run("version: 0.2\nphases:\n  build:\n    commands: [echo started, sleep 120]\n");
     awaitOutput(p, "started");
     p.process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
     assertThat(containers()).isEqualTo(1);
     LocalbuildProcess next = run("version: 0.2\nphases:\n  build:\n    commands: [echo next]\n");
     assertThat(next.waitFor()).isZero();
     assertThat(next.err()).contains("was left unfinished by a stopped agent; recorded as FAULT");
-    JsonNode first = RecordJson.MAPPER.readTree(home.resolve("projects/project/builds/1.json").toFile());
+    JsonNode first =
+        RecordJson.MAPPER.readTree(home.resolve("projects/project/builds/1.json").toFile());
     assertThat(first.path("buildStatus").asText()).isEqualTo("FAULT");
     assertThat(containers()).isZero();
   }
 
   long containers() {
-    return docker.listContainersCmd().withShowAll(true).withLabelFilter(Map.of(Labels.PROJECT, "project")).exec().stream()
-        .filter(c -> c.getLabels().get(Labels.OWNER).endsWith("/" + c.getLabels().get(Labels.OWNER).replaceAll(".*/", "")))
+    return docker
+        .listContainersCmd()
+        .withShowAll(true)
+        .withLabelFilter(Map.of(Labels.PROJECT, "project"))
+        .exec()
+        .stream()
+        .filter(c ->
+            c.getLabels()
+                .get(Labels.OWNER)
+                .endsWith("/" + c.getLabels().get(Labels.OWNER).replaceAll(".*/", "")))
         .count();
   }
 

@@ -28,8 +28,11 @@ final class LocalbuildProcess {
     cmd.addAll(List.of(args));
     Path out = Files.createTempFile(home.getParent(), "stdout", ".txt");
     Path err = Files.createTempFile(home.getParent(), "stderr", ".txt");
-    ProcessBuilder pb = new ProcessBuilder(cmd).directory(workDir.toFile())
-        .redirectOutput(out.toFile()).redirectError(err.toFile());
+    ProcessBuilder pb =
+        new ProcessBuilder(cmd)
+            .directory(workDir.toFile())
+            .redirectOutput(out.toFile())
+            .redirectError(err.toFile());
     pb.environment().put("LOCALBUILD_HOME", home.toString());
     return new LocalbuildProcess(pb.start(), out, err);
   }

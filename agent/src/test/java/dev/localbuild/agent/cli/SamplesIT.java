@@ -31,8 +31,12 @@ class SamplesIT {
 
   static Stream<String> samples() throws IOException {
     try (var dirs = Files.list(SAMPLES)) {
-      return dirs.filter(d -> Files.exists(d.resolve("expected.properties"))).map(d -> d.getFileName().toString())
-          .sorted().toList().stream();
+      return dirs
+          .filter(d -> Files.exists(d.resolve("expected.properties")))
+          .map(d -> d.getFileName().toString())
+          .sorted()
+          .toList()
+          .stream();
     }
   }
 
@@ -44,9 +48,20 @@ class SamplesIT {
       expected.load(r);
     }
     Path home = Files.createDirectories(tmp.resolve("home"));
-    List<String> args = new ArrayList<>(List.of("run", "-s", SAMPLES.resolve(name).toString(),
-        "-i", expected.getProperty("image"), "-a", tmp.resolve("artifacts").toString(),
-        "-r", tmp.resolve("reports").toString(), "--json", tmp.resolve("record.json").toString()));
+    List<String> args =
+        new ArrayList<>(
+            List.of(
+                "run",
+                "-s",
+                SAMPLES.resolve(name).toString(),
+                "-i",
+                expected.getProperty("image"),
+                "-a",
+                tmp.resolve("artifacts").toString(),
+                "-r",
+                tmp.resolve("reports").toString(),
+                "--json",
+                tmp.resolve("record.json").toString()));
     if (Boolean.parseBoolean(expected.getProperty("privileged", "false"))) {
       args.add("-d");
     }
@@ -56,13 +71,16 @@ class SamplesIT {
     LocalbuildProcess p = LocalbuildProcess.start(tmp, home, args.toArray(String[]::new));
     int exit = p.waitFor();
     String expectedStatus = expected.getProperty("buildStatus");
-    assertThat(exit).as("exit status; stderr:%n%s%nstdout:%n%s", p.err(), p.out())
+    assertThat(exit)
+        .as("exit status; stderr:%n%s%nstdout:%n%s", p.err(), p.out())
         .isEqualTo(ExitCodes.of(dev.localbuild.runtime.StatusType.valueOf(expectedStatus)));
 
     JsonNode record = RecordJson.MAPPER.readTree(tmp.resolve("record.json").toFile());
     assertThat(record.path("buildStatus").asText()).isEqualTo(expectedStatus);
     Map<String, String> phases = new LinkedHashMap<>();
-    record.path("phases").forEach(ph -> phases.put(ph.path("phaseType").asText(), ph.path("phaseStatus").asText()));
+    record
+        .path("phases")
+        .forEach(ph -> phases.put(ph.path("phaseType").asText(), ph.path("phaseStatus").asText()));
     for (String pair : expected.getProperty("phases").split(",")) {
       String[] kv = pair.split(":");
       assertThat(phases).as("phases").containsEntry(kv[0], kv[1]);
@@ -79,10 +97,14 @@ class SamplesIT {
     if (expected.getProperty("report") != null) {
       // group:total:skipped:failed:status
       String[] r = expected.getProperty("report").split(":");
-      JsonNode report = RecordJson.MAPPER.readTree(tmp.resolve("reports").resolve(r[0] + ".json").toFile());
-      assertThat(report.path("testSummary").path("total").asInt()).isEqualTo(Integer.parseInt(r[1]));
-      assertThat(report.path("testSummary").path("statusCounts").path("SKIPPED").asInt()).isEqualTo(Integer.parseInt(r[2]));
-      assertThat(report.path("testSummary").path("statusCounts").path("FAILED").asInt()).isEqualTo(Integer.parseInt(r[3]));
+      JsonNode report =
+          RecordJson.MAPPER.readTree(tmp.resolve("reports").resolve(r[0] + ".json").toFile());
+      assertThat(report.path("testSummary").path("total").asInt())
+          .isEqualTo(Integer.parseInt(r[1]));
+      assertThat(report.path("testSummary").path("statusCounts").path("SKIPPED").asInt())
+          .isEqualTo(Integer.parseInt(r[2]));
+      assertThat(report.path("testSummary").path("statusCounts").path("FAILED").asInt())
+          .isEqualTo(Integer.parseInt(r[3]));
       assertThat(report.path("status").asText()).isEqualTo(r[4]);
     }
   }

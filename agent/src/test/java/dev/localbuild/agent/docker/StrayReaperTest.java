@@ -12,7 +12,8 @@ class StrayReaperTest {
     p.waitFor();
     String host = Labels.hostname();
     assertThat(StrayReaper.stray(Map.of(Labels.OWNER, host + "/" + p.pid()))).isTrue();
-    assertThat(StrayReaper.stray(Map.of(Labels.OWNER, host + "/" + ProcessHandle.current().pid()))).isFalse();
+    assertThat(StrayReaper.stray(Map.of(Labels.OWNER, host + "/" + ProcessHandle.current().pid())))
+        .isFalse();
     assertThat(StrayReaper.stray(Map.of(Labels.OWNER, "other-host/" + p.pid()))).isFalse();
     assertThat(StrayReaper.stray(Map.of())).isFalse();
   }

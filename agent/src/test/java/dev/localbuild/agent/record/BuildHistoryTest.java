@@ -20,11 +20,29 @@ class BuildHistoryTest {
   @TempDir Path state;
 
   static BuildRecord record(StatusType status, PhaseType current, List<PhaseRecord> phases) {
-    return new BuildRecord("p:abc", "arn:aws:codebuild:us-east-1:000000000000:build/p:abc", 7, "p", Instant.EPOCH,
-        status == StatusType.IN_PROGRESS ? null : Instant.EPOCH, current, status, null, "deadbeef", phases,
-        new BuildRecord.Source("LOCAL", "/src", "buildspec.yml", null, null), List.of(),
-        new BuildRecord.Environment("LINUX_CONTAINER", "img", "BUILD_GENERAL1_SMALL", false, List.of(), "docker"),
-        60, "me", null, List.of(), List.of(new BuildRecord.NameValue("TAG", "v1")), List.of(), null);
+    return new BuildRecord(
+        "p:abc",
+        "arn:aws:codebuild:us-east-1:000000000000:build/p:abc",
+        7,
+        "p",
+        Instant.EPOCH,
+        status == StatusType.IN_PROGRESS ? null : Instant.EPOCH,
+        current,
+        status,
+        null,
+        "deadbeef",
+        phases,
+        new BuildRecord.Source("LOCAL", "/src", "buildspec.yml", null, null),
+        List.of(),
+        new BuildRecord.Environment(
+            "LINUX_CONTAINER", "img", "BUILD_GENERAL1_SMALL", false, List.of(), "docker"),
+        60,
+        "me",
+        null,
+        List.of(),
+        List.of(new BuildRecord.NameValue("TAG", "v1")),
+        List.of(),
+        null);
   }
 
   @Test
@@ -39,7 +57,8 @@ class BuildHistoryTest {
   @Test
   void aBuildLeftRunningByADeadAgentBecomesFault() throws Exception {
     BuildHistory h = new BuildHistory(state);
-    PhaseRecord running = new PhaseRecord(PhaseType.BUILD, StatusType.IN_PROGRESS, Instant.EPOCH, null, List.of());
+    PhaseRecord running =
+        new PhaseRecord(PhaseType.BUILD, StatusType.IN_PROGRESS, Instant.EPOCH, null, List.of());
     h.save(record(StatusType.IN_PROGRESS, PhaseType.BUILD, List.of(running)));
     // pretend the agent that wrote the marker has gone
     Path marker = state.resolve("running/abc.json");
@@ -67,8 +86,12 @@ class BuildHistoryTest {
 
   @Test
   void recordJsonHasCodeBuildsShape() {
-    PhaseRecord failed = PhaseRecord.ended(PhaseType.BUILD, Instant.parse("2026-01-28T20:46:49.460550Z"),
-        Instant.parse("2026-01-28T20:46:51.9Z"), new dev.localbuild.runtime.PhaseOutcome.Failed(PhaseContext.commandFailed("make", 2)));
+    PhaseRecord failed =
+        PhaseRecord.ended(
+            PhaseType.BUILD,
+            Instant.parse("2026-01-28T20:46:49.460550Z"),
+            Instant.parse("2026-01-28T20:46:51.9Z"),
+            new dev.localbuild.runtime.PhaseOutcome.Failed(PhaseContext.commandFailed("make", 2)));
     JsonNode j = RecordJson.build(record(StatusType.FAILED, PhaseType.COMPLETED, List.of(failed)));
     assertThat(j.path("id").asText()).isEqualTo("p:abc");
     assertThat(j.path("buildNumber").asLong()).isEqualTo(7);
@@ -79,9 +102,12 @@ class BuildHistoryTest {
     assertThat(p.path("phaseStatus").asText()).isEqualTo("FAILED");
     assertThat(p.path("startTime").asText()).isEqualTo("2026-01-28T20:46:49.460550+00:00");
     assertThat(p.path("durationInSeconds").asLong()).isEqualTo(2);
-    assertThat(p.path("contexts").get(0).path("statusCode").asText()).isEqualTo("COMMAND_EXECUTION_ERROR");
-    assertThat(j.path("exportedEnvironmentVariables").get(0).path("value").asText()).isEqualTo("v1");
-    assertThat(j.path("environment").path("computeType").asText()).isEqualTo("BUILD_GENERAL1_SMALL");
+    assertThat(p.path("contexts").get(0).path("statusCode").asText())
+        .isEqualTo("COMMAND_EXECUTION_ERROR");
+    assertThat(j.path("exportedEnvironmentVariables").get(0).path("value").asText())
+        .isEqualTo("v1");
+    assertThat(j.path("environment").path("computeType").asText())
+        .isEqualTo("BUILD_GENERAL1_SMALL");
     assertThat(j.path("buildComplete").asBoolean()).isTrue();
   }
 

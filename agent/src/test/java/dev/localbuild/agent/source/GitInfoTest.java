@@ -23,15 +23,20 @@ class GitInfoTest {
   void looseRefAndOrigin() throws IOException {
     git("HEAD", "ref: refs/heads/main\n");
     git("refs/heads/main", SHA + "\n");
-    git("config", "[core]\n\tbare = false\n[remote \"origin\"]\n\turl = https://github.com/o/r.git\n\tfetch = +refs/heads/*:refs/remotes/origin/*\n");
+    git(
+        "config",
+        "[core]\n\tbare = false\n[remote \"origin\"]\n\turl = https://github.com/o/r.git\n\tfetch = +refs/heads/*:refs/remotes/origin/*\n");
     Files.createDirectories(repo.resolve("sub/dir"));
-    assertThat(GitInfo.read(repo.resolve("sub/dir"))).contains(new GitInfo(SHA, "main", "https://github.com/o/r.git"));
+    assertThat(GitInfo.read(repo.resolve("sub/dir")))
+        .contains(new GitInfo(SHA, "main", "https://github.com/o/r.git"));
   }
 
   @Test
   void packedRefsAndDetachedHead() throws IOException {
     git("HEAD", "ref: refs/heads/feature/x\n");
-    git("packed-refs", "# pack-refs with: peeled fully-peeled sorted\n" + SHA + " refs/heads/feature/x\n");
+    git(
+        "packed-refs",
+        "# pack-refs with: peeled fully-peeled sorted\n" + SHA + " refs/heads/feature/x\n");
     assertThat(GitInfo.read(repo).orElseThrow().commit()).isEqualTo(SHA);
     git("HEAD", SHA + "\n");
     assertThat(GitInfo.read(repo)).contains(new GitInfo(SHA, null, null));
