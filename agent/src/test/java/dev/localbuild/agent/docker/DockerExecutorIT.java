@@ -141,6 +141,29 @@ class DockerExecutorIT extends ExecutorContract {
   }
 
   @Test
+  void theDefaultShellIsShAndEnvShellBashSwitches() throws IOException {
+    BuildRecord sh = build("""
+        version: 0.2
+        phases:
+          build:
+            commands: ['[[ 1 == 1 ]] && echo bash-syntax-works']
+        """);
+    assertThat(sh.buildStatus()).isEqualTo(StatusType.FAILED);
+    assertThat(log).anySatisfy(l -> assertThat(l.text()).contains("/codebuild/output/tmp/script.sh: 4: [[: not found"));
+    log.clear();
+    BuildRecord bash = build("""
+        version: 0.2
+        env:
+          shell: bash
+        phases:
+          build:
+            commands: ['[[ 1 == 1 ]] && echo bash-syntax-works']
+        """);
+    assertThat(bash.buildStatus()).isEqualTo(StatusType.SUCCEEDED);
+    assertThat(output()).containsExactly("bash-syntax-works");
+  }
+
+  @Test
   void stdoutAndStderrAreBothInTheLog() throws IOException {
     build(
         """
