@@ -91,6 +91,7 @@ public abstract class ExecutorContract {
             reports,
             SecretResolver.unavailable("none"),
             BuildCache.NONE,
+            dev.localbuild.runtime.BuildHooks.NONE,
             log::add,
             r -> {},
             Clock.systemUTC());

@@ -1,6 +1,7 @@
 package dev.localbuild.runtime;
 
 import dev.localbuild.buildspec.Buildspec;
+import dev.localbuild.buildspec.CacheSpec;
 import dev.localbuild.buildspec.OnFailure;
 import dev.localbuild.buildspec.Phase;
 import dev.localbuild.buildspec.parse.BuildspecException;
@@ -182,10 +183,10 @@ final class BuildAttempt {
       if (outcome instanceof PhaseOutcome.Failed) {
         state.failing();
       }
-      if (type == PhaseType.POST_BUILD
-          && outcome instanceof PhaseOutcome.Succeeded
-          && interruptedBy == null) {
-        outcome = saveCache(buildspec, outcome);
+      if (type == PhaseType.POST_BUILD && interruptedBy == null) {
+        // as CodeBuild's "Uploading S3 cache..." inside POST_BUILD: a failed build's dependencies
+        // are still worth keeping
+        saveCache(buildspec);
       }
       phaseComplete(type, start, outcome);
       OnFailure onFailure =
@@ -204,17 +205,18 @@ final class BuildAttempt {
     return type;
   }
 
-  private PhaseOutcome saveCache(Buildspec buildspec, PhaseOutcome outcome) {
-    if (buildspec.cache() == null || !services.cache().enabled()) {
-      return outcome;
+  private void saveCache(Buildspec buildspec) {
+    CacheSpec cache = buildspec.cache();
+    if (cache == null || cache.paths().isEmpty() || !cache.saves() || !services.cache().enabled()) {
+      return;
     }
     try {
-      var keys = DownloadSourcePhase.cacheKeys(sandbox, buildspec.cache(), state.shellProgram());
-      services.cache().save(buildspec.cache(), keys, sandbox, this::agent);
-      return outcome;
+      var keys = DownloadSourcePhase.cacheKeys(sandbox, cache, state.shellProgram());
+      services.cache().save(cache, keys, sandbox, this::agent);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
     } catch (Exception e) {
-      agent("Unable to save cache: " + e.getMessage());
-      return outcome; // CodeBuild's cache is best-effort: a failed save does not fail the build
+      agent("Unable to save cache: " + e.getMessage()); // best-effort, as CodeBuild's cache
     }
   }
 

@@ -17,6 +17,7 @@ import java.util.function.Consumer;
  * @param reports receives test and coverage reports
  * @param secrets resolves parameter-store and secrets-manager references
  * @param cache restores and saves the buildspec's cache
+ * @param hooks the executor's own steps around the build
  * @param log receives every log line (already masked)
  * @param records receives each new build record (thread-safe; called on the build's thread)
  * @param clock the time
@@ -27,6 +28,7 @@ public record BuildServices(
     ReportStore reports,
     SecretResolver secrets,
     BuildCache cache,
+    BuildHooks hooks,
     LogSink log,
     Consumer<BuildRecord> records,
     Clock clock) {
@@ -36,6 +38,7 @@ public record BuildServices(
     Objects.requireNonNull(reports, "reports");
     Objects.requireNonNull(secrets, "secrets");
     Objects.requireNonNull(cache, "cache");
+    Objects.requireNonNull(hooks, "hooks");
     Objects.requireNonNull(log, "log");
     Objects.requireNonNull(records, "records");
     Objects.requireNonNull(clock, "clock");

@@ -99,6 +99,11 @@ final class DownloadSourcePhase {
     }
     agent.accept("Moving to directory " + sandbox.sourceDir());
     restoreCache(buildspec);
+    try {
+      services.hooks().beforeInstall(sandbox, vars.variables(), agent);
+    } catch (BuildHooks.HookException e) {
+      return new PhaseOutcome.Failed(e.context());
+    }
     agent.accept("Phases found in YAML: " + buildspec.phases().size());
     for (Phase p : buildspec.phases().values()) {
       agent.accept(" " + p.name() + ": " + p.commands().size() + " commands");

@@ -46,6 +46,7 @@ final class EngineHarness implements Provisioner {
   Map<String, String> overrides = Map.of();
   Map<String, String> projectVariables = Map.of();
   BuildCache cache = BuildCache.NONE;
+  BuildHooks hooks = BuildHooks.NONE;
   final AtomicLong numbers = new AtomicLong(1);
   volatile BuildEngine engine;
 
@@ -90,6 +91,7 @@ final class EngineHarness implements Provisioner {
             reports::add,
             this::resolve,
             cache,
+            hooks,
             (LogSink) log::add,
             records::add,
             Clock.systemUTC());

@@ -1,5 +1,7 @@
 package dev.localbuild.agent.cli;
 
+import dev.localbuild.agent.project.ProjectConfig;
+import dev.localbuild.agent.project.ProjectFile;
 import dev.localbuild.agent.source.EnvFile;
 import dev.localbuild.agent.source.GitInfo;
 import dev.localbuild.runtime.BuildRequest;
@@ -29,13 +31,25 @@ record BuildSetup(
     Map<String, Path> secondary,
     String region,
     String accountId,
-    String initiator) {
+    String initiator,
+    String image,
+    ProjectConfig.Cache cache,
+    ProjectConfig.Extensions extensions,
+    List<String> notes) {
 
   static final String DEFAULT_IMAGE = "localbuild/standard:latest";
   static final String DEFAULT_ACCOUNT = "000000000000";
   private static final Pattern ID = Pattern.compile("[A-Za-z0-9_]{1,127}");
   private static final Pattern DURATION =
       Pattern.compile("(\\d+)\\s*(s|m|h)?", Pattern.CASE_INSENSITIVE);
+  private static final Map<String, String> MODES =
+      Map.of(
+          "docker",
+          "LOCAL_DOCKER_LAYER_CACHE",
+          "source",
+          "LOCAL_SOURCE_CACHE",
+          "custom",
+          "LOCAL_CUSTOM_CACHE");
 
   /** A command line that cannot make a build. */
   static final class SetupException extends Exception {
@@ -45,70 +59,173 @@ record BuildSetup(
   }
 
   static BuildSetup from(RunOptions o, Map<String, String> env) throws SetupException {
-    Path source = Path.of(".").toAbsolutePath().normalize();
-    Map<String, Path> secondary = new LinkedHashMap<>();
-    boolean primarySeen = false;
-    for (String s : o.sources) {
-      int colon = s.indexOf(':');
-      if (colon > 0
-          && ID.matcher(s.substring(0, colon)).matches()
-          && !Path.of(s).toFile().exists()) {
-        secondary.put(s.substring(0, colon), directory(s.substring(colon + 1), "-s " + s));
-      } else if (!primarySeen) {
-        source = directory(s, "-s " + s);
-        primarySeen = true;
-      } else {
-        throw new SetupException(
-            "-s "
-                + s
-                + ": secondary sources need an identifier: -s ID:DIR (ID: letters, digits, _)");
+    return from(o, env, dev.localbuild.agent.record.StateDir.resolve());
+  }
+
+  static BuildSetup from(RunOptions o, Map<String, String> env, Path state) throws SetupException {
+    ProjectConfig project = null;
+    if (o.project != null) {
+      try {
+        project = ProjectFile.read(o.project, o.projectName);
+      } catch (ProjectFile.ProjectFileException e) {
+        throw new SetupException("--project " + e.getMessage());
       }
     }
-    BuildspecSource buildspec = buildspec(o.buildspec, source);
-    Optional<GitInfo> git = GitInfo.read(source);
+    List<String> notes = new ArrayList<>();
+    ProjectConfig.Cache cache = cache(o, project);
+    String projectName =
+        o.projectName != null
+            ? checkProjectName(o.projectName)
+            : project != null ? project.name() : null;
+    Sources sources = Sources.resolve(o, project, cache, projectName, state, notes);
+    if (projectName == null) {
+      projectName = projectName(sources.primary());
+    }
+    BuildspecSource buildspec = buildspec(o, project, sources.primary());
+    String sourceVersion =
+        o.sourceVersion != null
+            ? o.sourceVersion
+            : project != null ? project.sourceVersion() : null;
+    Optional<GitInfo> git = GitInfo.read(sources.primary());
+    String type =
+        project != null && project.source() != null
+            ? project.source().type()
+            : git.isPresent() ? "LOCAL_GIT" : "LOCAL";
+    String repoUrl =
+        project != null && project.source() != null && project.source().isGit()
+            ? project.source().location()
+            : git.map(GitInfo::originUrl).orElse(null);
     SourceInfo primary =
         new SourceInfo(
             null,
-            git.isPresent() ? "LOCAL_GIT" : "LOCAL",
-            source.toString(),
-            o.sourceVersion,
+            type,
+            project != null && project.source() != null && project.source().location() != null
+                ? project.source().location()
+                : sources.primary().toString(),
+            sourceVersion,
             git.map(GitInfo::commit).orElse(null),
-            git.map(GitInfo::originUrl).orElse(null));
+            repoUrl);
     List<SourceInfo> secondaryInfo = new ArrayList<>();
-    secondary.forEach((id, dir) -> {
-      Optional<GitInfo> g = GitInfo.read(dir);
+    for (var e : sources.secondary().entrySet()) {
+      Optional<GitInfo> g = GitInfo.read(e.getValue());
+      String version = project == null ? null : project.secondarySourceVersions().get(e.getKey());
       secondaryInfo.add(
           new SourceInfo(
-              id,
+              e.getKey(),
               g.isPresent() ? "LOCAL_GIT" : "LOCAL",
-              dir.toString(),
-              null,
+              e.getValue().toString(),
+              version,
               g.map(GitInfo::commit).orElse(null),
               g.map(GitInfo::originUrl).orElse(null)));
-    });
+    }
     String region =
         firstNonBlank(o.region, env.get("AWS_REGION"), env.get("AWS_DEFAULT_REGION"), "us-east-1");
-    Map<String, String> overrides = overrides(o, env);
-    String project = o.projectName != null ? checkProjectName(o.projectName) : projectName(source);
+    Map<String, String> plain = new LinkedHashMap<>();
+    Map<String, String> parameters = new LinkedHashMap<>();
+    Map<String, String> secrets = new LinkedHashMap<>();
+    if (project != null) {
+      for (ProjectConfig.Variable v : project.environment().environmentVariables()) {
+        switch (v.type()) {
+          case "PARAMETER_STORE" -> parameters.put(v.name(), v.value());
+          case "SECRETS_MANAGER" -> secrets.put(v.name(), v.value());
+          default -> plain.put(v.name(), v.value());
+        }
+      }
+    }
+    Duration timeout =
+        o.timeout != null || project == null || project.timeoutInMinutes() == null
+            ? timeout(o.timeout)
+            : Duration.ofMinutes(project.timeoutInMinutes());
+    boolean privileged =
+        o.privileged || (project != null && project.environment().privilegedMode());
+    String computeType =
+        project != null ? project.environment().computeType() : "BUILD_GENERAL1_SMALL";
     BuildRequest request =
         new BuildRequest(
-            project,
+            projectName,
             buildspec,
             primary,
             secondaryInfo,
-            Map.of(),
-            Map.of(),
-            Map.of(),
-            overrides,
-            timeout(o.timeout),
-            o.privileged,
-            "BUILD_GENERAL1_SMALL",
+            plain,
+            parameters,
+            secrets,
+            overrides(o, env),
+            timeout,
+            privileged,
+            computeType,
             null);
+    String image =
+        o.image != null
+            ? o.image
+            : project != null && project.environment().image() != null
+                ? project.environment().image()
+                : DEFAULT_IMAGE;
+    ProjectConfig.Extensions ext =
+        project != null ? project.localbuild() : ProjectConfig.Extensions.NONE;
+    List<String> cacheFrom = new ArrayList<>(ext.cacheFrom());
+    cacheFrom.addAll(o.cacheFrom);
+    ext =
+        new ProjectConfig.Extensions(
+            cacheFrom,
+            o.registryMirror != null ? o.registryMirror : ext.registryMirror(),
+            ext.registryCredentials(),
+            ext.dockerLayerCacheLimitBytes());
     String user = firstNonBlank(env.get("USER"), System.getProperty("user.name"), "localbuild");
-    return new BuildSetup(request, source, secondary, region, DEFAULT_ACCOUNT, user);
+    return new BuildSetup(
+        request,
+        sources.primary(),
+        sources.secondary(),
+        region,
+        DEFAULT_ACCOUNT,
+        user,
+        image,
+        cache,
+        ext,
+        notes);
   }
 
-  private static Path directory(String text, String flag) throws SetupException {
+  /**
+   * The cache: --no-cache, else --local-cache modes, else the project's, else the buildspec's on
+   * this machine.
+   */
+  static ProjectConfig.Cache cache(RunOptions o, ProjectConfig project) throws SetupException {
+    if (o.noCache) {
+      return ProjectConfig.Cache.NONE;
+    }
+    if (!o.localCache.isEmpty()) {
+      List<String> modes = new ArrayList<>();
+      for (String m : o.localCache) {
+        String mode = MODES.getOrDefault(m.toLowerCase(Locale.ROOT), m.toUpperCase(Locale.ROOT));
+        if (!MODES.containsValue(mode)) {
+          throw new SetupException("--local-cache " + m + ": expected docker, source or custom");
+        }
+        modes.add(mode);
+      }
+      return new ProjectConfig.Cache("LOCAL", null, modes);
+    }
+    if (project != null) {
+      return project.cache();
+    }
+    return new ProjectConfig.Cache("S3", null, List.of());
+  }
+
+  /** CPU and memory of a compute type (CodeBuild's sizes), CPUs capped at this machine's. */
+  static long[] limits(String computeType) {
+    long gib = 1024L * 1024 * 1024;
+    long[] memCpu =
+        switch (computeType) {
+          case "BUILD_GENERAL1_SMALL" -> new long[] {3 * gib, 2};
+          case "BUILD_GENERAL1_MEDIUM" -> new long[] {7 * gib, 4};
+          case "BUILD_GENERAL1_LARGE" -> new long[] {15 * gib, 8};
+          case "BUILD_GENERAL1_XLARGE" -> new long[] {70 * gib, 36};
+          case "BUILD_GENERAL1_2XLARGE" -> new long[] {145 * gib, 72};
+          default -> new long[] {0, 0};
+        };
+    long cpus = Math.min(memCpu[1], Runtime.getRuntime().availableProcessors());
+    return new long[] {memCpu[0], cpus * 1_000_000_000L};
+  }
+
+  static Path directory(String text, String flag) throws SetupException {
     Path p = Path.of(text).toAbsolutePath().normalize();
     if (!Files.isDirectory(p)) {
       throw new SetupException(flag + ": no such directory: " + p);
@@ -117,9 +234,24 @@ record BuildSetup(
   }
 
   /**
-   * The buildspec: -b, else buildspec.yml in the source. Its absence is CodeBuild's
-   * YAML_FILE_ERROR.
+   * The buildspec: -b, else the project's (a path in the source, or inline YAML), else
+   * buildspec.yml in the source. Its absence is CodeBuild's YAML_FILE_ERROR.
    */
+  static BuildspecSource buildspec(RunOptions o, ProjectConfig project, Path source) {
+    if (o.buildspec == null
+        && project != null
+        && project.source() != null
+        && project.source().buildspec() != null) {
+      String b = project.source().buildspec();
+      if (b.contains("\n") || b.trim().startsWith("version")) {
+        return BuildspecSource.inline(b);
+      }
+      return buildspec(source.resolve(b), source);
+    }
+    return buildspec(o.buildspec, source);
+  }
+
+  /** The buildspec: the given file, else buildspec.yml in the source. */
   static BuildspecSource buildspec(Path option, Path source) {
     Path file =
         option != null ? option.toAbsolutePath().normalize() : source.resolve("buildspec.yml");

@@ -1,41 +1,57 @@
 package dev.localbuild.agent.cli;
 
 import com.github.dockerjava.api.DockerClient;
+import com.github.dockerjava.api.exception.NotFoundException;
+import dev.localbuild.agent.cache.ArchiveCache;
+import dev.localbuild.agent.cache.CustomCache;
 import dev.localbuild.agent.docker.DockerClients;
+import dev.localbuild.agent.docker.DockerHooks;
 import dev.localbuild.agent.docker.DockerProvisioner;
+import dev.localbuild.agent.docker.LayerCacheVolumes;
 import dev.localbuild.agent.docker.StandardImage;
 import dev.localbuild.agent.docker.StrayReaper;
 import dev.localbuild.agent.host.HostProvisioner;
-import dev.localbuild.agent.record.StateDir;
+import dev.localbuild.agent.project.ProjectConfig;
+import dev.localbuild.cache.store.LocalBlobStore;
+import dev.localbuild.runtime.BuildCache;
+import dev.localbuild.runtime.BuildHooks;
 import dev.localbuild.runtime.sandbox.Provisioner;
 import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
 import org.jspecify.annotations.Nullable;
 
-/** The executor chosen with {@code --executor}, and what it holds open (a Docker client). */
-final class Executor implements AutoCloseable {
-  private final Provisioner provisioner;
-  private final @Nullable DockerClient docker;
+/**
+ * The executor chosen with {@code --executor}, with the caches and hooks that go with it, and what
+ * it holds open (a Docker client).
+ */
+record Executor(
+    Provisioner provisioner, BuildCache cache, BuildHooks hooks, @Nullable DockerClient docker)
+    implements AutoCloseable {
 
-  private Executor(Provisioner provisioner, @Nullable DockerClient docker) {
-    this.provisioner = provisioner;
-    this.docker = docker;
-  }
+  static final Duration DAEMON_TIMEOUT = Duration.ofSeconds(60);
 
-  Provisioner provisioner() {
-    return provisioner;
-  }
-
-  static Executor create(RunOptions o, BuildSetup setup) throws BuildSetup.SetupException {
+  static Executor create(RunOptions o, BuildSetup setup, Path state)
+      throws BuildSetup.SetupException {
+    String project = setup.request().projectName();
+    ProjectConfig.Cache cache = setup.cache();
     switch (o.executor) {
       case "host" -> {
+        BuildCache buildCache =
+            cache.has("LOCAL_CUSTOM_CACHE")
+                ? new CustomCache(state.resolve("cache/custom").resolve(project).toString())
+                : archiveCache(cache, project, state);
         return new Executor(
             new HostProvisioner(
-                StateDir.resolve().resolve("work"),
+                state.resolve("work"),
                 setup.source(),
                 setup.secondary(),
                 setup.request().buildspec().pathInSource(),
                 o.mountSource,
                 o.keep),
+            buildCache,
+            BuildHooks.NONE,
             null);
       }
       case "docker" -> {
@@ -45,23 +61,78 @@ final class Executor implements AutoCloseable {
         } catch (RuntimeException e) {
           // Docker is not reachable: PROVISIONING reports it, as part of the build
         }
+        boolean privileged = setup.request().privilegedMode();
+        String customVolume = null;
+        BuildCache buildCache = archiveCache(cache, project, state);
+        if (cache.has("LOCAL_CUSTOM_CACHE")) {
+          customVolume = "localbuild-cc-" + project.toLowerCase().replaceAll("[^a-z0-9_.-]", "-");
+          ensureVolume(docker, customVolume, project);
+          buildCache = new CustomCache(DockerProvisioner.CUSTOM_CACHE_DIR);
+        }
+        LayerCacheVolumes layers =
+            privileged && cache.has("LOCAL_DOCKER_LAYER_CACHE")
+                ? new LayerCacheVolumes(
+                    docker, state, setup.extensions().dockerLayerCacheLimitBytes())
+                : null;
+        long[] limits = BuildSetup.limits(setup.request().computeType());
         var settings =
             new DockerProvisioner.Settings(
-                o.image,
+                setup.image(),
                 setup.source(),
                 setup.secondary(),
                 setup.request().buildspec(),
                 o.mountSource,
-                o.privileged,
-                0,
-                0,
-                o.network);
+                privileged,
+                limits[0],
+                limits[1],
+                o.network,
+                setup.extensions().registryMirror(),
+                layers,
+                customVolume,
+                DAEMON_TIMEOUT);
+        var logins =
+            setup.extensions().registryCredentials().stream()
+                .map(c ->
+                    new DockerHooks.Login(c.registry(), c.usernameVariable(), c.passwordVariable()))
+                .toList();
         return new Executor(
-            new DockerProvisioner(docker, settings, new StandardImage(docker)), docker);
+            new DockerProvisioner(docker, settings, new StandardImage(docker)),
+            buildCache,
+            new DockerHooks(privileged, logins, setup.extensions().cacheFrom()),
+            docker);
       }
       default ->
           throw new BuildSetup.SetupException(
               "--executor " + o.executor + ": expected docker or host");
+    }
+  }
+
+  /**
+   * The S3 cache (and the default without a project): archives kept on this machine, under the
+   * cache's location, with the S3 cache's rules. NO_CACHE and LOCAL without custom paths ignore the
+   * buildspec's cache, as CodeBuild does.
+   */
+  static BuildCache archiveCache(ProjectConfig.Cache cache, String project, Path state) {
+    if (!"S3".equals(cache.type())) {
+      return BuildCache.NONE;
+    }
+    String location =
+        cache.location() == null ? "local" : cache.location().replaceAll("[^A-Za-z0-9._/-]", "_");
+    Path dir = state.resolve("cache/s3").resolve(location);
+    return new ArchiveCache(new LocalBlobStore(dir), project, dir.toString());
+  }
+
+  private static void ensureVolume(DockerClient docker, String name, String project) {
+    try {
+      docker.inspectVolumeCmd(name).exec();
+    } catch (NotFoundException e) {
+      docker
+          .createVolumeCmd()
+          .withName(name)
+          .withLabels(Map.of("dev.localbuild.cache", "custom", "dev.localbuild.project", project))
+          .exec();
+    } catch (RuntimeException e) {
+      // Docker is not reachable: PROVISIONING reports it
     }
   }
 

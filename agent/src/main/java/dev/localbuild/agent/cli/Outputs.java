@@ -2,18 +2,18 @@ package dev.localbuild.agent.cli;
 
 import dev.localbuild.agent.output.DirectoryArtifactStore;
 import dev.localbuild.agent.output.DirectoryReportStore;
+import dev.localbuild.agent.output.DockerOutputWatch;
 import dev.localbuild.agent.output.TerminalLog;
-import dev.localbuild.runtime.BuildCache;
 import dev.localbuild.runtime.BuildRecord;
 import dev.localbuild.runtime.BuildServices;
 import dev.localbuild.runtime.SecretResolver;
-import dev.localbuild.runtime.sandbox.Provisioner;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.function.Consumer;
 
 /** Where one run's artifacts, reports and log go. */
-record Outputs(Path artifactsDir, Path reportsDir, DirectoryReportStore reports) {
+record Outputs(
+    Path artifactsDir, Path reportsDir, DirectoryReportStore reports, DockerOutputWatch watch) {
   static Outputs create(RunOptions o, Path state, String project, long buildNumber) {
     Path base = state.resolve("projects").resolve(project);
     Path artifacts =
@@ -24,18 +24,23 @@ record Outputs(Path artifactsDir, Path reportsDir, DirectoryReportStore reports)
         o.reports != null
             ? o.reports.toAbsolutePath()
             : base.resolve("reports").resolve(Long.toString(buildNumber));
-    return new Outputs(artifacts, reports, new DirectoryReportStore(reports));
+    return new Outputs(
+        artifacts,
+        reports,
+        new DirectoryReportStore(reports),
+        new DockerOutputWatch(new TerminalLog(System.out)));
   }
 
-  BuildServices services(Provisioner provisioner, BuildSetup setup, Consumer<BuildRecord> records) {
+  BuildServices services(Executor executor, Consumer<BuildRecord> records) {
     return new BuildServices(
-        provisioner,
+        executor.provisioner(),
         new DirectoryArtifactStore(artifactsDir),
         reports,
         SecretResolver.unavailable(
             "no AWS endpoint is configured for parameter-store and secrets-manager"),
-        BuildCache.NONE,
-        new TerminalLog(System.out),
+        executor.cache(),
+        executor.hooks(),
+        watch,
         records,
         Clock.systemUTC());
   }

@@ -61,12 +61,13 @@ public final class RunCommand implements java.util.concurrent.Callable<Integer> 
 
   private int run(BuildSetup setup) throws Exception {
     Path state = StateDir.resolve();
+    setup.notes().forEach(n -> System.err.println("localbuild: " + n));
     BuildHistory history = new BuildHistory(state);
     for (String id : history.recoverAbandoned()) {
       System.err.println(
           "localbuild: build " + id + " was left unfinished by a stopped agent; recorded as FAULT");
     }
-    try (Executor executor = Executor.create(options, setup)) {
+    try (Executor executor = Executor.create(options, setup, state)) {
       BuildRequest request = setup.request();
       BuildNumbers numbers = new BuildNumbers(state);
       BuildIdentity id =
@@ -83,8 +84,7 @@ public final class RunCommand implements java.util.concurrent.Callable<Integer> 
       BuildEngine engine =
           new BuildEngine(
               outputs.services(
-                  executor.provisioner(),
-                  setup,
+                  executor,
                   r -> {
                     last.set(r);
                     history.save(r);

@@ -10,8 +10,11 @@ public final class RunOptions {
   @Option(
       names = {"-i", "--image"},
       paramLabel = "IMAGE",
-      description = "Build image (default: ${DEFAULT-VALUE}, built on first use).")
-  String image = BuildSetup.DEFAULT_IMAGE;
+      description =
+          "Build image (default: the project's, else "
+              + BuildSetup.DEFAULT_IMAGE
+              + ", built on first use).")
+  String image;
 
   @Option(
       names = {"-a", "--artifacts"},
@@ -139,4 +142,41 @@ public final class RunOptions {
       names = "--keep",
       description = "Keep the host executor's scratch directory after the build.")
   boolean keep;
+
+  @Option(
+      names = "--project",
+      paramLabel = "FILE",
+      description =
+          "A CodeBuild project as JSON (create-project input, or batch-get-projects output): its"
+              + " source, environment, variables, cache and timeout. Command-line flags win over it.")
+  Path project;
+
+  @Option(
+      names = "--local-cache",
+      paramLabel = "MODE",
+      description =
+          "A local cache mode, as the project's LOCAL cache: docker (LOCAL_DOCKER_LAYER_CACHE),"
+              + " source (LOCAL_SOURCE_CACHE) or custom (LOCAL_CUSTOM_CACHE); repeatable.")
+  List<String> localCache = new ArrayList<>();
+
+  @Option(
+      names = "--no-cache",
+      description =
+          "No cache (NO_CACHE). Without a project, the buildspec's cache is kept on this machine"
+              + " with the S3 cache's rules (key, fallback-keys, action).")
+  boolean noCache;
+
+  @Option(
+      names = "--cache-from",
+      paramLabel = "IMAGE",
+      description =
+          "An image pulled into the build's Docker daemon before INSTALL, for docker build"
+              + " --cache-from; repeatable (privileged builds).")
+  List<String> cacheFrom = new ArrayList<>();
+
+  @Option(
+      names = "--registry-mirror",
+      paramLabel = "URL",
+      description = "A registry mirror (pull-through cache) for the build's Docker daemon.")
+  String registryMirror;
 }

@@ -56,6 +56,12 @@ final class RunSummary {
       r.exportedEnvironmentVariables()
           .forEach(v -> out.println("  exported " + v.name() + "=" + v.value()));
     }
+    if (outputs.watch().layerCacheSummary() != null) {
+      out.println("  " + outputs.watch().layerCacheSummary());
+    }
+    if (outputs.watch().rateLimitHint() != null) {
+      out.println("  " + outputs.watch().rateLimitHint());
+    }
     out.println("  record: " + recordFile);
   }
 

@@ -76,6 +76,19 @@ final class ContainerWorkspace implements Workspace {
   }
 
   @Override
+  public void unpack(InputStream tar) throws IOException {
+    try {
+      docker
+          .copyArchiveToContainerCmd(containerId)
+          .withTarInputStream(tar)
+          .withRemotePath("/")
+          .exec();
+    } catch (RuntimeException e) {
+      throw new IOException("cannot write into the build container: " + e.getMessage(), e);
+    }
+  }
+
+  @Override
   public Optional<byte[]> read(String path, long maxBytes) throws IOException {
     String current = path;
     for (int hops = 0; hops < 16; hops++) {

@@ -23,6 +23,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Path;
 import java.security.SecureRandom;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -53,6 +54,10 @@ public final class DockerProvisioner implements Provisioner {
    * @param memoryBytes memory limit, 0 for none
    * @param nanoCpus CPU limit in billionths of a CPU, 0 for none
    * @param network the Docker network to join, null for the default bridge
+   * @param registryMirror a registry mirror for the build's Docker daemon
+   * @param layerCache keeps the build's Docker daemon storage between builds, or null
+   * @param customCacheVolume the volume of LOCAL_CUSTOM_CACHE, or null
+   * @param daemonTimeout how long the build's Docker daemon may take to start
    */
   public record Settings(
       String image,
@@ -63,7 +68,14 @@ public final class DockerProvisioner implements Provisioner {
       boolean privileged,
       long memoryBytes,
       long nanoCpus,
-      @Nullable String network) {}
+      @Nullable String network,
+      @Nullable String registryMirror,
+      @Nullable LayerCacheVolumes layerCache,
+      @Nullable String customCacheVolume,
+      Duration daemonTimeout) {}
+
+  /** Where LOCAL_CUSTOM_CACHE's volume is mounted in the build container. */
+  public static final String CUSTOM_CACHE_DIR = "/codebuild/local-cache/custom";
 
   private final DockerClient docker;
   private final Settings settings;
@@ -94,9 +106,44 @@ public final class DockerProvisioner implements Provisioner {
     Map<String, String> secondaryDirs = new LinkedHashMap<>();
     settings.secondary().forEach((id, p) -> secondaryDirs.put(id, root + "/" + id));
     String token = Supervisor.newToken();
-    String containerId = null;
+    List<Runnable> undo = new ArrayList<>();
     try {
-      containerId = create(build, token, sourceDir, secondaryDirs);
+      boolean privileged = settings.privileged();
+      String layerVolume =
+          privileged && settings.layerCache() != null
+              ? settings.layerCache().acquire(build.projectName())
+              : null;
+      if (layerVolume != null) {
+        undo.add(() -> settings.layerCache().release(layerVolume, -1));
+      }
+      boolean daemonInside = privileged && InnerDaemon.hasDockerd(docker, settings.image());
+      List<String> daemonArgs =
+          InnerDaemon.arguments(settings.registryMirror(), InnerDaemon.DOCKER_HOST);
+      String sidecar = null;
+      if (privileged && !daemonInside) {
+        String sidecarImage = StandardImage.NAME + ":latest";
+        images.ensure(sidecarImage, log);
+        sidecar =
+            InnerDaemon.startSidecar(
+                docker,
+                sidecarImage,
+                Labels.of(build.buildId(), build.projectName(), "docker-daemon"),
+                layerVolume,
+                daemonArgs,
+                settings.daemonTimeout());
+        String sc = sidecar;
+        undo.add(0, () -> remove(docker, sc));
+      }
+      String containerId =
+          create(
+              build,
+              token,
+              sourceDir,
+              secondaryDirs,
+              daemonInside ? layerVolume : null,
+              sidecar,
+              privileged);
+      undo.add(0, () -> remove(docker, containerId));
       if (!settings.mountSource()) {
         copySources(containerId, sourceDir, secondaryDirs);
       }
@@ -108,20 +155,41 @@ public final class DockerProvisioner implements Provisioner {
           settings.buildspec().pathInSource() != null
               ? sourceDir + "/" + settings.buildspec().pathInSource()
               : BuildspecSource.READONLY_LOCATION;
-      return new DockerSandbox(
-          docker,
-          containerId,
-          sourceDir,
-          secondaryDirs,
-          location,
-          session,
-          stdin,
-          attach,
-          Map.of("HOME", "/root"));
-    } catch (IOException | RuntimeException e) {
-      if (containerId != null) {
-        remove(docker, containerId);
+      Map<String, String> variables =
+          sidecar == null
+              ? Map.of("HOME", "/root")
+              : Map.of("HOME", "/root", "DOCKER_HOST", InnerDaemon.DOCKER_HOST);
+      DockerSandbox sandbox =
+          new DockerSandbox(
+              docker,
+              containerId,
+              sourceDir,
+              secondaryDirs,
+              location,
+              session,
+              stdin,
+              attach,
+              variables);
+      undo.clear();
+      if (sidecar != null) {
+        String sc = sidecar;
+        sandbox.onClose(() -> remove(docker, sc));
       }
+      if (layerVolume != null) {
+        String sc = sidecar;
+        sandbox.onClose(() -> settings.layerCache().release(layerVolume, storageSize(sandbox, sc)));
+      }
+      if (daemonInside) {
+        try {
+          InnerDaemon.startInside(session, daemonArgs, settings.daemonTimeout());
+        } catch (ProvisioningException | InterruptedException e) {
+          sandbox.close();
+          throw e;
+        }
+      }
+      return sandbox;
+    } catch (IOException | RuntimeException e) {
+      undo.forEach(Runnable::run);
       if (Thread.currentThread().isInterrupted()) {
         throw new InterruptedException("provisioning was interrupted");
       }
@@ -129,11 +197,42 @@ public final class DockerProvisioner implements Provisioner {
           "Unable to start the build container from " + settings.image() + ": " + e.getMessage(),
           false,
           e);
+    } catch (ProvisioningException | InterruptedException e) {
+      undo.forEach(Runnable::run);
+      throw e;
+    }
+  }
+
+  /**
+   * Stops the build's Docker daemon cleanly (its storage is kept) and measures the storage.
+   *
+   * @return bytes, or -1 when the build is already gone
+   */
+  private long storageSize(DockerSandbox sandbox, @Nullable String sidecar) {
+    String script =
+        "[ -f /var/run/docker.pid ] && kill $(cat /var/run/docker.pid) 2>/dev/null; i=0;"
+            + " while [ -f /var/run/docker.pid ] && [ $i -lt 100 ]; do i=$((i+1)); sleep 0.1; done;"
+            + " du -sk /var/lib/docker 2>/dev/null | cut -f1";
+    try {
+      if (sidecar != null) {
+        docker.stopContainerCmd(sidecar).withTimeout(10).exec();
+        return -1; // the sidecar's volume is measured on its next use
+      }
+      String out = sandbox.shell().capture("sh", script).strip();
+      return out.isEmpty() ? -1 : Long.parseLong(out) * 1024;
+    } catch (Exception e) {
+      return -1;
     }
   }
 
   private String create(
-      BuildIdentity build, String token, String sourceDir, Map<String, String> secondaryDirs) {
+      BuildIdentity build,
+      String token,
+      String sourceDir,
+      Map<String, String> secondaryDirs,
+      @Nullable String layerVolume,
+      @Nullable String sidecar,
+      boolean privileged) {
     List<Bind> binds = new ArrayList<>();
     if (settings.mountSource()) {
       binds.add(new Bind(settings.source().toAbsolutePath().toString(), new Volume(sourceDir)));
@@ -143,18 +242,23 @@ public final class DockerProvisioner implements Provisioner {
               binds.add(
                   new Bind(p.toAbsolutePath().toString(), new Volume(secondaryDirs.get(id)))));
     }
+    if (layerVolume != null) {
+      binds.add(new Bind(layerVolume, new Volume("/var/lib/docker")));
+    }
+    if (settings.customCacheVolume() != null) {
+      binds.add(new Bind(settings.customCacheVolume(), new Volume(CUSTOM_CACHE_DIR)));
+    }
     HostConfig host =
-        HostConfig.newHostConfig()
-            .withInit(true)
-            .withPrivileged(settings.privileged())
-            .withBinds(binds);
+        HostConfig.newHostConfig().withInit(true).withPrivileged(privileged).withBinds(binds);
     if (settings.memoryBytes() > 0) {
       host.withMemory(settings.memoryBytes());
     }
     if (settings.nanoCpus() > 0) {
       host.withNanoCPUs(settings.nanoCpus());
     }
-    if (settings.network() != null) {
+    if (sidecar != null) {
+      host.withNetworkMode("container:" + sidecar);
+    } else if (settings.network() != null) {
       host.withNetworkMode(settings.network());
     }
     CreateContainerCmd cmd =
@@ -177,6 +281,11 @@ public final class DockerProvisioner implements Provisioner {
             .withAttachStderr(true)
             .withTty(false)
             .withHostConfig(host);
+    if (privileged && layerVolume == null) {
+      // the inner daemon's storage must not be the container's own overlay: an anonymous volume,
+      // removed with the container
+      cmd.withVolumes(new Volume("/var/lib/docker"));
+    }
     return cmd.exec().getId();
   }
 

@@ -82,19 +82,32 @@ class CliIT {
     Files.writeString(src.resolve("buildspec.yml"), "version: 0.2\n");
     git("add", ".");
     git("-c", "user.name=t", "-c", "user.email=t@t", "commit", "-q", "-m", "first");
-    String head = new String(new ProcessBuilder("git", "rev-parse", "HEAD").directory(src.toFile()).start()
-        .getInputStream().readAllBytes()).strip();
-    LocalbuildProcess p = run("""
-        version: 0.2
-        phases:
-          build:
-            commands:
-              - echo "resolved=$CODEBUILD_RESOLVED_SOURCE_VERSION version=$CODEBUILD_SOURCE_VERSION"
-              - echo "repo=$CODEBUILD_SOURCE_REPO_URL"
-              - git -C "$CODEBUILD_SRC_DIR" rev-parse HEAD >/dev/null 2>&1 || echo "(no git in the image)"
-        """, "--source-version", "pr/42", "--json", "r.json");
+    String head =
+        new String(
+                new ProcessBuilder("git", "rev-parse", "HEAD")
+                    .directory(src.toFile())
+                    .start()
+                    .getInputStream()
+                    .readAllBytes())
+            .strip();
+    LocalbuildProcess p =
+        run(
+            """
+            version: 0.2
+            phases:
+              build:
+                commands:
+                  - echo "resolved=$CODEBUILD_RESOLVED_SOURCE_VERSION version=$CODEBUILD_SOURCE_VERSION"
+                  - echo "repo=$CODEBUILD_SOURCE_REPO_URL"
+                  - git -C "$CODEBUILD_SRC_DIR" rev-parse HEAD >/dev/null 2>&1 || echo "(no git in the image)"
+            """,
+            "--source-version",
+            "pr/42",
+            "--json",
+            "r.json");
     assertThat(p.waitFor()).isZero();
-    assertThat(p.out()).contains("resolved=" + head + " version=pr/42", "repo=https://github.com/example/app.git");
+    assertThat(p.out())
+        .contains("resolved=" + head + " version=pr/42", "repo=https://github.com/example/app.git");
     JsonNode record = RecordJson.MAPPER.readTree(src.resolve("r.json").toFile());
     assertThat(record.path("resolvedSourceVersion").asText()).isEqualTo(head);
     assertThat(record.path("sourceVersion").asText()).isEqualTo("pr/42");
@@ -104,7 +117,8 @@ class CliIT {
     String[] cmd = new String[args.length + 1];
     cmd[0] = "git";
     System.arraycopy(args, 0, cmd, 1, args.length);
-    assertThat(new ProcessBuilder(cmd).directory(src.toFile()).inheritIO().start().waitFor()).isZero();
+    assertThat(new ProcessBuilder(cmd).directory(src.toFile()).inheritIO().start().waitFor())
+        .isZero();
   }
 
   @Test

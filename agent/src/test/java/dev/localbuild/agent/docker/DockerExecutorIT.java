@@ -39,7 +39,19 @@ class DockerExecutorIT extends ExecutorContract {
     return new DockerProvisioner(
         docker,
         new DockerProvisioner.Settings(
-            image, source, Map.of(), buildspec, mount, false, 0, 0, null),
+            image,
+            source,
+            Map.of(),
+            buildspec,
+            mount,
+            false,
+            0,
+            0,
+            null,
+            null,
+            null,
+            null,
+            java.time.Duration.ofSeconds(60)),
         new ImageResolver(docker));
   }
 
@@ -142,23 +154,29 @@ class DockerExecutorIT extends ExecutorContract {
 
   @Test
   void theDefaultShellIsShAndEnvShellBashSwitches() throws IOException {
-    BuildRecord sh = build("""
-        version: 0.2
-        phases:
-          build:
-            commands: ['[[ 1 == 1 ]] && echo bash-syntax-works']
-        """);
+    BuildRecord sh =
+        build(
+            """
+            version: 0.2
+            phases:
+              build:
+                commands: ['[[ 1 == 1 ]] && echo bash-syntax-works']
+            """);
     assertThat(sh.buildStatus()).isEqualTo(StatusType.FAILED);
-    assertThat(log).anySatisfy(l -> assertThat(l.text()).contains("/codebuild/output/tmp/script.sh: 4: [[: not found"));
+    assertThat(log)
+        .anySatisfy(l ->
+            assertThat(l.text()).contains("/codebuild/output/tmp/script.sh: 4: [[: not found"));
     log.clear();
-    BuildRecord bash = build("""
-        version: 0.2
-        env:
-          shell: bash
-        phases:
-          build:
-            commands: ['[[ 1 == 1 ]] && echo bash-syntax-works']
-        """);
+    BuildRecord bash =
+        build(
+            """
+            version: 0.2
+            env:
+              shell: bash
+            phases:
+              build:
+                commands: ['[[ 1 == 1 ]] && echo bash-syntax-works']
+            """);
     assertThat(bash.buildStatus()).isEqualTo(StatusType.SUCCEEDED);
     assertThat(output()).containsExactly("bash-syntax-works");
   }

@@ -112,6 +112,44 @@ public final class LocalWorkspace implements Workspace {
   }
 
   @Override
+  public void unpack(InputStream in) throws IOException {
+    try (var tar = new org.apache.commons.compress.archivers.tar.TarArchiveInputStream(in)) {
+      org.apache.commons.compress.archivers.tar.TarArchiveEntry e;
+      Path root = Path.of("/");
+      while ((e = tar.getNextEntry()) != null) {
+        Path target = root.resolve(e.getName()).normalize();
+        if (e.isDirectory()) {
+          Files.createDirectories(target);
+        } else if (e.isSymbolicLink()) {
+          Files.createDirectories(target.getParent());
+          Files.deleteIfExists(target);
+          Files.createSymbolicLink(target, Path.of(e.getLinkName()));
+        } else {
+          Files.createDirectories(target.getParent());
+          Files.copy(tar, target, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+          try {
+            Files.setPosixFilePermissions(target, permissions(e.getMode()));
+          } catch (UnsupportedOperationException ignored) {
+            // not a POSIX file system
+          }
+          Files.setLastModifiedTime(
+              target, java.nio.file.attribute.FileTime.from(e.getModTime().toInstant()));
+        }
+      }
+    }
+  }
+
+  private static Set<PosixFilePermission> permissions(int mode) {
+    Set<PosixFilePermission> out = java.util.EnumSet.noneOf(PosixFilePermission.class);
+    for (PosixFilePermission p : PosixFilePermission.values()) {
+      if ((mode & (1 << (8 - p.ordinal()))) != 0) {
+        out.add(p);
+      }
+    }
+    return out;
+  }
+
+  @Override
   public Optional<byte[]> read(String path, long maxBytes) throws IOException {
     Path p = Path.of(path);
     if (!Files.isRegularFile(p)) {

@@ -43,4 +43,10 @@ public interface Workspace {
    * @throws IOException when the file is larger than {@code maxBytes} or cannot be read
    */
   Optional<byte[]> read(String path, long maxBytes) throws IOException;
+
+  /**
+   * Unpacks a tar into the build's file system: entry names are absolute paths without their
+   * leading {@code /}; existing files are replaced.
+   */
+  void unpack(InputStream tar) throws IOException;
 }

@@ -92,11 +92,14 @@ public final class ShellSession {
     return send("RUN", shell + " " + (user == null || user.isBlank() ? "-" : user.trim()), script);
   }
 
+  /** What an internal script printed on its standard output, and how it exited. */
+  public record Captured(int exitCode, String stdout) {}
+
   /**
    * Runs an internal script whose standard output is returned instead of logged (evaluating an
-   * artifact name, reading exported variables). Standard error is still logged.
+   * artifact name, logging in to a registry). Standard error is still logged.
    */
-  public String capture(String shell, String script)
+  public Captured captureResult(String shell, String script)
       throws InterruptedException, ShellClosedException {
     sending.lockInterruptibly();
     try {
@@ -105,15 +108,29 @@ public final class ShellSession {
       int rc = send("RUN", shell + " -", script);
       // the stdout reader appended every captured line before it handled the EXIT frame
       capture = null;
-      if (rc != 0) {
-        throw new ShellClosedException(
-            "internal command failed with exit status " + rc + ": " + script.strip());
-      }
-      return out.toString();
+      return new Captured(rc, out.toString());
     } finally {
       capture = null;
       sending.unlock();
     }
+  }
+
+  /**
+   * Like {@link #captureResult} for scripts that must succeed.
+   *
+   * @throws IllegalStateException when the script exits non-zero: localbuild's own script failed
+   */
+  public String capture(String shell, String script)
+      throws InterruptedException, ShellClosedException {
+    Captured c = captureResult(shell, script);
+    if (c.exitCode() != 0) {
+      throw new IllegalStateException(
+          "localbuild's internal command failed with exit status "
+              + c.exitCode()
+              + ": "
+              + script.strip());
+    }
+    return c.stdout();
   }
 
   /** Writes a file in the supervisor's directory (the shell state, for one). */

@@ -1,0 +1,122 @@
+package dev.localbuild.agent.project;
+
+import java.util.List;
+import java.util.Map;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * A CodeBuild project, as {@code CreateProject} takes it or {@code batch-get-projects} returns it:
+ * the parts a local build uses.
+ *
+ * @param name the project name
+ * @param source the primary source
+ * @param secondarySources other sources
+ * @param sourceVersion the version to build (branch, tag, commit)
+ * @param secondarySourceVersions versions of secondary sources by identifier
+ * @param environment the build environment
+ * @param cache the project cache
+ * @param timeoutInMinutes the build timeout, null for CodeBuild's default
+ * @param artifacts the primary artifact's destination
+ * @param secondaryArtifacts secondary artifacts' destinations
+ * @param localbuild settings only localbuild knows (the {@code x-localbuild} key)
+ */
+public record ProjectConfig(
+    String name,
+    @Nullable Source source,
+    List<Source> secondarySources,
+    @Nullable String sourceVersion,
+    Map<String, String> secondarySourceVersions,
+    Environment environment,
+    Cache cache,
+    @Nullable Integer timeoutInMinutes,
+    @Nullable Artifacts artifacts,
+    List<Artifacts> secondaryArtifacts,
+    Extensions localbuild) {
+
+  /**
+   * A source: {@code type} GITHUB, CODECOMMIT, BITBUCKET, GITLAB, S3, NO_SOURCE...
+   *
+   * @param buildspec a path relative to the source, or inline YAML
+   */
+  public record Source(
+      String type,
+      @Nullable String location,
+      @Nullable String buildspec,
+      int gitCloneDepth,
+      @Nullable String sourceIdentifier) {
+    /** Whether the source is a git repository CodeBuild would clone. */
+    public boolean isGit() {
+      return switch (type) {
+        case "GITHUB",
+            "GITHUB_ENTERPRISE",
+            "CODECOMMIT",
+            "BITBUCKET",
+            "GITLAB",
+            "GITLAB_SELF_MANAGED" ->
+            true;
+        default -> false;
+      };
+    }
+  }
+
+  /**
+   * A project environment variable with its {@code type}: PLAINTEXT, PARAMETER_STORE,
+   * SECRETS_MANAGER.
+   */
+  public record Variable(String name, String value, String type) {}
+
+  /** The build environment. */
+  public record Environment(
+      @Nullable String image,
+      String computeType,
+      boolean privilegedMode,
+      List<Variable> environmentVariables) {}
+
+  /**
+   * {@code cache}: {@code type} NO_CACHE, LOCAL (with {@code modes}) or S3 (with {@code location}).
+   */
+  public record Cache(String type, @Nullable String location, List<String> modes) {
+    public static final Cache NONE = new Cache("NO_CACHE", null, List.of());
+
+    public boolean has(String mode) {
+      return "LOCAL".equals(type) && modes.contains(mode);
+    }
+  }
+
+  /** An artifact destination. */
+  public record Artifacts(
+      String type,
+      @Nullable String location,
+      @Nullable String path,
+      @Nullable String namespaceType,
+      @Nullable String name,
+      @Nullable String packaging,
+      boolean overrideArtifactName,
+      @Nullable String artifactIdentifier) {}
+
+  /**
+   * localbuild's own project settings.
+   *
+   * @param cacheFrom images pulled into the build's Docker daemon before BUILD, for {@code
+   *     --cache-from}
+   * @param registryMirror a registry mirror for the build's Docker daemon
+   * @param registryCredentials registries the build's daemon logs in to before INSTALL
+   * @param dockerLayerCacheLimitBytes total size of LOCAL_DOCKER_LAYER_CACHE volumes on this host
+   */
+  public record Extensions(
+      List<String> cacheFrom,
+      @Nullable String registryMirror,
+      List<RegistryCredential> registryCredentials,
+      long dockerLayerCacheLimitBytes) {
+    public static final long DEFAULT_LAYER_CACHE_LIMIT = 20L * 1024 * 1024 * 1024;
+    public static final Extensions NONE =
+        new Extensions(List.of(), null, List.of(), DEFAULT_LAYER_CACHE_LIMIT);
+  }
+
+  /**
+   * A registry login: the user name and password come from the build's variables (plain, parameter
+   * store or secrets manager), never from the project file itself.
+   */
+  public record RegistryCredential(
+      String registry, String usernameVariable, String passwordVariable) {}
+}

@@ -1,0 +1,89 @@
+package dev.localbuild.agent.source;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * A project's git source, fetched as CodeBuild fetches it: the version asked for (branch, tag,
+ * commit; the remote's HEAD by default) at the clone depth asked for. With LOCAL_SOURCE_CACHE the
+ * repository is kept between builds and only what is new is fetched.
+ */
+public final class GitSources {
+  private final Path cacheRoot;
+
+  /**
+   * @param cacheRoot where cached repositories live
+   */
+  public GitSources(Path cacheRoot) {
+    this.cacheRoot = cacheRoot;
+  }
+
+  /** A failed git command, with git's own message. */
+  public static final class GitException extends Exception {
+    GitException(String message) {
+      super(message);
+    }
+  }
+
+  /** What was fetched, and whether the cache had it already. */
+  public record Fetched(Path dir, boolean fromCache) {}
+
+  /**
+   * Fetches a source.
+   *
+   * @param url the repository
+   * @param version branch, tag or commit; null for the remote's default branch
+   * @param depth clone depth, 0 for full history
+   * @param cacheKey the cache entry (project and source id), or null not to cache
+   * @param scratch where an uncached clone goes
+   */
+  public Fetched fetch(
+      String url, @Nullable String version, int depth, @Nullable String cacheKey, Path scratch)
+      throws GitException, InterruptedException {
+    Path dir =
+        cacheKey == null ? scratch : cacheRoot.resolve(cacheKey.replaceAll("[^A-Za-z0-9._-]", "_"));
+    boolean cached = cacheKey != null && Files.isDirectory(dir.resolve(".git"));
+    if (!cached) {
+      try {
+        Files.createDirectories(dir);
+      } catch (IOException e) {
+        throw new GitException("cannot create " + dir + ": " + e.getMessage());
+      }
+      git(dir, "init", "-q");
+      git(dir, "remote", "add", "origin", url);
+    } else {
+      git(dir, "remote", "set-url", "origin", url);
+    }
+    List<String> fetch = new ArrayList<>(List.of("fetch", "-q", "--tags", "--force"));
+    if (depth > 0) {
+      fetch.add("--depth=" + depth);
+    }
+    fetch.add("origin");
+    fetch.add(version == null ? "HEAD" : version);
+    git(dir, fetch.toArray(String[]::new));
+    git(dir, "checkout", "-q", "--force", "FETCH_HEAD");
+    git(dir, "clean", "-q", "-ffdx");
+    return new Fetched(dir, cached);
+  }
+
+  static String git(Path dir, String... args) throws GitException, InterruptedException {
+    List<String> cmd = new ArrayList<>(List.of("git", "-c", "advice.detachedHead=false"));
+    cmd.addAll(List.of(args));
+    try {
+      Process p = new ProcessBuilder(cmd).directory(dir.toFile()).redirectErrorStream(true).start();
+      String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+      if (!p.waitFor(30, TimeUnit.MINUTES) || p.exitValue() != 0) {
+        throw new GitException("git " + String.join(" ", args) + " failed: " + out.strip());
+      }
+      return out;
+    } catch (IOException e) {
+      throw new GitException("cannot run git (is it installed?): " + e.getMessage());
+    }
+  }
+}
