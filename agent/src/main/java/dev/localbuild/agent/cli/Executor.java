@@ -89,7 +89,8 @@ record Executor(
                 setup.extensions().registryMirror(),
                 layers,
                 customVolume,
-                DAEMON_TIMEOUT);
+                DAEMON_TIMEOUT,
+                state);
         var logins =
             setup.extensions().registryCredentials().stream()
                 .map(c ->

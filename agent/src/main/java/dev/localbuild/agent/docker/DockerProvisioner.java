@@ -58,6 +58,7 @@ public final class DockerProvisioner implements Provisioner {
    * @param layerCache keeps the build's Docker daemon storage between builds, or null
    * @param customCacheVolume the volume of LOCAL_CUSTOM_CACHE, or null
    * @param daemonTimeout how long the build's Docker daemon may take to start
+   * @param stateDir localbuild's state directory (what it learnt of images is kept there)
    */
   public record Settings(
       String image,
@@ -72,7 +73,8 @@ public final class DockerProvisioner implements Provisioner {
       @Nullable String registryMirror,
       @Nullable LayerCacheVolumes layerCache,
       @Nullable String customCacheVolume,
-      Duration daemonTimeout) {}
+      Duration daemonTimeout,
+      Path stateDir) {}
 
   /** Where LOCAL_CUSTOM_CACHE's volume is mounted in the build container. */
   public static final String CUSTOM_CACHE_DIR = "/codebuild/local-cache/custom";
@@ -116,7 +118,10 @@ public final class DockerProvisioner implements Provisioner {
       if (layerVolume != null) {
         undo.add(() -> settings.layerCache().release(layerVolume, -1));
       }
-      boolean daemonInside = privileged && InnerDaemon.hasDockerd(docker, settings.image());
+      boolean daemonInside =
+          privileged
+              && InnerDaemon.hasDockerd(
+                  docker, settings.image(), settings.stateDir().resolve("cache/images"));
       List<String> daemonArgs =
           InnerDaemon.arguments(settings.registryMirror(), InnerDaemon.DOCKER_HOST);
       String sidecar = null;

@@ -4,14 +4,17 @@ import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.dockerjava.api.DockerClient;
 import com.github.dockerjava.api.async.ResultCallback;
-import com.github.dockerjava.api.exception.NotFoundException;
+import com.github.dockerjava.api.command.WaitContainerResultCallback;
 import com.github.dockerjava.api.model.Frame;
 import com.github.dockerjava.api.model.HostConfig;
 import com.github.dockerjava.api.model.Volume;
 import dev.localbuild.runtime.sandbox.ProvisioningException;
 import dev.localbuild.runtime.shell.ShellClosedException;
 import dev.localbuild.runtime.shell.ShellSession;
+import java.io.IOException;
 import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -31,10 +34,8 @@ final class InnerDaemon {
   static final String READY = "LB_DOCKERD_READY";
   static final String FAILED = "LB_DOCKERD_FAILED";
   static final String DOCKER_HOST = "tcp://127.0.0.1:2375";
-  static final List<String> DOCKERD_PATHS =
-      List.of("/usr/bin/dockerd", "/usr/local/bin/dockerd", "/usr/sbin/dockerd", "/bin/dockerd");
 
-  /** Whether an image has dockerd, by image id: asking costs a container create. */
+  /** Whether an image has dockerd, by image id. */
   private static final Cache<String, Boolean> HAS_DOCKERD =
       Caffeine.newBuilder().maximumSize(256).build();
 
@@ -54,35 +55,57 @@ final class InnerDaemon {
     return args;
   }
 
-  /** Whether an image has a dockerd: looks inside a created (never started) container. */
-  static boolean hasDockerd(DockerClient docker, String image) {
+  /**
+   * Whether an image has dockerd on its PATH. Asking runs a throwaway container (about half a
+   * second), so the answer is kept per image id, in memory and in {@code knownDir} across runs.
+   */
+  static boolean hasDockerd(DockerClient docker, String image, Path knownDir) {
     String imageId = docker.inspectImageCmd(image).exec().getId();
     return HAS_DOCKERD.get(
         imageId,
         id -> {
-          String probe =
-              docker
-                  .createContainerCmd(image)
-                  .withEntrypoint("true")
-                  .withCmd(List.of())
-                  .withLabels(Map.of(Labels.OWNER, Labels.owner(), Labels.ROLE, "probe"))
-                  .exec()
-                  .getId();
+          Path known = knownDir.resolve(id.replace(':', '_') + ".dockerd");
           try {
-            for (String path : DOCKERD_PATHS) {
-              try (var in = docker.copyArchiveFromContainerCmd(probe, path).exec()) {
-                return true;
-              } catch (NotFoundException e) {
-                // not here
-              } catch (java.io.IOException e) {
-                return true; // found, just not read to the end
-              }
+            if (Files.exists(known)) {
+              return Boolean.parseBoolean(Files.readString(known).strip());
             }
-            return false;
-          } finally {
-            DockerProvisioner.remove(docker, probe);
+          } catch (IOException e) {
+            // ask the image again
           }
+          boolean has = probe(docker, image);
+          try {
+            Files.createDirectories(knownDir);
+            Files.writeString(known, Boolean.toString(has));
+          } catch (IOException e) {
+            // asked again next time
+          }
+          return has;
         });
+  }
+
+  private static boolean probe(DockerClient docker, String image) {
+    String probe =
+        docker
+            .createContainerCmd(image)
+            .withEntrypoint("sh", "-c", "command -v dockerd >/dev/null 2>&1 && exit 0 || exit 3")
+            .withCmd(List.of())
+            .withUser("0:0")
+            .withLabels(Map.of(Labels.OWNER, Labels.owner(), Labels.ROLE, "probe"))
+            .exec()
+            .getId();
+    try {
+      docker.startContainerCmd(probe).exec();
+      Integer code =
+          docker
+              .waitContainerCmd(probe)
+              .exec(new WaitContainerResultCallback())
+              .awaitStatusCode(60, TimeUnit.SECONDS);
+      return code != null && code == 0;
+    } catch (RuntimeException e) {
+      return false; // no sh at all: no daemon inside either
+    } finally {
+      DockerProvisioner.remove(docker, probe);
+    }
   }
 
   /**

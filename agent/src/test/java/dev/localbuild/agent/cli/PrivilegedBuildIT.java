@@ -171,6 +171,36 @@ class PrivilegedBuildIT {
   }
 
   @Test
+  void registryCredentialsLogTheDaemonInWithoutPrintingThePassword() throws Exception {
+    Path project = tmp.resolve("project.json");
+    Files.writeString(
+        project,
+        """
+        {"name": "dind-login", "environment": {"image": "localbuild/standard:latest", "privilegedMode": true,
+          "environmentVariables": [{"name": "REG_USER", "value": "builder"}, {"name": "REG_PASSWORD", "value": "s3cret-Passw0rd"}]},
+         "x-localbuild": {"registryCredentials": [{"registry": "%s", "usernameVariable": "REG_USER", "passwordVariable": "REG_PASSWORD"}]}}
+        """
+            .formatted(registry.bridgeAddress()));
+    LocalbuildProcess p =
+        run(
+            "dind-login",
+            """
+            version: 0.2
+            phases:
+              build:
+                commands:
+                  - grep -c '"%s"' /root/.docker/config.json
+            """
+                .formatted(registry.bridgeAddress()),
+            "--project",
+            project.toString());
+    assertThat(p.waitFor()).as(p.err() + p.out()).isZero();
+    assertThat(p.out())
+        .contains("Logged in to " + registry.bridgeAddress() + " as $REG_USER")
+        .doesNotContain("s3cret-Passw0rd");
+  }
+
+  @Test
   void anImageWithoutDockerdGetsASidecarDaemon() throws Exception {
     LocalbuildProcess p =
         run(

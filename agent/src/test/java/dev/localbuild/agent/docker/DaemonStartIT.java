@@ -86,7 +86,8 @@ class DaemonStartIT {
             null,
             null,
             null,
-            Duration.ofSeconds(3));
+            Duration.ofSeconds(3),
+            src.resolve("state"));
     var provisioner = new DockerProvisioner(docker, settings, new ImageResolver(docker));
     var id =
         new BuildIdentity(

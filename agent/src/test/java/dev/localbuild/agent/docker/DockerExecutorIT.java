@@ -51,7 +51,8 @@ class DockerExecutorIT extends ExecutorContract {
             null,
             null,
             null,
-            java.time.Duration.ofSeconds(60)),
+            java.time.Duration.ofSeconds(60),
+            tmp.resolve("state")),
         new ImageResolver(docker));
   }
 
@@ -179,6 +180,74 @@ class DockerExecutorIT extends ExecutorContract {
             """);
     assertThat(bash.buildStatus()).isEqualTo(StatusType.SUCCEEDED);
     assertThat(output()).containsExactly("bash-syntax-works");
+  }
+
+  @Test
+  void runtimeVersionsSelectFromTheImagesManifest() throws IOException {
+    image = "localbuild/standard:latest";
+    BuildRecord ok =
+        build(
+            """
+            version: 0.2
+            phases:
+              install:
+                runtime-versions:
+                  java: corretto17
+                  nodejs: 18.x
+              build:
+                commands: ['echo "JAVA_HOME=$JAVA_HOME"']
+            """);
+    assertThat(ok.buildStatus()).isEqualTo(StatusType.SUCCEEDED);
+    assertThat(log)
+        .anySatisfy(l ->
+            assertThat(l.text())
+                .isEqualTo(
+                    "Selecting 'java' runtime version 'corretto17' based on manual selections..."));
+    assertThat(output()).contains("JAVA_HOME=/usr/lib/jvm/java-17-openjdk-amd64");
+    log.clear();
+    BuildRecord unknown =
+        build(
+            """
+            version: 0.2
+            phases:
+              install:
+                runtime-versions:
+                  docker: 20
+            """);
+    assertThat(status(unknown, PhaseType.DOWNLOAD_SOURCE)).isEqualTo(StatusType.FAILED);
+    assertThat(
+            unknown.phases().stream()
+                .filter(p -> p.type() == PhaseType.DOWNLOAD_SOURCE)
+                .findFirst()
+                .orElseThrow()
+                .contexts()
+                .getFirst())
+        .isEqualTo(
+            new dev.localbuild.runtime.PhaseContext(
+                "YAML_FILE_ERROR",
+                "Unknown runtime named 'docker'. This build image has the following runtimes: java, nodejs, python"));
+  }
+
+  @Test
+  void imagesWithoutAManifestSkipRuntimeSelection() throws IOException {
+    image = TestImages.BUSYBOX;
+    BuildRecord r =
+        build(
+            """
+            version: 0.2
+            phases:
+              install:
+                runtime-versions:
+                  python: 3.11
+              build:
+                commands: [echo ok]
+            """);
+    assertThat(r.buildStatus()).isEqualTo(StatusType.SUCCEEDED);
+    assertThat(log)
+        .anySatisfy(l ->
+            assertThat(l.text())
+                .isEqualTo(
+                    "Skipping install of runtimes. Runtime version selection is not supported by this build image."));
   }
 
   @Test
