@@ -32,8 +32,8 @@ record Executor(
 
   static final Duration DAEMON_TIMEOUT = Duration.ofSeconds(60);
 
-  static Executor create(RunOptions o, BuildSetup setup, Path state)
-      throws BuildSetup.SetupException {
+  static Executor create(RunOptions o, BuildSetup setup, Path state, AwsSetup aws)
+      throws BuildSetup.SetupException, IOException {
     String project = setup.request().projectName();
     ProjectConfig.Cache cache = setup.cache();
     switch (o.executor) {
@@ -49,7 +49,8 @@ record Executor(
                 setup.secondary(),
                 setup.request().buildspec().pathInSource(),
                 o.mountSource,
-                o.keep),
+                o.keep,
+                aws.host()),
             buildCache,
             BuildHooks.NONE,
             null);
@@ -90,7 +91,8 @@ record Executor(
                 layers,
                 customVolume,
                 DAEMON_TIMEOUT,
-                state);
+                state,
+                aws.docker());
         var logins =
             setup.extensions().registryCredentials().stream()
                 .map(c ->
@@ -99,7 +101,7 @@ record Executor(
         return new Executor(
             new DockerProvisioner(docker, settings, new StandardImage(docker)),
             buildCache,
-            new DockerHooks(privileged, logins, setup.extensions().cacheFrom()),
+            new DockerHooks(privileged, logins, setup.extensions().cacheFrom(), aws.ecrLogin()),
             docker);
       }
       default ->

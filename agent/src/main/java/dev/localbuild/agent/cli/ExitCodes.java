@@ -12,6 +12,9 @@ public final class ExitCodes {
   public static final int FAULT = 3;
   public static final int TIMED_OUT = 4;
 
+  /** The build succeeded, the deploy that followed (--deploy) did not. */
+  public static final int DEPLOY_FAILED = 5;
+
   /** As a shell reports a command ended by Ctrl-C (128 + SIGINT). */
   public static final int STOPPED = 130;
 

@@ -12,7 +12,12 @@ import picocli.CommandLine.Command;
       "Runs AWS CodeBuild buildspec.yml files as CodeBuild does: same phases, variables, shell, log lines,",
       "artifacts and exit status, in Docker or on this machine.",
     },
-    subcommands = {RunCommand.class, ImageCommand.class, CommandLine.HelpCommand.class},
+    subcommands = {
+      RunCommand.class,
+      ImageCommand.class,
+      AwsCommand.class,
+      CommandLine.HelpCommand.class
+    },
     footer = {"", "Start with:  localbuild run --help"})
 public final class Main implements Runnable {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;

@@ -6,7 +6,6 @@ import dev.localbuild.agent.output.DockerOutputWatch;
 import dev.localbuild.agent.output.TerminalLog;
 import dev.localbuild.runtime.BuildRecord;
 import dev.localbuild.runtime.BuildServices;
-import dev.localbuild.runtime.SecretResolver;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.function.Consumer;
@@ -31,13 +30,12 @@ record Outputs(
         new DockerOutputWatch(new TerminalLog(System.out)));
   }
 
-  BuildServices services(Executor executor, Consumer<BuildRecord> records) {
+  BuildServices services(Executor executor, AwsSetup aws, Consumer<BuildRecord> records) {
     return new BuildServices(
         executor.provisioner(),
         new DirectoryArtifactStore(artifactsDir),
         reports,
-        SecretResolver.unavailable(
-            "no AWS endpoint is configured for parameter-store and secrets-manager"),
+        aws.secrets(),
         executor.cache(),
         executor.hooks(),
         watch,

@@ -67,7 +67,8 @@ public final class RunCommand implements java.util.concurrent.Callable<Integer> 
       System.err.println(
           "localbuild: build " + id + " was left unfinished by a stopped agent; recorded as FAULT");
     }
-    try (Executor executor = Executor.create(options, setup, state)) {
+    try (AwsSetup aws = AwsSetup.create(options, setup, state, AwsSetup.buildspecText(setup));
+        Executor executor = Executor.create(options, setup, state, aws)) {
       BuildRequest request = setup.request();
       BuildNumbers numbers = new BuildNumbers(state);
       BuildIdentity id =
@@ -85,6 +86,7 @@ public final class RunCommand implements java.util.concurrent.Callable<Integer> 
           new BuildEngine(
               outputs.services(
                   executor,
+                  aws,
                   r -> {
                     last.set(r);
                     history.save(r);
@@ -119,7 +121,11 @@ public final class RunCommand implements java.util.concurrent.Callable<Integer> 
       }
       new RunSummary(System.err)
           .print(record, outputs, history.recordFile(record.projectName(), record.buildNumber()));
-      return ExitCodes.of(record.buildStatus());
+      int exit = ExitCodes.of(record.buildStatus());
+      if (options.deploy != null && exit == ExitCodes.SUCCEEDED) {
+        exit = new DeployStep(options, aws, state).run(record) ? exit : ExitCodes.DEPLOY_FAILED;
+      }
+      return exit;
     }
   }
 

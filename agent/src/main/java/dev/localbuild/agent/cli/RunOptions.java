@@ -179,4 +179,52 @@ public final class RunOptions {
       paramLabel = "URL",
       description = "A registry mirror (pull-through cache) for the build's Docker daemon.")
   String registryMirror;
+
+  @Option(
+      names = "--aws-endpoint",
+      paramLabel = "URL",
+      description =
+          "With -c: send AWS calls to this endpoint instead of AWS's (LocalStack, a VPC endpoint).")
+  String awsEndpoint;
+
+  @Option(
+      names = "--local-aws",
+      description =
+          "Start the local AWS for this build even if it does not seem to need it (it starts by itself"
+              + " for builds that use parameter-store, secrets-manager, the aws CLI or --deploy).")
+  boolean localAws;
+
+  @Option(
+      names = "--deploy",
+      paramLabel = "CLUSTER/SERVICE",
+      description =
+          "After a successful build, deploy its imagedefinitions.json to this ECS service as CodePipeline's"
+              + " ECS action does, and wait until it is stable.")
+  String deploy;
+
+  @Option(
+      names = "--deploy-file",
+      paramLabel = "NAME",
+      description = "The image definitions file in the artifacts (default: ${DEFAULT-VALUE}).")
+  String deployFile = "imagedefinitions.json";
+
+  @Option(
+      names = "--deploy-timeout",
+      paramLabel = "DURATION",
+      description =
+          "How long to wait for the service to be stable (default: 60, minutes, as CodePipeline).")
+  String deployTimeout;
+
+  @Option(
+      names = "--deploy-rollback",
+      description = "When the deploy fails, put the service back on its previous task definition.")
+  boolean deployRollback;
+
+  @Option(
+      names = "--deploy-task-definition",
+      paramLabel = "FILE",
+      description =
+          "Local AWS only: when the service does not exist yet, create it (and its cluster) from this task"
+              + " definition JSON, with the images of imagedefinitions.json.")
+  Path deployTaskDefinition;
 }

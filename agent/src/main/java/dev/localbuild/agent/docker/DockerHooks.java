@@ -1,5 +1,6 @@
 package dev.localbuild.agent.docker;
 
+import dev.localbuild.agent.aws.AwsClients;
 import dev.localbuild.runtime.BuildHooks;
 import dev.localbuild.runtime.PhaseContext;
 import dev.localbuild.runtime.sandbox.Sandbox;
@@ -27,11 +28,20 @@ public final class DockerHooks implements BuildHooks {
   private final boolean privileged;
   private final List<Login> logins;
   private final List<String> cacheFrom;
+  private final java.util.function.Supplier<AwsClients.RegistryLogin> ecr;
 
-  public DockerHooks(boolean privileged, List<Login> logins, List<String> cacheFrom) {
+  /**
+   * @param ecr the ECR registry's login for the build's daemon, or null without AWS
+   */
+  public DockerHooks(
+      boolean privileged,
+      List<Login> logins,
+      List<String> cacheFrom,
+      java.util.function.Supplier<AwsClients.RegistryLogin> ecr) {
     this.privileged = privileged;
     this.logins = List.copyOf(logins);
     this.cacheFrom = List.copyOf(cacheFrom);
+    this.ecr = ecr;
   }
 
   @Override
@@ -87,6 +97,35 @@ public final class DockerHooks implements BuildHooks {
                     + ")"));
       }
       log.accept("Logged in to " + l.registry() + " as $" + l.usernameVariable());
+    }
+    if (ecr != null) {
+      // as CodeBuild's ECR credentials: a push to the account's registry works with no login line
+      AwsClients.RegistryLogin login;
+      try {
+        login = ecr.get();
+      } catch (RuntimeException e) {
+        throw new HookException(
+            new PhaseContext(
+                PhaseContext.CLIENT_ERROR, "Unable to get ECR credentials: " + e.getMessage()));
+      }
+      var result =
+          shell.captureResult(
+              "sh",
+              "printf '%s' "
+                  + ShellQuote.quote(login.password())
+                  + " | docker login --username "
+                  + ShellQuote.quote(login.username())
+                  + " --password-stdin "
+                  + ShellQuote.quote(login.registry())
+                  + " >/dev/null");
+      if (result.exitCode() == 0) {
+        log.accept("Logged in to the ECR registry " + login.registry());
+      } else {
+        log.accept(
+            "Unable to log in to the ECR registry "
+                + login.registry()
+                + "; docker push to it will need a login");
+      }
     }
     for (String image : cacheFrom) {
       String ref = ShellQuote.quote(image);

@@ -9,6 +9,7 @@ import com.github.dockerjava.api.model.Frame;
 import com.github.dockerjava.api.model.HostConfig;
 import com.github.dockerjava.api.model.StreamType;
 import com.github.dockerjava.api.model.Volume;
+import dev.localbuild.agent.aws.BuildCredentials;
 import dev.localbuild.runtime.BuildIdentity;
 import dev.localbuild.runtime.BuildspecSource;
 import dev.localbuild.runtime.log.LogSink;
@@ -59,6 +60,7 @@ public final class DockerProvisioner implements Provisioner {
    * @param customCacheVolume the volume of LOCAL_CUSTOM_CACHE, or null
    * @param daemonTimeout how long the build's Docker daemon may take to start
    * @param stateDir localbuild's state directory (what it learnt of images is kept there)
+   * @param aws AWS access for the build, or null
    */
   public record Settings(
       String image,
@@ -74,7 +76,17 @@ public final class DockerProvisioner implements Provisioner {
       @Nullable LayerCacheVolumes layerCache,
       @Nullable String customCacheVolume,
       Duration daemonTimeout,
-      Path stateDir) {}
+      Path stateDir,
+      @Nullable BuildAws aws) {}
+
+  /**
+   * What a build needs of AWS: its credentials endpoint, variables (the local AWS's endpoint), and
+   * registries its Docker daemon may use over plain HTTP (the local ECR).
+   */
+  public record BuildAws(
+      BuildCredentials credentials,
+      Map<String, String> variables,
+      List<String> insecureRegistries) {}
 
   /** Where LOCAL_CUSTOM_CACHE's volume is mounted in the build container. */
   public static final String CUSTOM_CACHE_DIR = "/codebuild/local-cache/custom";
@@ -123,7 +135,14 @@ public final class DockerProvisioner implements Provisioner {
               && InnerDaemon.hasDockerd(
                   docker, settings.image(), settings.stateDir().resolve("cache/images"));
       List<String> daemonArgs =
-          InnerDaemon.arguments(settings.registryMirror(), InnerDaemon.DOCKER_HOST);
+          new ArrayList<>(
+              InnerDaemon.arguments(settings.registryMirror(), InnerDaemon.DOCKER_HOST));
+      if (settings.aws() != null) {
+        settings
+            .aws()
+            .insecureRegistries()
+            .forEach(r -> daemonArgs.add("--insecure-registry=" + r));
+      }
       String sidecar = null;
       if (privileged && !daemonInside) {
         String sidecarImage = StandardImage.NAME + ":latest";
@@ -160,10 +179,26 @@ public final class DockerProvisioner implements Provisioner {
           settings.buildspec().pathInSource() != null
               ? sourceDir + "/" + settings.buildspec().pathInSource()
               : BuildspecSource.READONLY_LOCATION;
-      Map<String, String> variables =
-          sidecar == null
-              ? Map.of("HOME", "/root")
-              : Map.of("HOME", "/root", "DOCKER_HOST", InnerDaemon.DOCKER_HOST);
+      Map<String, String> variables = new LinkedHashMap<>();
+      variables.put("HOME", "/root");
+      if (sidecar != null) {
+        variables.put("DOCKER_HOST", InnerDaemon.DOCKER_HOST);
+      }
+      CredentialsSidecar credentials = null;
+      if (settings.aws() != null) {
+        variables.putAll(settings.aws().variables());
+        credentials =
+            CredentialsSidecar.start(
+                docker,
+                images,
+                sidecar != null ? sidecar : containerId,
+                Labels.of(build.buildId(), build.projectName(), "credentials"),
+                settings.aws().credentials(),
+                log);
+        variables.putAll(credentials.variables());
+        CredentialsSidecar c = credentials;
+        undo.add(0, c::close);
+      }
       DockerSandbox sandbox =
           new DockerSandbox(
               docker,
@@ -176,6 +211,9 @@ public final class DockerProvisioner implements Provisioner {
               attach,
               variables);
       undo.clear();
+      if (credentials != null) {
+        sandbox.onClose(credentials::close);
+      }
       if (sidecar != null) {
         String sc = sidecar;
         sandbox.onClose(() -> remove(docker, sc));
@@ -205,6 +243,10 @@ public final class DockerProvisioner implements Provisioner {
     } catch (ProvisioningException | InterruptedException e) {
       undo.forEach(Runnable::run);
       throw e;
+    } catch (Exception e) {
+      undo.forEach(Runnable::run);
+      throw new ProvisioningException(
+          "Unable to start the build's credentials endpoint: " + e.getMessage(), false, e);
     }
   }
 

@@ -31,7 +31,8 @@ import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
 public final class StandardImage extends ImageResolver {
   public static final String NAME = "localbuild/standard";
   static final String RESOURCES = "/dev/localbuild/agent/images/standard/";
-  static final List<String> FILES = List.of("Dockerfile", "runtimes.yml", "dockerd-entrypoint.sh");
+  static final List<String> FILES =
+      List.of("Dockerfile", "runtimes.yml", "dockerd-entrypoint.sh", "aws");
   static final String DIGEST_LABEL = "dev.localbuild.image-recipe";
 
   public StandardImage(DockerClient docker) {

@@ -32,6 +32,7 @@ public final class HostProvisioner implements Provisioner {
   private final String buildspecInSource;
   private final boolean mountSource;
   private final boolean keep;
+  private final Map<String, String> variables;
 
   /**
    * @param workRoot where scratch directories go
@@ -47,7 +48,9 @@ public final class HostProvisioner implements Provisioner {
       Map<String, Path> secondary,
       String buildspecInSource,
       boolean mountSource,
-      boolean keep) {
+      boolean keep,
+      Map<String, String> variables) {
+    this.variables = Map.copyOf(variables);
     this.workRoot = workRoot;
     this.source = source;
     this.secondary = secondary;
@@ -86,7 +89,7 @@ public final class HostProvisioner implements Provisioner {
           buildspecInSource != null
               ? src.resolve(buildspecInSource).toString()
               : root.resolve("readonly/buildspec.yml").toString();
-      return new LocalSandbox(root, src, secondaryDirs, location, env, output, !keep);
+      return new LocalSandbox(root, src, secondaryDirs, location, env, output, !keep, variables);
     } catch (IOException e) {
       LocalSandbox.deleteTree(root);
       throw new ProvisioningException(

@@ -87,7 +87,8 @@ class DaemonStartIT {
             null,
             null,
             Duration.ofSeconds(3),
-            src.resolve("state"));
+            src.resolve("state"),
+            null);
     var provisioner = new DockerProvisioner(docker, settings, new ImageResolver(docker));
     var id =
         new BuildIdentity(

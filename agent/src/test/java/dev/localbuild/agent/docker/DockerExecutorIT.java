@@ -52,7 +52,8 @@ class DockerExecutorIT extends ExecutorContract {
             null,
             null,
             java.time.Duration.ofSeconds(60),
-            tmp.resolve("state")),
+            tmp.resolve("state"),
+            null),
         new ImageResolver(docker));
   }
 

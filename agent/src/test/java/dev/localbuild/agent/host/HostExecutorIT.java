@@ -16,7 +16,7 @@ class HostExecutorIT extends ExecutorContract {
   @Override
   protected Provisioner provisioner(Path source, BuildspecSource buildspec) {
     return new HostProvisioner(
-        tmp.resolve("work"), source, Map.of(), buildspec.pathInSource(), false, false);
+        tmp.resolve("work"), source, Map.of(), buildspec.pathInSource(), false, false, Map.of());
   }
 
   @Override

@@ -49,12 +49,39 @@ public final class LocalSandbox implements Sandbox {
       Consumer<OutputLine> output,
       boolean deleteOnClose)
       throws IOException {
+    this(
+        root,
+        sourceDir,
+        secondary,
+        buildspecLocation,
+        environment,
+        output,
+        deleteOnClose,
+        Map.of());
+  }
+
+  /**
+   * Starts the sandbox's shell, with variables the build gets on top of CodeBuild's (a credentials
+   * endpoint, say).
+   */
+  public LocalSandbox(
+      Path root,
+      Path sourceDir,
+      Map<String, Path> secondary,
+      String buildspecLocation,
+      Map<String, String> environment,
+      Consumer<OutputLine> output,
+      boolean deleteOnClose,
+      Map<String, String> extraVariables)
+      throws IOException {
     this.root = root;
     this.sourceDir = sourceDir;
     this.secondary = new LinkedHashMap<>();
     secondary.forEach((k, v) -> this.secondary.put(k, v.toString()));
     this.buildspecLocation = buildspecLocation;
-    this.variables = Map.of("HOME", environment.getOrDefault("HOME", root.toString()));
+    Map<String, String> vars = new LinkedHashMap<>(extraVariables);
+    vars.put("HOME", environment.getOrDefault("HOME", root.toString()));
+    this.variables = Map.copyOf(vars);
     this.deleteOnClose = deleteOnClose;
     this.shell = LocalShell.start(root.resolve("tmp"), sourceDir, environment, output);
   }

@@ -1,0 +1,161 @@
+package dev.localbuild.agent.aws;
+
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import com.github.benmanes.caffeine.cache.Expiry;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Base64;
+import software.amazon.awssdk.core.client.config.ClientOverrideConfiguration;
+import software.amazon.awssdk.http.SdkHttpClient;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.ecr.EcrClient;
+import software.amazon.awssdk.services.ecr.model.AuthorizationData;
+import software.amazon.awssdk.services.ecs.EcsClient;
+import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
+import software.amazon.awssdk.services.ssm.SsmClient;
+import software.amazon.awssdk.services.sts.StsClient;
+
+/**
+ * AWS SDK clients for one {@link AwsTarget}, made on first use and shared: one HTTP client, the
+ * target's region, credentials and endpoint override. ECR registry credentials are cached until
+ * shortly before they expire.
+ */
+public final class AwsClients implements AutoCloseable {
+  /** Registry credentials are renewed this long before ECR says they expire. */
+  static final Duration TOKEN_MARGIN = Duration.ofMinutes(10);
+
+  /** A registry login: the registry's host (and port), user and password. */
+  public record RegistryLogin(
+      String registry, String username, String password, Instant expiresAt) {}
+
+  private final AwsTarget target;
+  private final SdkHttpClient http =
+      UrlConnectionHttpClient.builder().socketTimeout(Duration.ofSeconds(60)).build();
+  private final Cache<String, RegistryLogin> ecrLogins =
+      Caffeine.newBuilder()
+          .maximumSize(16)
+          .expireAfter(
+              new Expiry<String, RegistryLogin>() {
+                @Override
+                public long expireAfterCreate(String key, RegistryLogin value, long currentTime) {
+                  return Math.max(
+                      0,
+                      Duration.between(Instant.now(), value.expiresAt().minus(TOKEN_MARGIN))
+                          .toNanos());
+                }
+
+                @Override
+                public long expireAfterUpdate(
+                    String key, RegistryLogin value, long currentTime, long currentDuration) {
+                  return expireAfterCreate(key, value, currentTime);
+                }
+
+                @Override
+                public long expireAfterRead(
+                    String key, RegistryLogin value, long currentTime, long currentDuration) {
+                  return currentDuration;
+                }
+              })
+          .build();
+  private EcrClient ecr;
+  private EcsClient ecs;
+  private SsmClient ssm;
+  private SecretsManagerClient secrets;
+
+  public AwsClients(AwsTarget target) {
+    this.target = target;
+  }
+
+  public AwsTarget target() {
+    return target;
+  }
+
+  private <
+          B extends
+              software.amazon.awssdk.awscore.client.builder.AwsClientBuilder<B, ?>
+                  & software.amazon.awssdk.core.client.builder.SdkSyncClientBuilder<B, ?>>
+      B configure(B b) {
+    b.region(Region.of(target.region()))
+        .credentialsProvider(target.credentials())
+        .httpClient(http)
+        .overrideConfiguration(
+            ClientOverrideConfiguration.builder().apiCallTimeout(Duration.ofMinutes(2)).build());
+    if (target.endpoint() != null) {
+      b.endpointOverride(target.endpoint());
+    }
+    return b;
+  }
+
+  public synchronized EcrClient ecr() {
+    if (ecr == null) {
+      ecr = configure(EcrClient.builder()).build();
+    }
+    return ecr;
+  }
+
+  public synchronized EcsClient ecs() {
+    if (ecs == null) {
+      ecs = configure(EcsClient.builder()).build();
+    }
+    return ecs;
+  }
+
+  public synchronized SsmClient ssm() {
+    if (ssm == null) {
+      ssm = configure(SsmClient.builder()).build();
+    }
+    return ssm;
+  }
+
+  public synchronized SecretsManagerClient secrets() {
+    if (secrets == null) {
+      secrets = configure(SecretsManagerClient.builder()).build();
+    }
+    return secrets;
+  }
+
+  /** The caller's account: STS GetCallerIdentity. */
+  public String accountId() {
+    try (StsClient sts = configure(StsClient.builder()).build()) {
+      return sts.getCallerIdentity().account();
+    }
+  }
+
+  /**
+   * The account registry's login, from ECR's GetAuthorizationToken, cached until shortly before it
+   * expires (tokens last 12 hours).
+   */
+  public RegistryLogin ecrLogin() {
+    return ecrLogins.get(
+        "default",
+        k -> {
+          AuthorizationData d = ecr().getAuthorizationToken().authorizationData().get(0);
+          String decoded =
+              new String(
+                  Base64.getDecoder().decode(d.authorizationToken()), StandardCharsets.UTF_8);
+          String registry = d.proxyEndpoint().replaceFirst("^https?://", "");
+          return new RegistryLogin(
+              registry,
+              decoded.substring(0, decoded.indexOf(':')),
+              decoded.substring(decoded.indexOf(':') + 1),
+              d.expiresAt());
+        });
+  }
+
+  @Override
+  public void close() {
+    for (AutoCloseable c : new AutoCloseable[] {ecr, ecs, ssm, secrets}) {
+      try {
+        if (c != null) {
+          c.close();
+        }
+      } catch (Exception e) {
+        // closing anyway
+      }
+    }
+    http.close();
+  }
+}

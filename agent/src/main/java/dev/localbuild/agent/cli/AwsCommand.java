@@ -1,0 +1,122 @@
+package dev.localbuild.agent.cli;
+
+import com.github.dockerjava.api.DockerClient;
+import dev.localbuild.agent.docker.DockerClients;
+import dev.localbuild.agent.localaws.LocalAwsProcess;
+import dev.localbuild.agent.localaws.LocalAwsServer;
+import dev.localbuild.agent.record.StateDir;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code localbuild aws}: the embedded local AWS (ECR, ECS, SSM, Secrets Manager, STS). */
+@Command(
+    name = "aws",
+    mixinStandardHelpOptions = true,
+    description = {
+      "The local AWS builds use when no AWS account is configured: ECR (with a real registry), ECS",
+      "(tasks are containers here), SSM Parameter Store, Secrets Manager and STS on one port. Use it with",
+      "the AWS CLI: aws --endpoint-url http://127.0.0.1:PORT ecs describe-services ..."
+    },
+    subcommands = {AwsCommand.Serve.class, AwsCommand.Start.class, AwsCommand.Status.class})
+final class AwsCommand implements Runnable {
+  @Override
+  public void run() {
+    new picocli.CommandLine(this).usage(System.err);
+  }
+
+  static Path defaultState() {
+    return StateDir.resolve().resolve("aws");
+  }
+
+  @Command(
+      name = "serve",
+      mixinStandardHelpOptions = true,
+      description = "Runs the local AWS in the foreground.")
+  static final class Serve implements Callable<Integer> {
+    @Option(names = "--state", description = "State directory (default: $LOCALBUILD_HOME/aws).")
+    Path state = defaultState();
+
+    @Option(
+        names = "--port",
+        description = "Port on 127.0.0.1 and the Docker bridge (default: ${DEFAULT-VALUE}).")
+    int port = 4590;
+
+    @Option(names = "--region", description = "Region (default: ${DEFAULT-VALUE}).")
+    String region = "us-east-1";
+
+    @Option(
+        names = "--create-repositories-on-push",
+        description = "Create ECR repositories on first push.")
+    boolean createOnPush;
+
+    @Override
+    public Integer call() throws Exception {
+      DockerClient docker = DockerClients.create();
+      try (LocalAwsServer server =
+          new LocalAwsServer(
+                  new LocalAwsServer.Config(
+                      state, region, BuildSetup.DEFAULT_ACCOUNT, port, createOnPush),
+                  docker)
+              .start()) {
+        System.err.println(
+            "localbuild aws: listening on "
+                + server.endpoint()
+                + (server.gateway() == null
+                    ? ""
+                    : " and http://" + server.gateway() + ":" + server.port())
+                + "; parameters and secrets in "
+                + state.resolve("parameters.json"));
+        CountDownLatch stop = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(stop::countDown));
+        stop.await();
+      }
+      return 0;
+    }
+  }
+
+  @Command(
+      name = "start",
+      mixinStandardHelpOptions = true,
+      description = "Starts the local AWS in the background.")
+  static final class Start implements Callable<Integer> {
+    @Option(names = "--region", description = "Region (default: ${DEFAULT-VALUE}).")
+    String region = "us-east-1";
+
+    @Override
+    public Integer call() throws Exception {
+      var r = LocalAwsProcess.ensure(defaultState(), jar(), region);
+      System.out.println(r.endpoint());
+      return 0;
+    }
+  }
+
+  @Command(
+      name = "status",
+      mixinStandardHelpOptions = true,
+      description = "Prints the local AWS's endpoint, if it runs.")
+  static final class Status implements Callable<Integer> {
+    @Override
+    public Integer call() {
+      var r = LocalAwsProcess.find(defaultState());
+      if (r.isEmpty()) {
+        System.err.println(
+            "localbuild: the local AWS is not running (start it with: localbuild aws start)");
+        return 1;
+      }
+      System.out.println(r.get().endpoint());
+      return 0;
+    }
+  }
+
+  /** The jar localbuild runs from. */
+  static Path jar() {
+    try {
+      return Path.of(AwsCommand.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+    } catch (java.net.URISyntaxException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+}

@@ -1,0 +1,120 @@
+package dev.localbuild.agent.localaws;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The local AWS as a long-running background process, which builds use and which keeps deployed
+ * services answering after the build ends: found through {@code server.json} in its state
+ * directory, started (detached, in its own session) when it is not running.
+ */
+public final class LocalAwsProcess {
+  private LocalAwsProcess() {}
+
+  /** A running local AWS. */
+  public record Running(long pid, int port, String gateway) {
+    public String endpoint() {
+      return "http://127.0.0.1:" + port;
+    }
+  }
+
+  static Path serverFile(Path stateDir) {
+    return stateDir.resolve("server.json");
+  }
+
+  /** The local AWS running for this state directory, if one answers. */
+  public static Optional<Running> find(Path stateDir) {
+    Path f = serverFile(stateDir);
+    if (!Files.exists(f)) {
+      return Optional.empty();
+    }
+    try {
+      JsonNode n = Json.MAPPER.readTree(f.toFile());
+      Running r =
+          new Running(
+              n.path("pid").asLong(), n.path("port").asInt(), n.path("gateway").asText(null));
+      HttpResponse<Void> res =
+          HttpClient.newBuilder()
+              .connectTimeout(Duration.ofMillis(500))
+              .build()
+              .send(
+                  HttpRequest.newBuilder(URI.create(r.endpoint() + "/_localbuild/health"))
+                      .timeout(Duration.ofSeconds(2))
+                      .build(),
+                  HttpResponse.BodyHandlers.discarding());
+      return res.statusCode() == 200 ? Optional.of(r) : Optional.empty();
+    } catch (IOException e) {
+      return Optional.empty();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return Optional.empty();
+    }
+  }
+
+  /** Records a server that just started, for the next {@link #find}. */
+  static void announce(Path stateDir, int port, String gateway) throws IOException {
+    Files.createDirectories(stateDir);
+    Files.writeString(
+        serverFile(stateDir),
+        Json.object()
+            .put("pid", ProcessHandle.current().pid())
+            .put("port", port)
+            .put("gateway", gateway)
+            .toString());
+  }
+
+  /**
+   * The running local AWS, started in the background if needed (its log goes to {@code
+   * server.log}).
+   *
+   * @param jar localbuild's jar, to run {@code aws serve}
+   */
+  public static Running ensure(Path stateDir, Path jar, String region)
+      throws IOException, InterruptedException {
+    Optional<Running> found = find(stateDir);
+    if (found.isPresent()) {
+      return found.get();
+    }
+    Files.createDirectories(stateDir);
+    String java = ProcessHandle.current().info().command().orElse("java");
+    List<String> cmd = new ArrayList<>();
+    if (Files.isExecutable(Path.of("/usr/bin/setsid"))) {
+      cmd.add("/usr/bin/setsid"); // its own session: Ctrl-C of a build does not stop it
+    }
+    cmd.addAll(
+        List.of(
+            java,
+            "-Xmx256m",
+            "-jar",
+            jar.toString(),
+            "aws",
+            "serve",
+            "--state",
+            stateDir.toString(),
+            "--region",
+            region));
+    new ProcessBuilder(cmd)
+        .redirectErrorStream(true)
+        .redirectOutput(ProcessBuilder.Redirect.appendTo(stateDir.resolve("server.log").toFile()))
+        .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
+        .start();
+    for (int i = 0; i < 300; i++) {
+      Thread.sleep(100);
+      found = find(stateDir);
+      if (found.isPresent()) {
+        return found.get();
+      }
+    }
+    throw new IOException("the local AWS did not start; see " + stateDir.resolve("server.log"));
+  }
+}

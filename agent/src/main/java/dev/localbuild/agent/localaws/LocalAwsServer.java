@@ -1,0 +1,273 @@
+package dev.localbuild.agent.localaws;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.github.dockerjava.api.DockerClient;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.http.HttpServerRequest;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The embedded local AWS: ECR (with its registry), ECS, SSM Parameter Store, Secrets Manager and
+ * STS on one port, speaking the AWS protocols so that the AWS SDKs and the AWS CLI work against it
+ * with an endpoint override. It listens on loopback and on the Docker bridge's gateway (so builds
+ * in containers reach it), and keeps its state in a directory so that it survives restarts.
+ */
+public final class LocalAwsServer implements AutoCloseable {
+  /** What a server needs. */
+  public record Config(
+      Path stateDir, String region, String account, int port, boolean createRepositoriesOnPush) {}
+
+  private final Config config;
+  private final DockerClient docker;
+  private final Vertx vertx = Vertx.vertx();
+  private final Map<String, JsonService> services = new HashMap<>();
+  private final List<HttpServer> servers = new ArrayList<>();
+  private String gateway;
+  private int port;
+  private EcsService ecs;
+
+  public LocalAwsServer(Config config, DockerClient docker) {
+    this.config = config;
+    this.docker = docker;
+  }
+
+  /** Starts everything; returns once the server answers. */
+  public LocalAwsServer start() throws Exception {
+    LocalAwsState state = new LocalAwsState(config.stateDir().resolve("state.json"));
+    ParameterFile parameters = new ParameterFile(config.stateDir().resolve("parameters.json"));
+    RegistryBackend registry = new RegistryBackend(docker);
+    registry.start();
+    gateway = DockerNetworks.bridgeGateway(docker);
+    EcrService ecr =
+        new EcrService(state, registry, config.region(), config.account(), this::registryHostFor);
+    ecs =
+        new EcsService(
+            state, config.region(), config.account(), docker, vertx, ecr, this::registryHostFor);
+    for (JsonService s :
+        List.of(
+            new SsmService(parameters, config.region(), config.account()),
+            new SecretsService(parameters, config.region(), config.account()),
+            ecr,
+            ecs)) {
+      services.put(s.targetPrefix(), s);
+    }
+    HttpClient client =
+        vertx.createHttpClient(
+            new HttpClientOptions().setKeepAlive(true),
+            new io.vertx.core.http.PoolOptions().setHttp1MaxSize(64));
+    RegistryProxy proxy =
+        new RegistryProxy(
+            vertx, client, registry, ecr, config.createRepositoriesOnPush(), config.account());
+    HttpServer loopback = server(proxy);
+    try {
+      port = loopback.listen(config.port(), "127.0.0.1").await(10, TimeUnit.SECONDS).actualPort();
+    } catch (Exception taken) {
+      // another local AWS (another LOCALBUILD_HOME) has the usual port: any free one will do
+      loopback = server(proxy);
+      port = loopback.listen(0, "127.0.0.1").await(10, TimeUnit.SECONDS).actualPort();
+    }
+    servers.add(loopback);
+    if (gateway != null) {
+      HttpServer bridge = server(proxy);
+      bridge.listen(port, gateway).await(10, TimeUnit.SECONDS);
+      servers.add(bridge);
+    }
+    ecs.start();
+    LocalAwsProcess.announce(config.stateDir(), port, gateway);
+    return this;
+  }
+
+  private HttpServer server(RegistryProxy proxy) {
+    return vertx
+        .createHttpServer(new HttpServerOptions().setMaxFormAttributeSize(1 << 20))
+        .requestHandler(req -> {
+          String path = req.path();
+          if (path.startsWith("/v2/") || path.equals("/v2")) {
+            proxy.handle(req);
+          } else if (path.equals("/_localbuild/service-url")) {
+            String url =
+                ecs.serviceUrl(
+                    String.valueOf(req.getParam("cluster")),
+                    String.valueOf(req.getParam("service")));
+            req.response()
+                .setStatusCode(url == null ? 404 : 200)
+                .putHeader("Content-Type", "application/json")
+                .end(Json.object().put("url", url).toString());
+          } else if (path.equals("/_localbuild/health")) {
+            req.response()
+                .putHeader("Content-Type", "application/json")
+                .end(
+                    Json.object()
+                        .put("status", "ok")
+                        .put("port", port)
+                        .put("region", config.region())
+                        .put("account", config.account())
+                        .toString());
+          } else if (req.method() == io.vertx.core.http.HttpMethod.POST) {
+            req.body().onSuccess(body -> api(req, body));
+          } else {
+            req.response().setStatusCode(404).end();
+          }
+        });
+  }
+
+  private void api(HttpServerRequest req, Buffer body) {
+    String target = req.getHeader("X-Amz-Target");
+    String caller = req.remoteAddress().hostAddress();
+    if (target == null) {
+      query(req, body.toString(StandardCharsets.UTF_8));
+      return;
+    }
+    int dot = target.lastIndexOf('.');
+    JsonService service = dot < 0 ? null : services.get(target.substring(0, dot));
+    if (service == null) {
+      reply(
+          req,
+          400,
+          Json.object()
+              .put("__type", "UnknownOperationException")
+              .put("message", "The local AWS does not implement " + target));
+      return;
+    }
+    String operation = target.substring(dot + 1);
+    vertx
+        .executeBlocking(
+            () -> {
+              JsonNode request =
+                  body.length() == 0 ? Json.object() : Json.MAPPER.readTree(body.getBytes());
+              return service.handle(operation, request, caller);
+            },
+            false)
+        .onComplete(ar -> {
+          if (ar.succeeded()) {
+            reply(req, 200, ar.result());
+          } else if (ar.cause() instanceof AwsError e) {
+            reply(
+                req,
+                e.status(),
+                Json.object().put("__type", e.type()).put("message", e.getMessage()));
+          } else {
+            reply(
+                req,
+                500,
+                Json.object()
+                    .put("__type", "InternalFailure")
+                    .put("message", String.valueOf(ar.cause())));
+          }
+        });
+  }
+
+  private static void reply(HttpServerRequest req, int status, ObjectNode body) {
+    req.response()
+        .setStatusCode(status)
+        .putHeader("Content-Type", "application/x-amz-json-1.1")
+        .putHeader("x-amzn-RequestId", UUID.randomUUID().toString())
+        .end(body.toString());
+  }
+
+  /** The AWS query protocol (STS): {@code Action=GetCallerIdentity}, answered in XML. */
+  private void query(HttpServerRequest req, String form) {
+    Map<String, String> params = new HashMap<>();
+    for (String pair : form.split("&")) {
+      int eq = pair.indexOf('=');
+      if (eq > 0) {
+        params.put(
+            URLDecoder.decode(pair.substring(0, eq), StandardCharsets.UTF_8),
+            URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8));
+      }
+    }
+    String id = UUID.randomUUID().toString();
+    if ("GetCallerIdentity".equals(params.get("Action"))) {
+      String xml =
+          "<GetCallerIdentityResponse xmlns=\"https://sts.amazonaws.com/doc/2011-06-15/\">\n"
+              + "  <GetCallerIdentityResult>\n"
+              + "    <Arn>arn:aws:iam::"
+              + config.account()
+              + ":user/localbuild</Arn>\n"
+              + "    <UserId>AIDALOCALBUILD00000000</UserId>\n"
+              + "    <Account>"
+              + config.account()
+              + "</Account>\n"
+              + "  </GetCallerIdentityResult>\n"
+              + "  <ResponseMetadata><RequestId>"
+              + id
+              + "</RequestId></ResponseMetadata>\n"
+              + "</GetCallerIdentityResponse>\n";
+      req.response()
+          .putHeader("Content-Type", "text/xml")
+          .putHeader("x-amzn-RequestId", id)
+          .end(xml);
+      return;
+    }
+    req.response()
+        .setStatusCode(400)
+        .putHeader("Content-Type", "text/xml")
+        .end(
+            "<ErrorResponse><Error><Type>Sender</Type><Code>InvalidAction</Code><Message>The local AWS does not implement "
+                + params.get("Action")
+                + "</Message></Error><RequestId>"
+                + id
+                + "</RequestId></ErrorResponse>");
+  }
+
+  /**
+   * The registry's address as a caller reaches it: loopback from this machine, the gateway from
+   * containers.
+   */
+  String registryHostFor(String caller) {
+    boolean local =
+        caller == null
+            || caller.startsWith("127.")
+            || caller.equals("0:0:0:0:0:0:0:1")
+            || caller.equals("::1");
+    return (local || gateway == null ? "127.0.0.1" : gateway) + ":" + port;
+  }
+
+  /** The port the server listens on. */
+  public int port() {
+    return port;
+  }
+
+  /** The Docker bridge gateway the server also listens on (null when there is none). */
+  public String gateway() {
+    return gateway;
+  }
+
+  /** The URL of the endpoint for this machine. */
+  public String endpoint() {
+    return "http://127.0.0.1:" + port;
+  }
+
+  /** The local ECS, for the deploy step's URL of a service. */
+  public EcsService ecs() {
+    return ecs;
+  }
+
+  @Override
+  public void close() {
+    if (ecs != null) {
+      ecs.close();
+    }
+    try {
+      Future.all(servers.stream().map(HttpServer::close).toList()).await(5, TimeUnit.SECONDS);
+      vertx.close().await(5, TimeUnit.SECONDS);
+    } catch (java.util.concurrent.TimeoutException e) {
+      // closing anyway
+    }
+  }
+}

@@ -1,0 +1,94 @@
+package dev.localbuild.agent.localaws;
+
+import com.github.dockerjava.api.DockerClient;
+import com.github.dockerjava.api.command.InspectContainerResponse;
+import com.github.dockerjava.api.exception.NotFoundException;
+import com.github.dockerjava.api.model.Bind;
+import com.github.dockerjava.api.model.ExposedPort;
+import com.github.dockerjava.api.model.HostConfig;
+import com.github.dockerjava.api.model.Ports;
+import com.github.dockerjava.api.model.Volume;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The real registry behind the local ECR: a {@code registry:2} container with its storage on a
+ * named volume (images survive restarts), published on loopback only. It has no authentication of
+ * its own: the local ECR's proxy checks the tokens in front of it.
+ */
+final class RegistryBackend {
+  static final String CONTAINER = "localbuild-aws-registry";
+  static final String VOLUME = "localbuild-aws-registry-data";
+  static final String IMAGE = "registry:2";
+
+  private final DockerClient docker;
+  private int port;
+
+  RegistryBackend(DockerClient docker) {
+    this.docker = docker;
+  }
+
+  /** Starts the registry (or adopts the one already running) and waits until it answers. */
+  void start() throws InterruptedException {
+    InspectContainerResponse c;
+    try {
+      c = docker.inspectContainerCmd(CONTAINER).exec();
+      if (!Boolean.TRUE.equals(c.getState().getRunning())) {
+        docker.startContainerCmd(CONTAINER).exec();
+        c = docker.inspectContainerCmd(CONTAINER).exec();
+      }
+    } catch (NotFoundException e) {
+      ExposedPort p5000 = ExposedPort.tcp(5000);
+      Ports ports = new Ports();
+      ports.bind(p5000, Ports.Binding.bindIp("127.0.0.1"));
+      docker
+          .createContainerCmd(IMAGE)
+          .withName(CONTAINER)
+          .withEnv(
+              List.of("REGISTRY_HTTP_RELATIVEURLS=true", "REGISTRY_STORAGE_DELETE_ENABLED=true"))
+          .withLabels(Map.of("dev.localbuild.role", "local-aws-registry"))
+          .withExposedPorts(p5000)
+          .withHostConfig(
+              HostConfig.newHostConfig()
+                  .withPortBindings(ports)
+                  .withBinds(new Bind(VOLUME, new Volume("/var/lib/registry")))
+                  .withRestartPolicy(
+                      com.github.dockerjava.api.model.RestartPolicy.unlessStoppedRestart()))
+          .exec();
+      docker.startContainerCmd(CONTAINER).exec();
+      c = docker.inspectContainerCmd(CONTAINER).exec();
+    }
+    Ports.Binding[] b = c.getNetworkSettings().getPorts().getBindings().get(ExposedPort.tcp(5000));
+    port = Integer.parseInt(b[0].getHostPortSpec());
+    HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    for (int i = 0; i < 100; i++) {
+      try {
+        if (http.send(
+                    HttpRequest.newBuilder(URI.create(url("/v2/"))).build(),
+                    HttpResponse.BodyHandlers.discarding())
+                .statusCode()
+            == 200) {
+          return;
+        }
+      } catch (java.io.IOException e) {
+        // not listening yet
+      }
+      Thread.sleep(100);
+    }
+    throw new IllegalStateException(
+        "the local ECR's registry (" + CONTAINER + ") did not answer on 127.0.0.1:" + port);
+  }
+
+  int port() {
+    return port;
+  }
+
+  String url(String path) {
+    return "http://127.0.0.1:" + port + path;
+  }
+}
