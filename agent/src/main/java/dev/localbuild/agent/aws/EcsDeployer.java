@@ -245,8 +245,8 @@ public final class EcsDeployer {
     return fail(
         start,
         "timed out after "
-            + timeout.toMinutes()
-            + " minutes waiting for service "
+            + human(timeout)
+            + " waiting for service "
             + service
             + " to be stable on "
             + newArn,
@@ -296,6 +296,11 @@ public final class EcsDeployer {
     return failed >= STOPPED_TASKS_LIMIT
         ? failed + " tasks of the new deployment stopped; the last: " + last
         : null;
+  }
+
+  static String human(Duration d) {
+    long s = d.toSeconds();
+    return s % 3600 == 0 && s > 0 ? s / 3600 + "h" : s % 60 == 0 && s > 0 ? s / 60 + "m" : s + "s";
   }
 
   private Result fail(Instant start, String message, @Nullable String arn) {
