@@ -130,8 +130,8 @@ public final class EcsDeployer {
               + " in cluster "
               + cluster
               + "; waiting for it to be stable (timeout "
-              + timeout.toMinutes()
-              + " min)");
+              + human(timeout)
+              + ")");
       updated = Instant.now();
       Result r = await(cluster, service, newArn, seen, start, timeout);
       if (!r.succeeded() && rollback) {
@@ -144,6 +144,22 @@ public final class EcsDeployer {
       return fail(start, SdkSecretResolver.message(e), null);
     } catch (MissingContainer e) {
       return fail(start, e.getMessage(), null);
+    }
+  }
+
+  /**
+   * Waits for a service that was just created on the build's task definition: its first deployment
+   * is this deploy, with nothing to register or update and nothing to roll back to.
+   */
+  public Result awaitCreated(String cluster, String service, String arn, Duration timeout)
+      throws InterruptedException {
+    Instant start = Instant.now();
+    updated = start;
+    log.accept("Waiting for service " + service + " to be stable (timeout " + human(timeout) + ")");
+    try {
+      return await(cluster, service, arn, new HashSet<>(), start, timeout);
+    } catch (SdkException e) {
+      return fail(start, SdkSecretResolver.message(e), arn);
     }
   }
 

@@ -20,7 +20,12 @@ import picocli.CommandLine.Option;
       "(tasks are containers here), SSM Parameter Store, Secrets Manager and STS on one port. Use it with",
       "the AWS CLI: aws --endpoint-url http://127.0.0.1:PORT ecs describe-services ..."
     },
-    subcommands = {AwsCommand.Serve.class, AwsCommand.Start.class, AwsCommand.Status.class})
+    subcommands = {
+      AwsCommand.Serve.class,
+      AwsCommand.Start.class,
+      AwsCommand.Status.class,
+      AwsCommand.Stop.class
+    })
 final class AwsCommand implements Runnable {
   @Override
   public void run() {
@@ -107,6 +112,27 @@ final class AwsCommand implements Runnable {
         return 1;
       }
       System.out.println(r.get().endpoint());
+      return 0;
+    }
+  }
+
+  @Command(
+      name = "stop",
+      mixinStandardHelpOptions = true,
+      description = {
+        "Stops the local AWS and removes its containers (ECS tasks, registry). Its state and pushed",
+        "images stay: services get their tasks back on the next start."
+      })
+  static final class Stop implements Callable<Integer> {
+    @Override
+    public Integer call() throws Exception {
+      try (DockerClient docker = DockerClients.create()) {
+        boolean was = LocalAwsProcess.stop(defaultState(), docker);
+        System.err.println(
+            was
+                ? "localbuild: the local AWS stopped"
+                : "localbuild: the local AWS was not running");
+      }
       return 0;
     }
   }

@@ -21,6 +21,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.zip.ZipFile;
+import org.jspecify.annotations.Nullable;
 import software.amazon.awssdk.services.ecs.model.ClusterNotFoundException;
 
 /**
@@ -70,9 +71,10 @@ final class DeployStep {
       return false;
     }
     Duration timeout = deployTimeout();
+    String created = null;
     if (clients.target().local() && o.deployTaskDefinition != null) {
       try {
-        createLocalService(clients, target[0], target[1], images);
+        created = createLocalService(clients, target[0], target[1], images);
       } catch (IOException | RuntimeException e) {
         System.err.println(
             "localbuild: cannot create the local service from "
@@ -82,18 +84,22 @@ final class DeployStep {
         return false;
       }
     }
-    log(
-        "Deploying "
-            + o.deployFile
-            + " to service "
-            + target[1]
-            + " in cluster "
-            + target[0]
-            + (clients.target().local() ? " (local AWS)" : ""));
     Duration poll = clients.target().local() ? Duration.ofMillis(500) : Duration.ofSeconds(5);
-    EcsDeployer.Result r =
-        new EcsDeployer(clients.ecs(), m -> log(m), poll)
-            .deploy(images, target[0], target[1], timeout, o.deployRollback);
+    EcsDeployer deployer = new EcsDeployer(clients.ecs(), m -> log(m), poll);
+    EcsDeployer.Result r;
+    if (created != null) {
+      r = deployer.awaitCreated(target[0], target[1], created, timeout);
+    } else {
+      log(
+          "Deploying "
+              + o.deployFile
+              + " to service "
+              + target[1]
+              + " in cluster "
+              + target[0]
+              + (clients.target().local() ? " (local AWS)" : ""));
+      r = deployer.deploy(images, target[0], target[1], timeout, o.deployRollback);
+    }
     if (!r.succeeded()) {
       log("Deploy failed: " + r.message());
       System.err.printf(
@@ -158,8 +164,13 @@ final class DeployStep {
     }
   }
 
-  /** Local AWS only: the cluster and service, made on first deploy from a task definition file. */
-  private void createLocalService(
+  /**
+   * Local AWS only: the cluster and service, made on first deploy from a task definition file with
+   * the build's images, so that its first deployment is this deploy.
+   *
+   * @return the task definition the service was created on, or null if it existed
+   */
+  private @Nullable String createLocalService(
       AwsClients clients,
       String cluster,
       String service,
@@ -169,7 +180,7 @@ final class DeployStep {
     try {
       var found = ecs.describeServices(b -> b.cluster(cluster).services(service));
       if (!found.services().isEmpty() && found.services().get(0).status().equals("ACTIVE")) {
-        return;
+        return null;
       }
     } catch (ClusterNotFoundException e) {
       ecs.createCluster(b -> b.clusterName(cluster));
@@ -206,7 +217,12 @@ final class DeployStep {
             + cluster
             + " from "
             + o.deployTaskDefinition
+            + " with "
+            + images.stream()
+                .map(i -> i.name() + "=" + i.imageUri())
+                .collect(java.util.stream.Collectors.joining(", "))
             + " (local AWS)");
+    return arn;
   }
 
   private static JsonNode localCall(AwsClients clients, String target, String body)

@@ -1,6 +1,8 @@
 package dev.localbuild.agent.localaws;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.github.dockerjava.api.DockerClient;
+import com.github.dockerjava.api.exception.NotFoundException;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -11,7 +13,11 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
  * The local AWS as a long-running background process, which builds use and which keeps deployed
@@ -116,5 +122,51 @@ public final class LocalAwsProcess {
       }
     }
     throw new IOException("the local AWS did not start; see " + stateDir.resolve("server.log"));
+  }
+
+  /**
+   * Stops the server of this state directory, if it runs, and removes what it ran in Docker: the
+   * containers of its ECS tasks and its registry. Its state and the images pushed to its ECR stay;
+   * on the next start, services get their tasks back as ECS would replace stopped ones.
+   *
+   * @return whether a server was running
+   */
+  public static boolean stop(Path stateDir, DockerClient docker) throws InterruptedException {
+    Optional<Running> running = find(stateDir);
+    running
+        .flatMap(r -> ProcessHandle.of(r.pid()))
+        .ifPresent(h -> {
+          h.destroy();
+          try {
+            h.onExit().get(10, TimeUnit.SECONDS);
+          } catch (ExecutionException | TimeoutException e) {
+            h.destroyForcibly();
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+          }
+        });
+    for (var c :
+        docker
+            .listContainersCmd()
+            .withShowAll(true)
+            .withLabelFilter(Map.of("dev.localbuild.role", "ecs-task"))
+            .exec()) {
+      remove(docker, c.getId());
+    }
+    remove(docker, RegistryBackend.CONTAINER);
+    try {
+      Files.deleteIfExists(serverFile(stateDir));
+    } catch (IOException e) {
+      // a stale server.json is ignored by find()
+    }
+    return running.isPresent();
+  }
+
+  private static void remove(DockerClient docker, String container) {
+    try {
+      docker.removeContainerCmd(container).withForce(true).withRemoveVolumes(true).exec();
+    } catch (NotFoundException e) {
+      // already gone
+    }
   }
 }

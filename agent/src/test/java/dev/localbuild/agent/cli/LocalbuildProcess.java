@@ -38,7 +38,11 @@ final class LocalbuildProcess {
   }
 
   int waitFor() throws InterruptedException {
-    if (!process.waitFor(3, TimeUnit.MINUTES)) {
+    return waitFor(3);
+  }
+
+  int waitFor(int minutes) throws InterruptedException {
+    if (!process.waitFor(minutes, TimeUnit.MINUTES)) {
       process.destroyForcibly();
       throw new AssertionError("localbuild did not finish");
     }

@@ -1,0 +1,241 @@
+package dev.localbuild.agent.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.localbuild.agent.record.RecordJson;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Builds that use AWS, against the local AWS the run starts on its own: Parameter Store and Secrets
+ * Manager references in the buildspec and in the project (resolved in DOWNLOAD_SOURCE, masked in
+ * every line, a failure is CodeBuild's "Decrypted Variables Error"), and credentials served to the
+ * build by a container credentials endpoint, never as keys in its environment. The parameters are
+ * what a user writes in {@code $LOCALBUILD_HOME/aws/parameters.json}.
+ */
+class AwsBuildIT {
+  static final String DB_PASSWORD = "s3cr3t-db-pass";
+  static final String HUB_PASSWORD = "hub-pass-123";
+  static final String PLAIN_SECRET = "the-whole-plain-secret";
+  static final String PROJECT_TOKEN = "project-token-4242";
+
+  @TempDir static Path shared;
+  static Path home;
+  @TempDir Path tmp;
+  Path src;
+
+  @BeforeAll
+  static void parameters() throws IOException {
+    home = Files.createDirectories(shared.resolve("home"));
+    Path aws = Files.createDirectories(home.resolve("aws"));
+    Files.writeString(
+        aws.resolve("parameters.json"),
+        """
+        {
+          "parameters": {
+            "/CodeBuild/db-password": {"value": "%s", "type": "SecureString"},
+            "/CodeBuild/project-token": "%s"
+          },
+          "secrets": {
+            "dockerhub": "{\\"username\\":\\"hubuser\\",\\"password\\":\\"%s\\"}",
+            "plain": "%s"
+          }
+        }
+        """
+            .formatted(DB_PASSWORD, PROJECT_TOKEN, HUB_PASSWORD, PLAIN_SECRET));
+  }
+
+  @AfterAll
+  static void stopLocalAws() throws Exception {
+    assertThat(LocalbuildProcess.start(shared, home, "aws", "stop").waitFor()).isZero();
+  }
+
+  @BeforeEach
+  void source() throws IOException {
+    src = Files.createDirectories(tmp.resolve("src"));
+  }
+
+  record Run(int exit, String out, String err, JsonNode record) {
+    Map<String, String> phases() {
+      Map<String, String> m = new LinkedHashMap<>();
+      record
+          .path("phases")
+          .forEach(p -> m.put(p.path("phaseType").asText(), p.path("phaseStatus").asText()));
+      return m;
+    }
+
+    JsonNode phase(String type) {
+      for (JsonNode p : record.path("phases")) {
+        if (p.path("phaseType").asText().equals(type)) {
+          return p;
+        }
+      }
+      throw new AssertionError("no phase " + type);
+    }
+  }
+
+  Run run(String buildspec, String... args) throws Exception {
+    Files.writeString(src.resolve("buildspec.yml"), buildspec);
+    List<String> all = new ArrayList<>(List.of("run", "--json", tmp.resolve("r.json").toString()));
+    all.addAll(List.of(args));
+    LocalbuildProcess p = LocalbuildProcess.start(src, home, all.toArray(String[]::new));
+    int exit = p.waitFor();
+    return new Run(
+        exit, p.out(), p.err(), RecordJson.MAPPER.readTree(tmp.resolve("r.json").toFile()));
+  }
+
+  @Test
+  void parametersAndSecretsAreResolvedAndMaskedInEveryLine() throws Exception {
+    Files.writeString(
+        src.resolve("project.json"),
+        """
+        {"name": "secrets",
+         "environment": {"environmentVariables": [
+           {"name": "PROJECT_TOKEN", "value": "/CodeBuild/project-token", "type": "PARAMETER_STORE"},
+           {"name": "PROJECT_SECRET", "value": "plain", "type": "SECRETS_MANAGER"}]}}
+        """);
+    Run r =
+        run(
+            """
+            version: 0.2
+            env:
+              parameter-store:
+                DB_PASSWORD: /CodeBuild/db-password
+              secrets-manager:
+                HUB_USER: dockerhub:username
+                HUB_PASS: dockerhub:password
+                WHOLE: plain
+            phases:
+              build:
+                commands:
+                  - echo "db $DB_PASSWORD hub $HUB_USER/$HUB_PASS whole $WHOLE"
+                  - echo "project $PROJECT_TOKEN $PROJECT_SECRET" >&2
+                  - test "$DB_PASSWORD" = "%s" && echo PARAMETER_RESOLVED
+                  - test "$HUB_PASS" = "%s" && test "$WHOLE" = "%s" && echo SECRETS_RESOLVED
+                  - test "$PROJECT_TOKEN" = "%s" && echo PROJECT_RESOLVED
+            """
+                .formatted(DB_PASSWORD, HUB_PASSWORD, PLAIN_SECRET, PROJECT_TOKEN),
+            "-i",
+            "busybox:latest",
+            "--project",
+            src.resolve("project.json").toString());
+    assertThat(r.exit()).as("stdout:%n%s%nstderr:%n%s", r.out(), r.err()).isZero();
+    assertThat(r.out())
+        .contains("Decrypting parameter store environment variables")
+        // every secrets-manager value is masked, the user name included, as CodeBuild does
+        .contains("db *** hub ***/*** whole ***")
+        .contains("project *** ***")
+        .contains("PARAMETER_RESOLVED", "SECRETS_RESOLVED", "PROJECT_RESOLVED");
+    String everything = r.out() + r.err() + r.record().toString();
+    for (String secret : List.of(DB_PASSWORD, HUB_PASSWORD, PLAIN_SECRET, PROJECT_TOKEN)) {
+      assertThat(everything).as("the log and record").doesNotContain(secret);
+    }
+    // the build record names the parameters, as batch-get-builds does, never their values
+    assertThat(r.record().toString()).contains("/CodeBuild/project-token");
+  }
+
+  @Test
+  void aMissingParameterFailsDownloadSourceWithDecryptedVariablesError() throws Exception {
+    Run r =
+        run(
+            """
+            version: 0.2
+            env:
+              parameter-store:
+                TOKEN: /CodeBuild/not-there
+            phases:
+              build:
+                commands:
+                  - echo should not run
+            """,
+            "-i",
+            "busybox:latest");
+    assertThat(r.exit()).isEqualTo(ExitCodes.FAILED);
+    assertThat(r.phases()).containsEntry("DOWNLOAD_SOURCE", "FAILED").doesNotContainKey("BUILD");
+    JsonNode context = r.phase("DOWNLOAD_SOURCE").path("contexts").get(0);
+    assertThat(context.path("statusCode").asText()).isEqualTo("Decrypted Variables Error");
+    assertThat(context.path("message").asText())
+        .isEqualTo("parameter does not exist: /CodeBuild/not-there");
+    assertThat(r.out()).doesNotContain("should not run");
+  }
+
+  @Test
+  void aMissingSecretFailsWithSecretsManagersError() throws Exception {
+    Run r =
+        run(
+            """
+            version: 0.2
+            env:
+              secrets-manager:
+                PASS: nosuchsecret:password
+            phases:
+              build:
+                commands:
+                  - echo should not run
+            """,
+            "-i",
+            "busybox:latest");
+    assertThat(r.exit()).isEqualTo(ExitCodes.FAILED);
+    JsonNode context = r.phase("DOWNLOAD_SOURCE").path("contexts").get(0);
+    assertThat(context.path("statusCode").asText()).isEqualTo("Decrypted Variables Error");
+    assertThat(context.path("message").asText()).startsWith("ResourceNotFoundException: ");
+  }
+
+  /** The build's AWS CLI finds its credentials and the endpoint on its own, as in CodeBuild. */
+  @Test
+  void theBuildGetsCredentialsFromAnEndpointNotFromKeysInItsEnvironment() throws Exception {
+    Run r =
+        run(
+            """
+            version: 0.2
+            phases:
+              build:
+                commands:
+                  - test -n "$AWS_CONTAINER_CREDENTIALS_RELATIVE_URI" && echo RELATIVE_URI_SET
+                  - test -z "$AWS_SECRET_ACCESS_KEY" && test -z "$AWS_ACCESS_KEY_ID" && echo NO_KEYS
+                  - echo "account $(aws sts get-caller-identity --query Account --output text)"
+                  - aws ssm get-parameter --name /CodeBuild/project-token --query Parameter.Value --output text
+            """,
+            "-i",
+            "localbuild/standard:latest");
+    assertThat(r.exit()).as("stdout:%n%s%nstderr:%n%s", r.out(), r.err()).isZero();
+    assertThat(r.out())
+        .contains("RELATIVE_URI_SET", "NO_KEYS", "account 000000000000")
+        // read with the build's credentials; not masked, as the build did not declare it a secret
+        .contains(PROJECT_TOKEN);
+  }
+
+  /**
+   * This machine's AWS CLI (2.9) predates {@code AWS_ENDPOINT_URL} (2.13), hence the explicit
+   * {@code --endpoint-url}; the standard image's CLI has a wrapper that honours it.
+   */
+  @Test
+  void onTheHostTheCredentialsComeFromAFullUri() throws Exception {
+    Run r =
+        run(
+            """
+            version: 0.2
+            phases:
+              build:
+                commands:
+                  - test -n "$AWS_CONTAINER_CREDENTIALS_FULL_URI" && echo FULL_URI_SET
+                  - test -z "$AWS_SECRET_ACCESS_KEY" && echo NO_KEYS
+                  - echo "account $(aws --endpoint-url $AWS_ENDPOINT_URL sts get-caller-identity --query Account --output text)"
+            """,
+            "--executor",
+            "host");
+    assertThat(r.exit()).as("stdout:%n%s%nstderr:%n%s", r.out(), r.err()).isZero();
+    assertThat(r.out()).contains("FULL_URI_SET", "NO_KEYS", "account 000000000000");
+  }
+}

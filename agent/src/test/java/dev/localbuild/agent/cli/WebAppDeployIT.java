@@ -1,0 +1,202 @@
+package dev.localbuild.agent.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.github.dockerjava.api.DockerClient;
+import dev.localbuild.agent.docker.DockerClients;
+import dev.localbuild.agent.docker.RegistryFixture;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The web-app sample's whole path in one command, as its README gives it: build the image in a
+ * privileged build, push it to the local ECR, deploy it to a local ECS service and print the URL
+ * where it answers. Then the code changes and a second run rolls the service while a client polls
+ * it every 20 ms: not one request may fail during the switch.
+ */
+class WebAppDeployIT {
+  static final Path SAMPLE = Path.of("../samples/web-app").toAbsolutePath().normalize();
+  static final Pattern URL = Pattern.compile("the new version answers at (http://\\S+)");
+  @TempDir Path tmp;
+  Path home;
+  DockerClient docker = DockerClients.create();
+  RegistryFixture mirror;
+
+  @AfterEach
+  void stopLocalAws() throws Exception {
+    if (home != null) {
+      LocalbuildProcess stop = LocalbuildProcess.start(tmp, home, "aws", "stop");
+      assertThat(stop.waitFor()).isZero();
+      assertThat(
+              docker
+                  .listContainersCmd()
+                  .withShowAll(true)
+                  .withLabelFilter(Map.of("dev.localbuild.role", "ecs-task"))
+                  .exec())
+          .as("task containers after aws stop")
+          .isEmpty();
+    }
+    if (mirror != null) {
+      mirror.close();
+    }
+    docker.close();
+  }
+
+  @Test
+  void buildsPushesDeploysAndRollsWithoutAFailedRequest() throws Exception {
+    mirror = new RegistryFixture(docker);
+    mirror.seed("busybox:latest", "busybox:latest");
+    home = Files.createDirectories(tmp.resolve("home"));
+    Path app = copySample(tmp.resolve("app"));
+    git(app, "init", "-q");
+    git(app, "add", "-A");
+    git(app, "commit", "-q", "-m", "version 1");
+
+    LocalbuildProcess first = deploy(app);
+    assertThat(first.waitFor(6))
+        .as("first deploy; stderr:%n%s%nstdout:%n%s", first.err(), first.out())
+        .isZero();
+    assertThat(first.out())
+        .contains("Created service web-app in cluster local from ")
+        .contains("Waiting for service web-app to be stable")
+        .contains("Deploy succeeded: service web-app is stable on ");
+    String url = url(first.err());
+    HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    assertThat(get(http, url).body()).contains("version 1");
+
+    Files.writeString(
+        app.resolve("index.html"),
+        Files.readString(app.resolve("index.html")).replace("version 1", "version 2"));
+    git(app, "commit", "-q", "-am", "version 2");
+
+    Poller poller = new Poller(http, url);
+    Thread polling = Thread.ofPlatform().name("poller").start(poller);
+    LocalbuildProcess second = deploy(app);
+    int exit = second.waitFor(6);
+    Thread.sleep(200); // a few requests after the deploy reported success
+    poller.stop.set(true);
+    polling.join();
+
+    assertThat(exit)
+        .as("second deploy; stderr:%n%s%nstdout:%n%s", second.err(), second.out())
+        .isZero();
+    assertThat(url(second.err())).isEqualTo(url);
+    assertThat(second.out())
+        .contains("Deploying imagedefinitions.json to service web-app in cluster local")
+        .contains("Registered arn:aws:ecs:us-east-1:000000000000:task-definition/web-app:2")
+        .contains("has reached a steady state");
+    assertThat(poller.failures).as("failed requests during the rolling deploy").isEmpty();
+    assertThat(poller.versions).contains("version 1", "version 2");
+    assertThat(poller.versions.getLast()).isEqualTo("version 2");
+    // the old version answered until the new one took over: no going back once switched
+    int firstV2 = poller.versions.indexOf("version 2");
+    assertThat(poller.versions.subList(firstV2, poller.versions.size()))
+        .as("versions after the switch")
+        .containsOnly("version 2");
+    assertThat(poller.versions.size()).as("requests made").isGreaterThan(50);
+    assertThat(get(http, url).body()).contains("version 2");
+  }
+
+  private LocalbuildProcess deploy(Path app) throws IOException {
+    return LocalbuildProcess.start(
+        tmp,
+        home,
+        "run",
+        "-s",
+        app.toString(),
+        "-d",
+        "--registry-mirror",
+        mirror.mirrorUrl(),
+        "--deploy",
+        "local/web-app",
+        "--deploy-task-definition",
+        app.resolve("ecs/taskdef.json").toString());
+  }
+
+  /** Polls the service until told to stop, noting the version of each answer and any failure. */
+  static final class Poller implements Runnable {
+    final HttpClient http;
+    final String url;
+    final AtomicBoolean stop = new AtomicBoolean();
+    final List<String> versions = Collections.synchronizedList(new ArrayList<>());
+    final List<String> failures = Collections.synchronizedList(new ArrayList<>());
+
+    Poller(HttpClient http, String url) {
+      this.http = http;
+      this.url = url;
+    }
+
+    @Override
+    public void run() {
+      Pattern version = Pattern.compile("version \\d+");
+      while (!stop.get()) {
+        try {
+          HttpResponse<String> r = get(http, url);
+          Matcher m = version.matcher(r.body());
+          if (r.statusCode() != 200 || !m.find()) {
+            failures.add(r.statusCode() + " " + r.body());
+          } else {
+            versions.add(m.group());
+          }
+          Thread.sleep(20);
+        } catch (IOException e) {
+          failures.add(e.toString());
+        } catch (InterruptedException e) {
+          return;
+        }
+      }
+    }
+  }
+
+  static HttpResponse<String> get(HttpClient http, String url)
+      throws IOException, InterruptedException {
+    return http.send(
+        HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(5)).build(),
+        HttpResponse.BodyHandlers.ofString());
+  }
+
+  private static String url(String stderr) {
+    Matcher m = URL.matcher(stderr);
+    assertThat(m.find()).as("the service URL in:%n%s", stderr).isTrue();
+    return m.group(1);
+  }
+
+  private static Path copySample(Path to) throws IOException {
+    try (Stream<Path> files = Files.walk(SAMPLE)) {
+      for (Path f : files.toList()) {
+        Path target = to.resolve(SAMPLE.relativize(f).toString());
+        if (Files.isDirectory(f)) {
+          Files.createDirectories(target);
+        } else {
+          Files.copy(f, target);
+        }
+      }
+    }
+    return to;
+  }
+
+  private static void git(Path dir, String... args) throws Exception {
+    List<String> cmd = new ArrayList<>(List.of("git", "-c", "user.name=t", "-c", "user.email=t@t"));
+    cmd.addAll(List.of(args));
+    Process p = new ProcessBuilder(cmd).directory(dir.toFile()).inheritIO().start();
+    assertThat(p.waitFor(30, TimeUnit.SECONDS) && p.exitValue() == 0).as("git %s", cmd).isTrue();
+  }
+}
