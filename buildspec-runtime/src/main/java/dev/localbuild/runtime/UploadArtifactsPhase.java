@@ -81,7 +81,7 @@ final class UploadArtifactsPhase {
     if (spec.name() != null) {
       name = DownloadSourcePhase.expand(sandbox, state.shellProgram(), List.of(spec.name())).get(0);
     }
-    ArtifactStore.Upload up = services.artifacts().open(identifier, name);
+    ArtifactStore.Upload up = services.artifacts().open(id, identifier, name);
     ArtifactPacker.Packed packed;
     try {
       packed =
@@ -96,7 +96,16 @@ final class UploadArtifactsPhase {
       return new Upload(
           null, new PhaseContext(PhaseContext.CLIENT_ERROR, "no matching artifact paths found"));
     }
-    String location = up.commit();
+    String location;
+    try {
+      location = up.commit();
+    } catch (IOException e) {
+      agent.accept("Error uploading artifacts: " + e.getMessage());
+      return new Upload(
+          null,
+          new PhaseContext(
+              PhaseContext.CLIENT_ERROR, "Error uploading artifacts: " + e.getMessage()));
+    }
     return new Upload(
         new BuildRecord.Artifact(location, packed.sha256(), packed.md5(), name != null, identifier),
         null);

@@ -192,6 +192,34 @@ class BuildEngineTest {
   }
 
   @Test
+  void anArtifactThatCannotBeStoredFailsUploadArtifactsWithClientError() throws Exception {
+    h.uploadFailure = "NoSuchBucket: The specified bucket does not exist";
+    BuildRecord r =
+        h.run(
+            """
+            version: 0.2
+            phases:
+              build:
+                commands: [touch out.txt]
+            artifacts:
+              files: [out.txt]
+            """);
+    assertThat(r.buildStatus()).isEqualTo(FAILED);
+    assertThat(statuses(r)).contains(entry(BUILD, SUCCEEDED), entry(UPLOAD_ARTIFACTS, FAILED));
+    assertThat(
+            r.phases().stream()
+                .filter(p -> p.type() == UPLOAD_ARTIFACTS)
+                .findFirst()
+                .orElseThrow()
+                .contexts())
+        .containsExactly(
+            new PhaseContext(
+                "CLIENT_ERROR",
+                "Error uploading artifacts: NoSuchBucket: The specified bucket does not exist"));
+    assertThat(r.artifacts()).isNull();
+  }
+
+  @Test
   void aFailedPostBuildStillUploadsArtifacts() throws Exception {
     BuildRecord r =
         h.run(

@@ -47,6 +47,10 @@ final class EngineHarness implements Provisioner {
   Map<String, String> projectVariables = Map.of();
   BuildCache cache = BuildCache.NONE;
   BuildHooks hooks = BuildHooks.NONE;
+
+  /** When set, every artifact upload fails with this message (a missing bucket, no access). */
+  String uploadFailure;
+
   final AtomicLong numbers = new AtomicLong(1);
   volatile BuildEngine engine;
 
@@ -134,7 +138,7 @@ final class EngineHarness implements Provisioner {
     return out;
   }
 
-  private ArtifactStore.Upload store(String identifier, String name) {
+  private ArtifactStore.Upload store(BuildIdentity build, String identifier, String name) {
     ByteArrayOutputStream buf = new ByteArrayOutputStream();
     String key = identifier == null ? "artifacts" : identifier;
     return new ArtifactStore.Upload() {
@@ -144,7 +148,10 @@ final class EngineHarness implements Provisioner {
       }
 
       @Override
-      public String commit() {
+      public String commit() throws IOException {
+        if (uploadFailure != null) {
+          throw new IOException(uploadFailure);
+        }
         artifacts.put(key, buf.toByteArray());
         if (name != null) {
           artifactNames.put(key, name);

@@ -14,6 +14,7 @@ import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.ecr.EcrClient;
 import software.amazon.awssdk.services.ecr.model.AuthorizationData;
 import software.amazon.awssdk.services.ecs.EcsClient;
+import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
 import software.amazon.awssdk.services.ssm.SsmClient;
 import software.amazon.awssdk.services.sts.StsClient;
@@ -64,6 +65,7 @@ public final class AwsClients implements AutoCloseable {
   private EcsClient ecs;
   private SsmClient ssm;
   private SecretsManagerClient secrets;
+  private S3Client s3;
 
   public AwsClients(AwsTarget target) {
     this.target = target;
@@ -117,9 +119,20 @@ public final class AwsClients implements AutoCloseable {
     return secrets;
   }
 
+  /** S3; path-style addresses with an endpoint override (the local AWS has no bucket hosts). */
+  public synchronized S3Client s3() {
+    if (s3 == null) {
+      s3 = configure(S3Client.builder()).forcePathStyle(target.endpoint() != null).build();
+    }
+    return s3;
+  }
+
   /** The caller's account: STS GetCallerIdentity. */
   public String accountId() {
-    try (StsClient sts = configure(StsClient.builder()).build()) {
+    try (StsClient sts =
+        configure(StsClient.builder())
+            .overrideConfiguration(c -> c.apiCallTimeout(Duration.ofSeconds(10)))
+            .build()) {
       return sts.getCallerIdentity().account();
     }
   }
@@ -147,7 +160,7 @@ public final class AwsClients implements AutoCloseable {
 
   @Override
   public void close() {
-    for (AutoCloseable c : new AutoCloseable[] {ecr, ecs, ssm, secrets}) {
+    for (AutoCloseable c : new AutoCloseable[] {ecr, ecs, ssm, secrets, s3}) {
       try {
         if (c != null) {
           c.close();

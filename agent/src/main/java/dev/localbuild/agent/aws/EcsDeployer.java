@@ -141,7 +141,7 @@ public final class EcsDeployer {
       }
       return r;
     } catch (SdkException e) {
-      return fail(start, SdkSecretResolver.message(e), null);
+      return fail(start, AwsErrors.message(e), null);
     } catch (MissingContainer e) {
       return fail(start, e.getMessage(), null);
     }
@@ -159,7 +159,7 @@ public final class EcsDeployer {
     try {
       return await(cluster, service, arn, new HashSet<>(), start, timeout);
     } catch (SdkException e) {
-      return fail(start, SdkSecretResolver.message(e), arn);
+      return fail(start, AwsErrors.message(e), arn);
     }
   }
 

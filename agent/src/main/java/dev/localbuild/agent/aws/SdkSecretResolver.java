@@ -53,7 +53,7 @@ public final class SdkSecretResolver implements SecretResolver {
         out.put(e.getKey(), extract(ref, value.secretString()));
       }
     } catch (SdkException e) {
-      throw new SecretResolutionException(message(e), e);
+      throw new SecretResolutionException(AwsErrors.message(e), e);
     }
     return out;
   }
@@ -95,14 +95,5 @@ public final class SdkSecretResolver implements SecretResolver {
       throw new SecretResolutionException(
           "secret " + ref.secretId() + " is not JSON, so it has no key " + ref.jsonKey());
     }
-  }
-
-  /** CodeBuild's form: {@code AccessDeniedException: <message>}. */
-  static String message(SdkException e) {
-    if (e instanceof software.amazon.awssdk.awscore.exception.AwsServiceException s
-        && s.awsErrorDetails() != null) {
-      return s.awsErrorDetails().errorCode() + ": " + s.awsErrorDetails().errorMessage();
-    }
-    return e.getMessage();
   }
 }

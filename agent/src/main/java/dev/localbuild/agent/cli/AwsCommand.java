@@ -11,14 +11,14 @@ import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-/** {@code localbuild aws}: the embedded local AWS (ECR, ECS, SSM, Secrets Manager, STS). */
+/** {@code localbuild aws}: the embedded local AWS (ECR, ECS, S3, SSM, Secrets Manager, STS). */
 @Command(
     name = "aws",
     mixinStandardHelpOptions = true,
     description = {
       "The local AWS builds use when no AWS account is configured: ECR (with a real registry), ECS",
-      "(tasks are containers here), SSM Parameter Store, Secrets Manager and STS on one port. Use it with",
-      "the AWS CLI: aws --endpoint-url http://127.0.0.1:PORT ecs describe-services ..."
+      "(tasks are containers here), S3, SSM Parameter Store, Secrets Manager and STS on one port. Use",
+      "it with the AWS CLI: aws --endpoint-url http://127.0.0.1:PORT ecs describe-services ..."
     },
     subcommands = {
       AwsCommand.Serve.class,

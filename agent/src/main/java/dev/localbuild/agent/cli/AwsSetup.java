@@ -1,12 +1,14 @@
 package dev.localbuild.agent.cli;
 
 import dev.localbuild.agent.aws.AwsClients;
+import dev.localbuild.agent.aws.AwsErrors;
 import dev.localbuild.agent.aws.AwsTarget;
 import dev.localbuild.agent.aws.BuildCredentials;
 import dev.localbuild.agent.aws.HostCredentialsServer;
 import dev.localbuild.agent.aws.SdkSecretResolver;
 import dev.localbuild.agent.docker.DockerProvisioner;
 import dev.localbuild.agent.localaws.LocalAwsProcess;
+import dev.localbuild.agent.project.ProjectConfig;
 import dev.localbuild.runtime.SecretResolver;
 import java.io.IOException;
 import java.net.URI;
@@ -17,6 +19,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
+import software.amazon.awssdk.core.exception.SdkException;
 
 /**
  * Which AWS a run talks to, and what its build gets of it. Without {@code -c} that is the embedded
@@ -37,32 +40,88 @@ final class AwsSetup implements AutoCloseable {
       throws IOException, InterruptedException {
     String region = setup.region();
     if (o.awsConfig) {
-      AwsTarget target =
-          AwsTarget.aws(
-              o.profile,
-              region,
-              o.awsEndpoint == null ? null : URI.create(o.awsEndpoint),
-              BuildSetup.DEFAULT_ACCOUNT);
-      return new AwsSetup(new AwsClients(target));
+      URI endpoint = o.awsEndpoint == null ? null : URI.create(o.awsEndpoint);
+      String account = BuildSetup.DEFAULT_ACCOUNT;
+      // the build's ARNs name the caller's account, as CodeBuild's name the project's
+      try (AwsClients probe = new AwsClients(AwsTarget.aws(o.profile, region, endpoint, account))) {
+        account = probe.accountId();
+      } catch (SdkException e) {
+        System.err.println(
+            "localbuild: cannot ask STS which account this is ("
+                + AwsErrors.message(e)
+                + "); build ARNs name account "
+                + account);
+      }
+      return new AwsSetup(new AwsClients(AwsTarget.aws(o.profile, region, endpoint, account)));
     }
     Path awsState = state.resolve("aws");
     var running = LocalAwsProcess.find(awsState);
     if (running.isEmpty() && (o.localAws || o.deploy != null || needsAws(setup, buildspecText))) {
       System.err.println(
-          "localbuild: starting the local AWS (ECR, ECS, SSM, Secrets Manager, STS) in the background");
+          "localbuild: starting the local AWS (ECR, ECS, S3, SSM, Secrets Manager, STS) in the background");
       running = java.util.Optional.of(LocalAwsProcess.ensure(awsState, AwsCommand.jar(), region));
     }
     if (running.isEmpty()) {
       return new AwsSetup(null);
     }
     var r = running.get();
-    return new AwsSetup(
-        new AwsClients(AwsTarget.local(r.port(), r.gateway(), region, BuildSetup.DEFAULT_ACCOUNT)));
+    AwsSetup local =
+        new AwsSetup(
+            new AwsClients(
+                AwsTarget.local(r.port(), r.gateway(), region, BuildSetup.DEFAULT_ACCOUNT)));
+    local.createLocalBuckets(setup.project());
+    return local;
   }
 
-  /** Whether a build looks like it uses AWS: secret references, or the aws CLI. */
+  /** The account builds run in: the caller's with -c, else the local AWS's. */
+  String accountId() {
+    return clients == null ? BuildSetup.DEFAULT_ACCOUNT : clients.target().accountId();
+  }
+
+  /**
+   * In the local AWS, the buckets a project's S3 cache and artifacts name are made on first use: on
+   * a laptop there is nobody else to make them.
+   */
+  private void createLocalBuckets(@Nullable ProjectConfig project) {
+    if (project == null) {
+      return;
+    }
+    java.util.Set<String> buckets = new java.util.TreeSet<>();
+    if ("S3".equals(project.cache().type()) && project.cache().location() != null) {
+      buckets.add(project.cache().location().split("/", 2)[0]);
+    }
+    java.util.stream.Stream.concat(
+            java.util.stream.Stream.ofNullable(project.artifacts()),
+            project.secondaryArtifacts().stream())
+        .filter(a -> "S3".equals(a.type()) && a.location() != null)
+        .forEach(a -> buckets.add(a.location().split("/", 2)[0]));
+    for (String b : buckets) {
+      try {
+        clients.s3().headBucket(r -> r.bucket(b));
+      } catch (SdkException missing) {
+        try {
+          clients.s3().createBucket(r -> r.bucket(b));
+          System.err.println("localbuild: created bucket " + b + " in the local AWS");
+        } catch (SdkException e) {
+          System.err.println("localbuild: cannot create bucket " + b + ": " + AwsErrors.message(e));
+        }
+      }
+    }
+  }
+
+  /**
+   * Whether a build looks like it uses AWS: secret references, the aws CLI, or a project whose
+   * cache or artifacts are in S3.
+   */
   static boolean needsAws(BuildSetup setup, String buildspecText) {
-    return !setup.request().projectParameters().isEmpty()
+    var project = setup.project();
+    boolean s3 =
+        project != null
+            && (("S3".equals(project.cache().type()) && project.cache().location() != null)
+                || (project.artifacts() != null && "S3".equals(project.artifacts().type()))
+                || project.secondaryArtifacts().stream().anyMatch(a -> "S3".equals(a.type())));
+    return s3
+        || !setup.request().projectParameters().isEmpty()
         || !setup.request().projectSecrets().isEmpty()
         || buildspecText.contains("parameter-store")
         || buildspecText.contains("secrets-manager")

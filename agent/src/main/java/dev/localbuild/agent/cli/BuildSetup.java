@@ -19,6 +19,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Turns the command line into a build request: sources, buildspec, variables and their precedence,
@@ -35,7 +36,8 @@ record BuildSetup(
     String image,
     ProjectConfig.Cache cache,
     ProjectConfig.Extensions extensions,
-    List<String> notes) {
+    List<String> notes,
+    @Nullable ProjectConfig project) {
 
   static final String DEFAULT_IMAGE = "localbuild/standard:latest";
   static final String DEFAULT_ACCOUNT = "000000000000";
@@ -181,7 +183,8 @@ record BuildSetup(
         image,
         cache,
         ext,
-        notes);
+        notes,
+        project);
   }
 
   /**
@@ -201,12 +204,12 @@ record BuildSetup(
         }
         modes.add(mode);
       }
-      return new ProjectConfig.Cache("LOCAL", null, modes);
+      return new ProjectConfig.Cache("LOCAL", null, modes, null);
     }
     if (project != null) {
       return project.cache();
     }
-    return new ProjectConfig.Cache("S3", null, List.of());
+    return new ProjectConfig.Cache("S3", null, List.of(), null);
   }
 
   /** CPU and memory of a compute type (CodeBuild's sizes), CPUs capped at this machine's. */

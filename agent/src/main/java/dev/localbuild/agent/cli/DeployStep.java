@@ -51,7 +51,7 @@ final class DeployStep {
   /**
    * @return whether the deploy succeeded
    */
-  boolean run(BuildRecord record) throws InterruptedException {
+  boolean run(BuildRecord record, Path artifactsDir) throws InterruptedException {
     String[] target = o.deploy.split("/", 2);
     if (target.length != 2 || target[0].isBlank() || target[1].isBlank()) {
       System.err.println("localbuild: --deploy " + o.deploy + ": expected CLUSTER/SERVICE");
@@ -64,7 +64,7 @@ final class DeployStep {
     }
     List<ImageDefinitions.ImageDefinition> images;
     try {
-      images = images(record);
+      images = images(record, artifactsDir);
     } catch (DeployException e) {
       log("Deploy failed: " + e.getMessage());
       System.err.println("localbuild: deploy FAILED: " + e.getMessage());
@@ -135,15 +135,19 @@ final class DeployStep {
     }
   }
 
-  /** The image definitions file, read from the primary artifact as CodePipeline reads it. */
-  List<ImageDefinitions.ImageDefinition> images(BuildRecord record) throws DeployException {
+  /**
+   * The image definitions file, read from the primary artifact as CodePipeline reads it (the copy
+   * kept on this machine, also when the artifact went to S3).
+   */
+  List<ImageDefinitions.ImageDefinition> images(BuildRecord record, Path artifactsDir)
+      throws DeployException {
     if (record.artifacts() == null) {
       throw new DeployException(
           "the build produced no artifact; CodePipeline's ECS action reads "
               + o.deployFile
               + " from the build's output artifact (add it to artifacts.files)");
     }
-    Path zip = Path.of(URI.create(record.artifacts().location()));
+    Path zip = artifactsDir.resolve("artifacts.zip");
     try (ZipFile z = new ZipFile(zip.toFile())) {
       var entry = z.getEntry(o.deployFile);
       if (entry == null) {

@@ -2,6 +2,7 @@ package dev.localbuild.agent.cli;
 
 import com.github.dockerjava.api.DockerClient;
 import com.github.dockerjava.api.exception.NotFoundException;
+import dev.localbuild.agent.aws.S3BlobStore;
 import dev.localbuild.agent.cache.ArchiveCache;
 import dev.localbuild.agent.cache.CustomCache;
 import dev.localbuild.agent.docker.DockerClients;
@@ -41,7 +42,7 @@ record Executor(
         BuildCache buildCache =
             cache.has("LOCAL_CUSTOM_CACHE")
                 ? new CustomCache(state.resolve("cache/custom").resolve(project).toString())
-                : archiveCache(cache, project, state);
+                : archiveCache(cache, project, state, aws);
         return new Executor(
             new HostProvisioner(
                 state.resolve("work"),
@@ -64,7 +65,7 @@ record Executor(
         }
         boolean privileged = setup.request().privilegedMode();
         String customVolume = null;
-        BuildCache buildCache = archiveCache(cache, project, state);
+        BuildCache buildCache = archiveCache(cache, project, state, aws);
         if (cache.has("LOCAL_CUSTOM_CACHE")) {
           customVolume = "localbuild-cc-" + project.toLowerCase().replaceAll("[^a-z0-9_.-]", "-");
           ensureVolume(docker, customVolume, project);
@@ -111,18 +112,24 @@ record Executor(
   }
 
   /**
-   * The S3 cache (and the default without a project): archives kept on this machine, under the
-   * cache's location, with the S3 cache's rules. NO_CACHE and LOCAL without custom paths ignore the
-   * buildspec's cache, as CodeBuild does.
+   * The S3 cache. A project's S3 cache lives in its bucket (in AWS with -c, else in the local AWS's
+   * S3), shared by projects with the same cacheNamespace; without a project, the buildspec's cache
+   * is kept on this machine with the same rules, in {@code $LOCALBUILD_HOME/cache/s3/local}.
+   * NO_CACHE and LOCAL without custom paths ignore the buildspec's cache, as CodeBuild does.
    */
-  static BuildCache archiveCache(ProjectConfig.Cache cache, String project, Path state) {
+  static BuildCache archiveCache(
+      ProjectConfig.Cache cache, String project, Path state, AwsSetup aws) {
     if (!"S3".equals(cache.type())) {
       return BuildCache.NONE;
     }
-    String location =
-        cache.location() == null ? "local" : cache.location().replaceAll("[^A-Za-z0-9._/-]", "_");
-    Path dir = state.resolve("cache/s3").resolve(location);
-    return new ArchiveCache(new LocalBlobStore(dir), project, dir.toString());
+    String namespace = cache.namespace() != null ? cache.namespace() : project;
+    if (cache.location() != null && aws.clients() != null) {
+      var clients = aws.clients();
+      return new ArchiveCache(
+          new S3BlobStore(clients.s3(), cache.location()), namespace, "s3://" + cache.location());
+    }
+    Path dir = state.resolve("cache/s3").resolve("local");
+    return new ArchiveCache(new LocalBlobStore(dir), namespace, dir.toString());
   }
 
   private static void ensureVolume(DockerClient docker, String name, String project) {

@@ -1,16 +1,26 @@
 package dev.localbuild.agent.cli;
 
+import dev.localbuild.agent.aws.AwsClients;
+import dev.localbuild.agent.aws.S3ArtifactStore;
 import dev.localbuild.agent.output.DirectoryArtifactStore;
 import dev.localbuild.agent.output.DirectoryReportStore;
 import dev.localbuild.agent.output.DockerOutputWatch;
 import dev.localbuild.agent.output.TerminalLog;
+import dev.localbuild.agent.project.ProjectConfig;
 import dev.localbuild.runtime.BuildRecord;
 import dev.localbuild.runtime.BuildServices;
+import dev.localbuild.runtime.artifact.ArtifactStore;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.function.Consumer;
+import org.jspecify.annotations.Nullable;
 
-/** Where one run's artifacts, reports and log go. */
+/**
+ * Where one run's artifacts, reports and log go. Artifacts are always kept in the artifacts
+ * directory; a project's S3 destinations get them too.
+ */
 record Outputs(
     Path artifactsDir, Path reportsDir, DirectoryReportStore reports, DockerOutputWatch watch) {
   static Outputs create(RunOptions o, Path state, String project, long buildNumber) {
@@ -30,10 +40,14 @@ record Outputs(
         new DockerOutputWatch(new TerminalLog(System.out)));
   }
 
-  BuildServices services(Executor executor, AwsSetup aws, Consumer<BuildRecord> records) {
+  BuildServices services(
+      Executor executor,
+      AwsSetup aws,
+      @Nullable ProjectConfig project,
+      Consumer<BuildRecord> records) {
     return new BuildServices(
         executor.provisioner(),
-        new DirectoryArtifactStore(artifactsDir),
+        artifacts(aws, project),
         reports,
         aws.secrets(),
         executor.cache(),
@@ -41,5 +55,16 @@ record Outputs(
         watch,
         records,
         Clock.systemUTC());
+  }
+
+  private ArtifactStore artifacts(AwsSetup aws, @Nullable ProjectConfig project) {
+    ArtifactStore local = new DirectoryArtifactStore(artifactsDir);
+    if (project == null || aws.clients() == null) {
+      return local;
+    }
+    Map<String, ProjectConfig.Artifacts> secondary = new LinkedHashMap<>();
+    project.secondaryArtifacts().forEach(a -> secondary.put(a.artifactIdentifier(), a));
+    AwsClients clients = aws.clients();
+    return new S3ArtifactStore(local, clients::s3, project.artifacts(), secondary);
   }
 }

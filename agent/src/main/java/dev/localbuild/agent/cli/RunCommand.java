@@ -77,7 +77,7 @@ public final class RunCommand implements java.util.concurrent.Callable<Integer> 
               UUID.randomUUID(),
               numbers.next(request.projectName()),
               setup.region(),
-              setup.accountId(),
+              aws.accountId(),
               Instant.now(),
               setup.initiator());
       Outputs outputs = Outputs.create(options, state, request.projectName(), id.buildNumber());
@@ -87,6 +87,7 @@ public final class RunCommand implements java.util.concurrent.Callable<Integer> 
               outputs.services(
                   executor,
                   aws,
+                  setup.project(),
                   r -> {
                     last.set(r);
                     history.save(r);
@@ -123,7 +124,10 @@ public final class RunCommand implements java.util.concurrent.Callable<Integer> 
           .print(record, outputs, history.recordFile(record.projectName(), record.buildNumber()));
       int exit = ExitCodes.of(record.buildStatus());
       if (options.deploy != null && exit == ExitCodes.SUCCEEDED) {
-        exit = new DeployStep(options, aws, state).run(record) ? exit : ExitCodes.DEPLOY_FAILED;
+        exit =
+            new DeployStep(options, aws, state).run(record, outputs.artifactsDir())
+                ? exit
+                : ExitCodes.DEPLOY_FAILED;
       }
       return exit;
     }

@@ -40,7 +40,7 @@ final class RunSummary {
       }
     }
     if (r.artifacts() != null) {
-      out.println("  artifacts: " + Path.of(java.net.URI.create(r.artifacts().location())));
+      out.println("  artifacts: " + where(r.artifacts().location(), outputs, "artifacts"));
     }
     r.secondaryArtifacts()
         .forEach(a ->
@@ -48,7 +48,7 @@ final class RunSummary {
                 "  artifacts "
                     + a.artifactIdentifier()
                     + ": "
-                    + Path.of(java.net.URI.create(a.location()))));
+                    + where(a.location(), outputs, a.artifactIdentifier())));
     for (Report rep : outputs.reports().reports()) {
       reportLine(rep);
     }
@@ -98,6 +98,14 @@ final class RunSummary {
           rep.codeCoverageSummary().branchCoveragePercentage());
     }
     rep.problems().forEach(p -> out.println("    unreadable: " + p));
+  }
+
+  /** A local artifact's path; an S3 one's ARN and the copy kept here. */
+  private static String where(String location, Outputs outputs, String name) {
+    if (location.startsWith("file:")) {
+      return Path.of(java.net.URI.create(location)).toString();
+    }
+    return location + " (and " + outputs.artifactsDir().resolve(name + ".zip") + ")";
   }
 
   static String human(Duration d) {

@@ -22,10 +22,10 @@ import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The embedded local AWS: ECR (with its registry), ECS, SSM Parameter Store, Secrets Manager and
- * STS on one port, speaking the AWS protocols so that the AWS SDKs and the AWS CLI work against it
- * with an endpoint override. It listens on loopback and on the Docker bridge's gateway (so builds
- * in containers reach it), and keeps its state in a directory so that it survives restarts.
+ * The embedded local AWS: ECR (with its registry), ECS, S3, SSM Parameter Store, Secrets Manager
+ * and STS on one port, speaking the AWS protocols so that the AWS SDKs and the AWS CLI work against
+ * it with an endpoint override. It listens on loopback and on the Docker bridge's gateway (so
+ * builds in containers reach it), and keeps its state in a directory so that it survives restarts.
  */
 public final class LocalAwsServer implements AutoCloseable {
   /** What a server needs. */
@@ -40,6 +40,7 @@ public final class LocalAwsServer implements AutoCloseable {
   private String gateway;
   private int port;
   private EcsService ecs;
+  private S3Service s3;
 
   public LocalAwsServer(Config config, DockerClient docker) {
     this.config = config;
@@ -58,6 +59,7 @@ public final class LocalAwsServer implements AutoCloseable {
     ecs =
         new EcsService(
             state, config.region(), config.account(), docker, vertx, ecr, this::registryHostFor);
+    s3 = new S3Service(vertx, config.stateDir().resolve("s3"), config.region());
     for (JsonService s :
         List.of(
             new SsmService(parameters, config.region(), config.account()),
@@ -94,7 +96,10 @@ public final class LocalAwsServer implements AutoCloseable {
 
   private HttpServer server(RegistryProxy proxy) {
     return vertx
-        .createHttpServer(new HttpServerOptions().setMaxFormAttributeSize(1 << 20))
+        .createHttpServer(
+            new HttpServerOptions()
+                .setMaxFormAttributeSize(1 << 20)
+                .setHandle100ContinueAutomatically(true))
         .requestHandler(req -> {
           String path = req.path();
           if (path.startsWith("/v2/") || path.equals("/v2")) {
@@ -118,12 +123,23 @@ public final class LocalAwsServer implements AutoCloseable {
                         .put("region", config.region())
                         .put("account", config.account())
                         .toString());
-          } else if (req.method() == io.vertx.core.http.HttpMethod.POST) {
+          } else if (req.getHeader("X-Amz-Target") != null || isQueryProtocol(req)) {
             req.body().onSuccess(body -> api(req, body));
           } else {
-            req.response().setStatusCode(404).end();
+            s3.handle(req);
           }
         });
+  }
+
+  /**
+   * STS's query protocol: a form POSTed to {@code /}; every other request without a target is S3.
+   */
+  private static boolean isQueryProtocol(HttpServerRequest req) {
+    String type = req.getHeader("Content-Type");
+    return req.method() == io.vertx.core.http.HttpMethod.POST
+        && req.path().equals("/")
+        && type != null
+        && type.startsWith("application/x-www-form-urlencoded");
   }
 
   private void api(HttpServerRequest req, Buffer body) {

@@ -1,5 +1,6 @@
 package dev.localbuild.agent.output;
 
+import dev.localbuild.runtime.BuildIdentity;
 import dev.localbuild.runtime.artifact.ArtifactStore;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
@@ -22,7 +23,8 @@ public final class DirectoryArtifactStore implements ArtifactStore {
   }
 
   @Override
-  public Upload open(@Nullable String identifier, @Nullable String name) throws IOException {
+  public Upload open(BuildIdentity build, @Nullable String identifier, @Nullable String name)
+      throws IOException {
     Files.createDirectories(dir);
     Path target = dir.resolve((identifier == null ? "artifacts" : identifier) + ".zip");
     Path tmp = Files.createTempFile(dir, ".upload-", ".zip");

@@ -73,10 +73,13 @@ public record ProjectConfig(
       List<Variable> environmentVariables) {}
 
   /**
-   * {@code cache}: {@code type} NO_CACHE, LOCAL (with {@code modes}) or S3 (with {@code location}).
+   * {@code cache}: {@code type} NO_CACHE, LOCAL (with {@code modes}) or S3 (with {@code location},
+   * {@code bucket[/prefix]}, and {@code cacheNamespace}, which shares keyed caches across
+   * projects).
    */
-  public record Cache(String type, @Nullable String location, List<String> modes) {
-    public static final Cache NONE = new Cache("NO_CACHE", null, List.of());
+  public record Cache(
+      String type, @Nullable String location, List<String> modes, @Nullable String namespace) {
+    public static final Cache NONE = new Cache("NO_CACHE", null, List.of(), null);
 
     public boolean has(String mode) {
       return "LOCAL".equals(type) && modes.contains(mode);

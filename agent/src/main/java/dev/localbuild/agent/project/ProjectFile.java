@@ -82,7 +82,14 @@ public final class ProjectFile {
             secondaryVersions.put(
                 v.path("sourceIdentifier").asText(), v.path("sourceVersion").asText()));
     List<ProjectConfig.Artifacts> secondaryArtifacts = new ArrayList<>();
-    p.path("secondaryArtifacts").forEach(a -> secondaryArtifacts.add(artifacts(a)));
+    for (JsonNode a : p.path("secondaryArtifacts")) {
+      ProjectConfig.Artifacts sa = artifacts(a, where + ": secondaryArtifacts");
+      if (sa.artifactIdentifier() == null) {
+        throw new ProjectFileException(
+            where + ": secondaryArtifacts: every secondary artifact needs an artifactIdentifier");
+      }
+      secondaryArtifacts.add(sa);
+    }
     Integer timeout = p.has("timeoutInMinutes") ? p.get("timeoutInMinutes").asInt() : null;
     if (timeout != null && (timeout < 5 || timeout > 2160)) {
       throw new ProjectFileException(
@@ -97,7 +104,7 @@ public final class ProjectFile {
         environment(p.path("environment"), where),
         cache(p.path("cache"), where),
         timeout,
-        p.has("artifacts") ? artifacts(p.get("artifacts")) : null,
+        p.has("artifacts") ? artifacts(p.get("artifacts"), where + ": artifacts") : null,
         secondaryArtifacts,
         extensions(p.path("x-localbuild")));
   }
@@ -166,12 +173,30 @@ public final class ProjectFile {
           throw new ProjectFileException(
               where + ": cache.type: " + type + " is not NO_CACHE, LOCAL or S3");
     }
-    return new ProjectConfig.Cache(type, text(c, "location"), modes);
+    return new ProjectConfig.Cache(type, text(c, "location"), modes, text(c, "cacheNamespace"));
   }
 
-  private static ProjectConfig.Artifacts artifacts(JsonNode a) {
+  private static ProjectConfig.Artifacts artifacts(JsonNode a, String where)
+      throws ProjectFileException {
+    String type = a.path("type").asText("NO_ARTIFACTS");
+    if (!Set.of("S3", "NO_ARTIFACTS", "CODEPIPELINE").contains(type)) {
+      throw new ProjectFileException(
+          where + ".type: " + type + " is not S3, NO_ARTIFACTS or CODEPIPELINE");
+    }
+    if (type.equals("S3") && text(a, "location") == null) {
+      throw new ProjectFileException(where + ".location: S3 artifacts need a bucket");
+    }
+    String packaging = text(a, "packaging");
+    if (packaging != null && !Set.of("ZIP", "NONE").contains(packaging)) {
+      throw new ProjectFileException(where + ".packaging: " + packaging + " is not ZIP or NONE");
+    }
+    String namespace = text(a, "namespaceType");
+    if (namespace != null && !Set.of("BUILD_ID", "NONE").contains(namespace)) {
+      throw new ProjectFileException(
+          where + ".namespaceType: " + namespace + " is not BUILD_ID or NONE");
+    }
     return new ProjectConfig.Artifacts(
-        a.path("type").asText("NO_ARTIFACTS"),
+        type,
         text(a, "location"),
         text(a, "path"),
         text(a, "namespaceType"),

@@ -238,4 +238,97 @@ class AwsBuildIT {
     assertThat(r.exit()).as("stdout:%n%s%nstderr:%n%s", r.out(), r.err()).isZero();
     assertThat(r.out()).contains("FULL_URI_SET", "NO_KEYS", "account 000000000000");
   }
+
+  /**
+   * A project whose artifacts and cache are in S3: the primary artifact is a zip under {@code
+   * path/<build id>/name}, the secondary one a folder of files (packaging NONE), every object with
+   * the build's ARN in {@code codebuild-buildarn}; the cache comes back from S3 in the next build.
+   * The local AWS creates the buckets the project names.
+   */
+  @Test
+  void artifactsAndCacheGoToTheProjectsBuckets() throws Exception {
+    Path project = tmp.resolve("project.json");
+    Files.writeString(
+        project,
+        """
+        {"name": "s3-project",
+         "artifacts": {"type": "S3", "location": "artifact-bucket", "path": "builds",
+                       "namespaceType": "BUILD_ID", "name": "app.zip", "packaging": "ZIP"},
+         "secondaryArtifacts": [{"type": "S3", "location": "artifact-bucket", "path": "docs",
+                       "name": "site", "packaging": "NONE", "artifactIdentifier": "docs"}],
+         "cache": {"type": "S3", "location": "cache-bucket/ci"}}
+        """);
+    String buildspec =
+        """
+        version: 0.2
+        phases:
+          build:
+            commands:
+              - if [ -f deps/marker ]; then echo CACHE_HIT; else echo CACHE_MISS; fi
+              - mkdir -p deps site && echo x > deps/marker
+              - echo hello > app.txt && echo '<h1>docs</h1>' > site/index.html
+        artifacts:
+          files: [app.txt]
+          secondary-artifacts:
+            docs:
+              base-directory: site
+              files: ['**/*']
+        cache:
+          paths: ['deps/**/*']
+        """;
+    Run first = run(buildspec, "-i", "busybox:latest", "--project", project.toString());
+    assertThat(first.exit()).as("stdout:%n%s%nstderr:%n%s", first.out(), first.err()).isZero();
+    assertThat(first.out()).contains("CACHE_MISS");
+    String uuid = first.record().path("id").asText().split(":", 2)[1];
+    String zipKey = "builds/" + uuid + "/app.zip";
+    assertThat(first.record().at("/artifacts/location").asText())
+        .isEqualTo("arn:aws:s3:::artifact-bucket/" + zipKey);
+    assertThat(first.record().at("/secondaryArtifacts/0/location").asText())
+        .isEqualTo("arn:aws:s3:::artifact-bucket/docs/site");
+
+    JsonNode zip = cli("s3api", "head-object", "--bucket", "artifact-bucket", "--key", zipKey);
+    assertThat(zip.path("ContentType").asText()).isEqualTo("application/zip");
+    assertThat(zip.at("/Metadata/codebuild-buildarn").asText())
+        .isEqualTo(first.record().path("arn").asText());
+    JsonNode page =
+        cli("s3api", "head-object", "--bucket", "artifact-bucket", "--key", "docs/site/index.html");
+    assertThat(page.at("/Metadata/codebuild-buildarn").asText())
+        .isEqualTo(first.record().path("arn").asText());
+    // the cache is under the location's prefix, then the project (its namespace)
+    assertThat(
+            cli("s3api", "list-objects-v2", "--bucket", "cache-bucket", "--prefix", "ci/")
+                .at("/Contents/0/Key")
+                .asText())
+        .startsWith("ci/s3-project/");
+
+    Run second = run(buildspec, "-i", "busybox:latest", "--project", project.toString());
+    assertThat(second.exit()).isZero();
+    assertThat(second.out()).contains("CACHE_HIT");
+  }
+
+  /** The AWS CLI against the local AWS the builds started. */
+  static JsonNode cli(String... args) throws Exception {
+    JsonNode server = RecordJson.MAPPER.readTree(home.resolve("aws/server.json").toFile());
+    List<String> cmd =
+        new ArrayList<>(
+            List.of(
+                "/usr/bin/aws",
+                "--endpoint-url",
+                "http://127.0.0.1:" + server.path("port").asInt(),
+                "--region",
+                "us-east-1",
+                "--output",
+                "json"));
+    cmd.addAll(List.of(args));
+    ProcessBuilder pb = new ProcessBuilder(cmd);
+    pb.environment().put("AWS_ACCESS_KEY_ID", "test");
+    pb.environment().put("AWS_SECRET_ACCESS_KEY", "test");
+    pb.environment().put("AWS_CONFIG_FILE", "/dev/null");
+    pb.environment().put("AWS_SHARED_CREDENTIALS_FILE", "/dev/null");
+    Process p = pb.start();
+    String out = new String(p.getInputStream().readAllBytes());
+    String err = new String(p.getErrorStream().readAllBytes());
+    assertThat(p.waitFor()).as("aws %s: %s", List.of(args), err).isZero();
+    return RecordJson.MAPPER.readTree(out);
+  }
 }

@@ -111,6 +111,41 @@ class ProjectFileTest {
   }
 
   @Test
+  void artifactMistakesNameTheKey() {
+    assertThatThrownBy(() -> parse("{\"name\":\"x\",\"artifacts\":{\"type\":\"S3\"}}"))
+        .hasMessage("p.json: artifacts.location: S3 artifacts need a bucket");
+    assertThatThrownBy(() ->
+            parse(
+                "{\"name\":\"x\",\"artifacts\":{\"type\":\"S3\",\"location\":\"b\","
+                    + "\"packaging\":\"TAR\"}}"))
+        .hasMessage("p.json: artifacts.packaging: TAR is not ZIP or NONE");
+    assertThatThrownBy(() ->
+            parse(
+                "{\"name\":\"x\",\"artifacts\":{\"type\":\"S3\",\"location\":\"b\","
+                    + "\"namespaceType\":\"BUILD_NUMBER\"}}"))
+        .hasMessage("p.json: artifacts.namespaceType: BUILD_NUMBER is not BUILD_ID or NONE");
+    assertThatThrownBy(() ->
+            parse("{\"name\":\"x\",\"secondaryArtifacts\":[{\"type\":\"S3\",\"location\":\"b\"}]}"))
+        .hasMessage(
+            "p.json: secondaryArtifacts: every secondary artifact needs an artifactIdentifier");
+    assertThatThrownBy(() -> parse("{\"name\":\"x\",\"artifacts\":{\"type\":\"FTP\"}}"))
+        .hasMessage("p.json: artifacts.type: FTP is not S3, NO_ARTIFACTS or CODEPIPELINE");
+  }
+
+  @Test
+  void anS3CacheKeepsItsNamespace() throws Exception {
+    ProjectConfig p =
+        parse(
+            "{\"name\":\"x\",\"cache\":{\"type\":\"S3\",\"location\":\"b/p\","
+                + "\"cacheNamespace\":\"shared-npm\"}}");
+    assertThat(p.cache().namespace()).isEqualTo("shared-npm");
+  }
+
+  static ProjectConfig parse(String json) throws Exception {
+    return ProjectFile.parse(JSON.readTree(json), null, "p.json");
+  }
+
+  @Test
   void picksTheNamedProject() throws Exception {
     ProjectConfig p =
         ProjectFile.parse(
