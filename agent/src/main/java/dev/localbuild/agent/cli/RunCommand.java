@@ -27,23 +27,27 @@ import picocli.CommandLine.Mixin;
     sortOptions = false,
     usageHelpWidth = 100,
     description = {
-      "Runs a buildspec as CodeBuild would: the phases INSTALL, PRE_BUILD, BUILD, POST_BUILD with CodeBuild's",
-      "transitions, its environment variables, one shell per command with variables and directory carried",
-      "over, and CodeBuild's log lines on stdout. Artifacts go to the -a directory (artifacts.zip), reports",
-      "to the -r directory. The flags of AWS's local agent (codebuild_build.sh) work the same here.",
+      "Runs a buildspec as CodeBuild would: the phases INSTALL, PRE_BUILD, BUILD, POST_BUILD with",
+      "CodeBuild's transitions, its environment variables, one shell per command with variables and",
+      "directory carried over, and CodeBuild's log lines on stdout. Artifacts go to the -a directory",
+      "(artifacts.zip), reports to the -r directory. The flags of AWS's local agent (codebuild_build.sh)",
+      "work the same here. AWS calls (secrets, ECR, S3, ECS) go to the local AWS unless -c is given.",
       "",
       "Examples:",
       "  localbuild run                                  # ./buildspec.yml in the default image",
       "  localbuild run -i debian:bookworm -a out        # another image; artifacts in ./out",
       "  localbuild run -b ci/buildspec-test.yml -e .env # another buildspec, variables from a file",
       "  localbuild run --executor host                  # no Docker: run the commands on this machine",
+      "  localbuild run -d --deploy local/web-app --deploy-task-definition ecs/taskdef.json",
+      "                                                  # build, push to ECR, roll out to ECS",
       "",
     },
     footer = {
       "",
       "Exit status: 0 SUCCEEDED, 1 FAILED, 2 usage error, 3 FAULT (localbuild or Docker failed, not your",
-      "build), 4 TIMED_OUT, 130 STOPPED (Ctrl-C). The build's record is kept in $LOCALBUILD_HOME",
-      "(default ~/.localbuild) and written with --json in the shape of `aws codebuild batch-get-builds`.",
+      "build), 4 TIMED_OUT, 5 the build succeeded but --deploy failed, 130 STOPPED (Ctrl-C). The build's",
+      "record is kept in $LOCALBUILD_HOME (default ~/.localbuild) and written with --json in the shape",
+      "of `aws codebuild batch-get-builds`.",
     })
 public final class RunCommand implements java.util.concurrent.Callable<Integer> {
   @Mixin RunOptions options;

@@ -61,7 +61,10 @@ public final class RunOptions {
 
   @Option(
       names = "-c",
-      description = "Pass your AWS configuration (AWS_* variables and region) to the build.")
+      description =
+          "Use your AWS account (the default credentials chain, or -p) instead of the local AWS: for"
+              + " secrets, ECR, S3 and --deploy, and for the build, which gets the credentials from"
+              + " a credentials endpoint as in CodeBuild (never as keys in its environment).")
   boolean awsConfig;
 
   @Option(
@@ -148,7 +151,8 @@ public final class RunOptions {
       paramLabel = "FILE",
       description =
           "A CodeBuild project as JSON (create-project input, or batch-get-projects output): its"
-              + " source, environment, variables, cache and timeout. Command-line flags win over it.")
+              + " source, environment, variables, cache, artifacts (S3) and timeout. Command-line"
+              + " flags win over it.")
   Path project;
 
   @Option(
@@ -191,7 +195,8 @@ public final class RunOptions {
       names = "--local-aws",
       description =
           "Start the local AWS for this build even if it does not seem to need it (it starts by itself"
-              + " for builds that use parameter-store, secrets-manager, the aws CLI or --deploy).")
+              + " for builds that use parameter-store, secrets-manager, the aws CLI, S3 in the project,"
+              + " or --deploy).")
   boolean localAws;
 
   @Option(

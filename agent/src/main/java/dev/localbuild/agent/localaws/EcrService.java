@@ -311,23 +311,38 @@ final class EcrService implements JsonService {
     return Json.object().set("imageIds", ids);
   }
 
-  private ObjectNode batchGetImage(JsonNode request) {
+  /** A repository that must exist, as the batch image calls want it. */
+  private String existingRepository(JsonNode request) {
     String repo = Json.required(request, "repositoryName");
     if (!exists(repo)) {
       throw notFound(repo);
     }
+    return repo;
+  }
+
+  /** An image id's manifest, or null after noting ECR's ImageNotFound failure for it. */
+  private HttpResponse<byte[]> manifestOrFailure(String repo, JsonNode id, ArrayNode failures) {
+    String ref =
+        id.has("imageDigest") ? id.get("imageDigest").asText() : id.path("imageTag").asText();
+    HttpResponse<byte[]> m = manifest(repo, ref);
+    if (m.statusCode() == 200) {
+      return m;
+    }
+    failures.add(
+        Json.object()
+            .<ObjectNode>set("imageId", id)
+            .put("failureCode", "ImageNotFound")
+            .put("failureReason", "Requested image not found"));
+    return null;
+  }
+
+  private ObjectNode batchGetImage(JsonNode request) {
+    String repo = existingRepository(request);
     ArrayNode images = Json.array();
     ArrayNode failures = Json.array();
     for (JsonNode id : request.path("imageIds")) {
-      String ref =
-          id.has("imageDigest") ? id.get("imageDigest").asText() : id.path("imageTag").asText();
-      HttpResponse<byte[]> m = manifest(repo, ref);
-      if (m.statusCode() != 200) {
-        failures.add(
-            Json.object()
-                .<ObjectNode>set("imageId", id)
-                .put("failureCode", "ImageNotFound")
-                .put("failureReason", "Requested image not found"));
+      HttpResponse<byte[]> m = manifestOrFailure(repo, id, failures);
+      if (m == null) {
         continue;
       }
       ObjectNode imageId =
@@ -348,25 +363,18 @@ final class EcrService implements JsonService {
   }
 
   private ObjectNode batchDeleteImage(JsonNode request) {
-    String repo = Json.required(request, "repositoryName");
-    if (!exists(repo)) {
-      throw notFound(repo);
-    }
+    String repo = existingRepository(request);
     ArrayNode deleted = Json.array();
     ArrayNode failures = Json.array();
     for (JsonNode id : request.path("imageIds")) {
-      String ref =
-          id.has("imageDigest") ? id.get("imageDigest").asText() : id.path("imageTag").asText();
-      HttpResponse<byte[]> m = manifest(repo, ref);
-      if (m.statusCode() != 200) {
-        failures.add(
-            Json.object()
-                .<ObjectNode>set("imageId", id)
-                .put("failureCode", "ImageNotFound")
-                .put("failureReason", "Requested image not found"));
+      HttpResponse<byte[]> m = manifestOrFailure(repo, id, failures);
+      if (m == null) {
         continue;
       }
-      String digest = m.headers().firstValue("Docker-Content-Digest").orElse(ref);
+      String digest =
+          m.headers()
+              .firstValue("Docker-Content-Digest")
+              .orElse(id.path("imageDigest").asText(id.path("imageTag").asText()));
       deleteManifest(repo, digest);
       ObjectNode imageId = Json.object().put("imageDigest", digest);
       if (id.has("imageTag")) {

@@ -145,6 +145,17 @@ public final class LocalAwsProcess {
             Thread.currentThread().interrupt();
           }
         });
+    removeContainers(docker);
+    try {
+      Files.deleteIfExists(serverFile(stateDir));
+    } catch (IOException e) {
+      // a stale server.json is ignored by find()
+    }
+    return running.isPresent();
+  }
+
+  /** Removes what a local AWS runs in Docker: its ECS tasks' containers and its registry. */
+  public static void removeContainers(DockerClient docker) {
     for (var c :
         docker
             .listContainersCmd()
@@ -154,12 +165,6 @@ public final class LocalAwsProcess {
       remove(docker, c.getId());
     }
     remove(docker, RegistryBackend.CONTAINER);
-    try {
-      Files.deleteIfExists(serverFile(stateDir));
-    } catch (IOException e) {
-      // a stale server.json is ignored by find()
-    }
-    return running.isPresent();
   }
 
   private static void remove(DockerClient docker, String container) {

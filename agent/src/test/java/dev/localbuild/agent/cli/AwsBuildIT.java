@@ -3,6 +3,7 @@ package dev.localbuild.agent.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.localbuild.agent.localaws.LocalAwsFixture;
 import dev.localbuild.agent.record.RecordJson;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -309,26 +310,9 @@ class AwsBuildIT {
   /** The AWS CLI against the local AWS the builds started. */
   static JsonNode cli(String... args) throws Exception {
     JsonNode server = RecordJson.MAPPER.readTree(home.resolve("aws/server.json").toFile());
-    List<String> cmd =
-        new ArrayList<>(
-            List.of(
-                "/usr/bin/aws",
-                "--endpoint-url",
-                "http://127.0.0.1:" + server.path("port").asInt(),
-                "--region",
-                "us-east-1",
-                "--output",
-                "json"));
-    cmd.addAll(List.of(args));
-    ProcessBuilder pb = new ProcessBuilder(cmd);
-    pb.environment().put("AWS_ACCESS_KEY_ID", "test");
-    pb.environment().put("AWS_SECRET_ACCESS_KEY", "test");
-    pb.environment().put("AWS_CONFIG_FILE", "/dev/null");
-    pb.environment().put("AWS_SHARED_CREDENTIALS_FILE", "/dev/null");
-    Process p = pb.start();
-    String out = new String(p.getInputStream().readAllBytes());
-    String err = new String(p.getErrorStream().readAllBytes());
-    assertThat(p.waitFor()).as("aws %s: %s", List.of(args), err).isZero();
-    return RecordJson.MAPPER.readTree(out);
+    LocalAwsFixture.Cli r =
+        LocalAwsFixture.cli("http://127.0.0.1:" + server.path("port").asInt(), args);
+    assertThat(r.exit()).as("aws %s: %s", List.of(args), r.err()).isZero();
+    return r.json();
   }
 }

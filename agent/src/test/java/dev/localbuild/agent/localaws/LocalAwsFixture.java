@@ -56,12 +56,17 @@ public final class LocalAwsFixture implements AutoCloseable {
 
   /** Runs {@code aws --endpoint-url <local> --region us-east-1 <args> --output json}. */
   public Cli aws(String... args) throws Exception {
+    return cli(server.endpoint(), args);
+  }
+
+  /** The AWS CLI against a local AWS at an endpoint (one this JVM did not start, too). */
+  public static Cli cli(String endpoint, String... args) throws Exception {
     List<String> cmd =
         new ArrayList<>(
             List.of(
                 CLI,
                 "--endpoint-url",
-                server.endpoint(),
+                endpoint,
                 "--region",
                 "us-east-1",
                 "--output",
@@ -91,19 +96,7 @@ public final class LocalAwsFixture implements AutoCloseable {
   @Override
   public void close() throws IOException {
     server.close();
-    for (var c :
-        docker
-            .listContainersCmd()
-            .withShowAll(true)
-            .withLabelFilter(Map.of("dev.localbuild.role", "ecs-task"))
-            .exec()) {
-      docker.removeContainerCmd(c.getId()).withForce(true).withRemoveVolumes(true).exec();
-    }
-    try {
-      docker.removeContainerCmd(RegistryBackend.CONTAINER).withForce(true).exec();
-    } catch (RuntimeException e) {
-      // not there
-    }
+    LocalAwsProcess.removeContainers(docker);
     docker.close();
   }
 }
