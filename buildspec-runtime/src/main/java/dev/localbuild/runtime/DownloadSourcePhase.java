@@ -87,6 +87,7 @@ final class DownloadSourcePhase {
             sandbox);
     redactor.addSecrets(secrets.values());
     redactor.addSecrets(accessKeys(vars.variables()));
+    redactor.addSecrets(services.secrets().credentialValues());
     String initial = CommandScripts.initialState(vars.variables(), sandbox.sourceDir());
     sandbox.shell().writeFile(CommandScripts.INITIAL_STATE, initial);
     sandbox.shell().writeFile(CommandScripts.STATE, initial);
@@ -126,7 +127,7 @@ final class DownloadSourcePhase {
     return services.secrets().resolve(parameters, secretRefs);
   }
 
-  /** AWS access key ids and secret keys passed in with -c are masked like secrets. */
+  /** AWS access key ids and secret keys given as variables are masked like secrets. */
   private static List<String> accessKeys(Map<String, String> variables) {
     List<String> out = new ArrayList<>();
     for (String name : List.of("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN")) {

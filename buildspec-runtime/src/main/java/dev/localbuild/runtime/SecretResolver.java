@@ -1,6 +1,7 @@
 package dev.localbuild.runtime;
 
 import dev.localbuild.buildspec.SecretRef;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -17,6 +18,14 @@ public interface SecretResolver {
    */
   Map<String, String> resolve(Map<String, String> parameters, Map<String, SecretRef> secrets)
       throws SecretResolutionException;
+
+  /**
+   * Values the build can read that are secret though no reference names them: the access key and
+   * secret key the build's credentials endpoint serves. The log masks them too.
+   */
+  default List<String> credentialValues() {
+    return List.of();
+  }
 
   /** A resolver for builds that use no references; any reference fails with {@code reason}. */
   static SecretResolver unavailable(String reason) {

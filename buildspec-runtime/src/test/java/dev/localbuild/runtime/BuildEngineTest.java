@@ -19,6 +19,7 @@ import static org.assertj.core.api.Assertions.entry;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -487,6 +488,20 @@ class BuildEngineTest {
         """);
     assertThat(h.output()).containsExactly("token=*** db=***", "s3cr3tvalue");
     assertThat(h.agentLines()).contains("Decrypting parameter store environment variables");
+  }
+
+  @Test
+  void theCredentialsTheBuildIsServedAreMaskedToo() throws Exception {
+    h.credentialValues.addAll(List.of("AKIAIOSFODNN7EXAMPLE", "wJalrXUtnFEMI/K7MDENG/bPxRfiCY"));
+    h.run(
+        """
+        version: 0.2
+        phases:
+          build:
+            commands:
+              - echo "id AKIAIOSFODNN7EXAMPLE key wJalrXUtnFEMI/K7MDENG/bPxRfiCY"
+        """);
+    assertThat(h.output()).containsExactly("id *** key ***");
   }
 
   @Test

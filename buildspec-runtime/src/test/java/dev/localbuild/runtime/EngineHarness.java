@@ -41,6 +41,10 @@ final class EngineHarness implements Provisioner {
   final List<Report> reports = new ArrayList<>();
   final Map<String, String> parameters = new HashMap<>();
   final Map<String, String> secretValues = new HashMap<>();
+
+  /** What the build's credentials endpoint would serve (masked in the log). */
+  final List<String> credentialValues = new ArrayList<>();
+
   final List<Sandbox> sandboxes = new ArrayList<>();
   Duration timeout = Duration.ofMinutes(1);
   Map<String, String> overrides = Map.of();
@@ -93,7 +97,19 @@ final class EngineHarness implements Provisioner {
             this,
             this::store,
             reports::add,
-            this::resolve,
+            new SecretResolver() {
+              @Override
+              public Map<String, String> resolve(
+                  Map<String, String> params, Map<String, SecretRef> secrets)
+                  throws SecretResolutionException {
+                return EngineHarness.this.resolve(params, secrets);
+              }
+
+              @Override
+              public List<String> credentialValues() {
+                return credentialValues;
+              }
+            },
             cache,
             hooks,
             (LogSink) log::add,

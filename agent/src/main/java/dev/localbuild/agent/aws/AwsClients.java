@@ -7,6 +7,9 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
+import software.amazon.awssdk.auth.credentials.AwsCredentials;
+import software.amazon.awssdk.auth.credentials.AwsSessionCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.core.client.config.ClientOverrideConfiguration;
 import software.amazon.awssdk.http.SdkHttpClient;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
@@ -79,42 +82,42 @@ public final class AwsClients implements AutoCloseable {
           B extends
               software.amazon.awssdk.awscore.client.builder.AwsClientBuilder<B, ?>
                   & software.amazon.awssdk.core.client.builder.SdkSyncClientBuilder<B, ?>>
-      B configure(B b) {
+      B configure(B b, String service) {
     b.region(Region.of(target.region()))
         .credentialsProvider(target.credentials())
         .httpClient(http)
         .overrideConfiguration(
             ClientOverrideConfiguration.builder().apiCallTimeout(Duration.ofMinutes(2)).build());
-    if (target.endpoint() != null) {
-      b.endpointOverride(target.endpoint());
+    if (target.endpoint(service) != null) {
+      b.endpointOverride(target.endpoint(service));
     }
     return b;
   }
 
   public synchronized EcrClient ecr() {
     if (ecr == null) {
-      ecr = configure(EcrClient.builder()).build();
+      ecr = configure(EcrClient.builder(), "ecr").build();
     }
     return ecr;
   }
 
   public synchronized EcsClient ecs() {
     if (ecs == null) {
-      ecs = configure(EcsClient.builder()).build();
+      ecs = configure(EcsClient.builder(), "ecs").build();
     }
     return ecs;
   }
 
   public synchronized SsmClient ssm() {
     if (ssm == null) {
-      ssm = configure(SsmClient.builder()).build();
+      ssm = configure(SsmClient.builder(), "ssm").build();
     }
     return ssm;
   }
 
   public synchronized SecretsManagerClient secrets() {
     if (secrets == null) {
-      secrets = configure(SecretsManagerClient.builder()).build();
+      secrets = configure(SecretsManagerClient.builder(), "secretsmanager").build();
     }
     return secrets;
   }
@@ -122,15 +125,35 @@ public final class AwsClients implements AutoCloseable {
   /** S3; path-style addresses with an endpoint override (the local AWS has no bucket hosts). */
   public synchronized S3Client s3() {
     if (s3 == null) {
-      s3 = configure(S3Client.builder()).forcePathStyle(target.endpoint() != null).build();
+      s3 =
+          configure(S3Client.builder(), "s3").forcePathStyle(target.endpoint("s3") != null).build();
     }
     return s3;
+  }
+
+  /**
+   * A session for long-term keys (STS GetSessionToken, 12 hours), for a build's credentials
+   * endpoint: the build never sees the keys themselves.
+   */
+  public AwsSessionCredentials session(AwsCredentials keys) {
+    try (StsClient sts =
+        configure(StsClient.builder(), "sts")
+            .credentialsProvider(StaticCredentialsProvider.create(keys))
+            .build()) {
+      var c = sts.getSessionToken(b -> b.durationSeconds(12 * 3600)).credentials();
+      return AwsSessionCredentials.builder()
+          .accessKeyId(c.accessKeyId())
+          .secretAccessKey(c.secretAccessKey())
+          .sessionToken(c.sessionToken())
+          .expirationTime(c.expiration())
+          .build();
+    }
   }
 
   /** The caller's account: STS GetCallerIdentity. */
   public String accountId() {
     try (StsClient sts =
-        configure(StsClient.builder())
+        configure(StsClient.builder(), "sts")
             .overrideConfiguration(c -> c.apiCallTimeout(Duration.ofSeconds(10)))
             .build()) {
       return sts.getCallerIdentity().account();

@@ -1,6 +1,9 @@
 package dev.localbuild.agent.aws;
 
 import java.net.URI;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import org.jspecify.annotations.Nullable;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
@@ -20,6 +23,8 @@ import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
  * @param region the region
  * @param accountId the account (the local AWS's, or the caller's)
  * @param credentials how the agent signs its requests
+ * @param serviceEndpoints endpoints of single services (by the SDK's id: ecr, ecs, s3, ssm,
+ *     secretsmanager, sts), which win over {@code endpoint}
  */
 public record AwsTarget(
     boolean local,
@@ -27,10 +32,23 @@ public record AwsTarget(
     @Nullable URI buildEndpoint,
     String region,
     String accountId,
-    AwsCredentialsProvider credentials) {
+    AwsCredentialsProvider credentials,
+    Map<String, URI> serviceEndpoints) {
   public AwsTarget {
     Objects.requireNonNull(region, "region");
     Objects.requireNonNull(credentials, "credentials");
+    serviceEndpoints = Map.copyOf(serviceEndpoints);
+  }
+
+  /** The endpoint of one service, or null for AWS's own. */
+  public @Nullable URI endpoint(String service) {
+    return serviceEndpoints.getOrDefault(service, endpoint);
+  }
+
+  /** This target for another account. */
+  public AwsTarget withAccount(String account) {
+    return new AwsTarget(
+        local, endpoint, buildEndpoint, region, account, credentials, serviceEndpoints);
   }
 
   /** The local AWS accepts any signature; these are the keys localbuild signs with. */
@@ -45,16 +63,53 @@ public record AwsTarget(
         gateway == null ? null : URI.create("http://" + gateway + ":" + port),
         region,
         account,
-        StaticCredentialsProvider.create(LOCAL_KEYS));
+        StaticCredentialsProvider.create(LOCAL_KEYS),
+        Map.of());
   }
 
-  /** Real AWS with the default credentials chain, or a profile's. */
+  /**
+   * Real AWS with the default credentials chain, or a profile's.
+   *
+   * @param endpoints {@code URL} for every service, {@code SERVICE=URL} for one (--aws-endpoint)
+   */
   public static AwsTarget aws(
-      @Nullable String profile, String region, @Nullable URI endpoint, String account) {
+      @Nullable String profile, String region, List<String> endpoints, String account) {
     AwsCredentialsProvider creds =
         profile == null
             ? DefaultCredentialsProvider.builder().build()
             : ProfileCredentialsProvider.create(profile);
-    return new AwsTarget(false, endpoint, endpoint, region, account, creds);
+    URI all = null;
+    Map<String, URI> services = new LinkedHashMap<>();
+    for (String e : endpoints) {
+      int eq = e.indexOf('=');
+      if (eq > 0 && !e.substring(0, eq).contains(":")) {
+        services.put(
+            e.substring(0, eq).toLowerCase(java.util.Locale.ROOT),
+            endpointUri(e.substring(eq + 1)));
+      } else {
+        all = endpointUri(e);
+      }
+    }
+    return new AwsTarget(false, all, all, region, account, creds, services);
+  }
+
+  private static URI endpointUri(String text) {
+    URI u = URI.create(text);
+    if (u.getScheme() == null || u.getHost() == null) {
+      throw new IllegalArgumentException(
+          "--aws-endpoint " + text + ": expected a URL such as http://localhost:4566");
+    }
+    return u;
+  }
+
+  /** The variables that point a build's AWS CLI and SDKs at the same endpoints. */
+  public Map<String, String> buildEndpointVariables() {
+    Map<String, String> vars = new LinkedHashMap<>();
+    if (buildEndpoint != null) {
+      vars.put("AWS_ENDPOINT_URL", buildEndpoint.toString());
+    }
+    serviceEndpoints.forEach((service, uri) ->
+        vars.put("AWS_ENDPOINT_URL_" + service.toUpperCase(java.util.Locale.ROOT), uri.toString()));
+    return vars;
   }
 }

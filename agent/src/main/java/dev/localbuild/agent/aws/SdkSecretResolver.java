@@ -9,6 +9,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.secretsmanager.model.GetSecretValueRequest;
 import software.amazon.awssdk.services.secretsmanager.model.GetSecretValueResponse;
@@ -24,9 +25,14 @@ import software.amazon.awssdk.services.ssm.model.Parameter;
 public final class SdkSecretResolver implements SecretResolver {
   private static final ObjectMapper JSON = new ObjectMapper();
   private final AwsClients aws;
+  private final Supplier<List<String>> credentialValues;
 
-  public SdkSecretResolver(AwsClients aws) {
+  /**
+   * @param credentialValues what the build's credentials endpoint serves, to mask
+   */
+  public SdkSecretResolver(AwsClients aws, Supplier<List<String>> credentialValues) {
     this.aws = aws;
+    this.credentialValues = credentialValues;
   }
 
   @Override
@@ -56,6 +62,11 @@ public final class SdkSecretResolver implements SecretResolver {
       throw new SecretResolutionException(AwsErrors.message(e), e);
     }
     return out;
+  }
+
+  @Override
+  public List<String> credentialValues() {
+    return credentialValues.get();
   }
 
   private void resolveParameters(Map<String, String> parameters, Map<String, String> out)

@@ -31,6 +31,7 @@ import software.amazon.awssdk.core.exception.SdkException;
 final class AwsSetup implements AutoCloseable {
   private final @Nullable AwsClients clients;
   private @Nullable HostCredentialsServer hostCredentials;
+  private @Nullable BuildCredentials buildCredentials;
 
   private AwsSetup(@Nullable AwsClients clients) {
     this.clients = clients;
@@ -40,23 +41,29 @@ final class AwsSetup implements AutoCloseable {
       throws IOException, InterruptedException {
     String region = setup.region();
     if (o.awsConfig) {
-      URI endpoint = o.awsEndpoint == null ? null : URI.create(o.awsEndpoint);
-      String account = BuildSetup.DEFAULT_ACCOUNT;
+      AwsTarget target =
+          AwsTarget.aws(o.profile, region, o.awsEndpoints, BuildSetup.DEFAULT_ACCOUNT);
       // the build's ARNs name the caller's account, as CodeBuild's name the project's
-      try (AwsClients probe = new AwsClients(AwsTarget.aws(o.profile, region, endpoint, account))) {
-        account = probe.accountId();
+      try (AwsClients probe = new AwsClients(target)) {
+        target = target.withAccount(probe.accountId());
       } catch (SdkException e) {
         System.err.println(
             "localbuild: cannot ask STS which account this is ("
                 + AwsErrors.message(e)
                 + "); build ARNs name account "
-                + account);
+                + target.accountId());
       }
-      return new AwsSetup(new AwsClients(AwsTarget.aws(o.profile, region, endpoint, account)));
+      AwsSetup aws = new AwsSetup(new AwsClients(target));
+      aws.createRepositories(o.ecrRepositories);
+      return aws;
     }
     Path awsState = state.resolve("aws");
     var running = LocalAwsProcess.find(awsState);
-    if (running.isEmpty() && (o.localAws || o.deploy != null || needsAws(setup, buildspecText))) {
+    if (running.isEmpty()
+        && (o.localAws
+            || o.deploy != null
+            || !o.ecrRepositories.isEmpty()
+            || needsAws(setup, buildspecText))) {
       System.err.println(
           "localbuild: starting the local AWS (ECR, ECS, S3, SSM, Secrets Manager, STS) in the background");
       running = java.util.Optional.of(LocalAwsProcess.ensure(awsState, AwsCommand.jar(), region));
@@ -70,7 +77,33 @@ final class AwsSetup implements AutoCloseable {
             new AwsClients(
                 AwsTarget.local(r.port(), r.gateway(), region, BuildSetup.DEFAULT_ACCOUNT)));
     local.createLocalBuckets(setup.project());
+    local.createRepositories(o.ecrRepositories);
     return local;
+  }
+
+  /** ECR repositories the build pushes to, made if missing (--ecr-repository). */
+  private void createRepositories(List<String> names) {
+    for (String name : names) {
+      try {
+        clients.ecr().describeRepositories(r -> r.repositoryNames(name));
+      } catch (software.amazon.awssdk.services.ecr.model.RepositoryNotFoundException missing) {
+        try {
+          String uri =
+              clients
+                  .ecr()
+                  .createRepository(r -> r.repositoryName(name))
+                  .repository()
+                  .repositoryUri();
+          System.err.println("localbuild: created ECR repository " + uri);
+        } catch (SdkException e) {
+          System.err.println(
+              "localbuild: cannot create ECR repository " + name + ": " + AwsErrors.message(e));
+        }
+      } catch (SdkException e) {
+        System.err.println(
+            "localbuild: cannot look up ECR repository " + name + ": " + AwsErrors.message(e));
+      }
+    }
   }
 
   /** The account builds run in: the caller's with -c, else the local AWS's. */
@@ -147,12 +180,32 @@ final class AwsSetup implements AutoCloseable {
     return clients == null
         ? SecretResolver.unavailable(
             "no AWS is configured (use -c for your AWS account, or --local-aws)")
-        : new SdkSecretResolver(clients);
+        : new SdkSecretResolver(clients, this::servedCredentials);
   }
 
-  private BuildCredentials credentials() {
-    String role = "arn:aws:iam::" + clients.target().accountId() + ":role/localbuild-build";
-    return new BuildCredentials(clients.target().credentials(), role);
+  /** With your account (-c), what the build's endpoint serves is masked in the log. */
+  private List<String> servedCredentials() {
+    if (clients.target().local()) {
+      return List.of(); // the local AWS's fixed keys are no secret
+    }
+    try {
+      return credentials().servedValues();
+    } catch (SdkException e) {
+      return List.of(); // no credentials: the build's AWS calls will say so
+    }
+  }
+
+  /** What the build's credentials endpoint serves: one per run, so its session is reused. */
+  private synchronized BuildCredentials credentials() {
+    if (buildCredentials == null) {
+      String role = "arn:aws:iam::" + clients.target().accountId() + ":role/localbuild-build";
+      buildCredentials =
+          new BuildCredentials(
+              clients.target().credentials(),
+              role,
+              clients.target().local() ? null : clients::session);
+    }
+    return buildCredentials;
   }
 
   /**
@@ -162,14 +215,17 @@ final class AwsSetup implements AutoCloseable {
     if (clients == null) {
       return null;
     }
-    Map<String, String> vars = new LinkedHashMap<>();
+    Map<String, String> vars = new LinkedHashMap<>(clients.target().buildEndpointVariables());
+    if (!clients.target().local()) {
+      // a loopback endpoint (LocalStack on this machine) is this machine, not the container
+      vars.replaceAll((k, v) ->
+          v.replaceFirst(
+              "^(https?://)(127\\.0\\.0\\.1|localhost)([:/]|$)", "$1host.docker.internal$3"));
+    }
     List<String> insecure = List.of();
     URI endpoint = clients.target().buildEndpoint();
-    if (endpoint != null) {
-      vars.put("AWS_ENDPOINT_URL", endpoint.toString());
-      if (clients.target().local()) {
-        insecure = List.of(endpoint.getHost() + ":" + endpoint.getPort());
-      }
+    if (endpoint != null && clients.target().local()) {
+      insecure = List.of(endpoint.getHost() + ":" + endpoint.getPort());
     }
     return new DockerProvisioner.BuildAws(credentials(), vars, insecure);
   }
@@ -181,7 +237,9 @@ final class AwsSetup implements AutoCloseable {
     }
     hostCredentials = new HostCredentialsServer(credentials());
     Map<String, String> vars = new LinkedHashMap<>(hostCredentials.variables());
+    vars.putAll(clients.target().buildEndpointVariables());
     if (clients.target().endpoint() != null) {
+      // this machine reaches the local AWS on loopback, containers through the bridge
       vars.put("AWS_ENDPOINT_URL", clients.target().endpoint().toString());
     }
     return vars;

@@ -121,7 +121,23 @@ record BuildSetup(
               g.map(GitInfo::originUrl).orElse(null)));
     }
     String region =
-        firstNonBlank(o.region, env.get("AWS_REGION"), env.get("AWS_DEFAULT_REGION"), "us-east-1");
+        firstNonBlank(
+            o.region,
+            env.get("AWS_REGION"),
+            env.get("AWS_DEFAULT_REGION"),
+            o.awsConfig ? profileRegion(o.profile, env) : null,
+            "us-east-1");
+    if (!o.awsEndpoints.isEmpty() && !o.awsConfig) {
+      throw new SetupException(
+          "--aws-endpoint goes with -c (without -c, builds use the local AWS and its endpoint)");
+    }
+    for (String e : o.awsEndpoints) {
+      String url = e.matches("[a-z0-9-]+=.*") ? e.substring(e.indexOf('=') + 1) : e;
+      if (!url.matches("https?://[^/\\s]+.*")) {
+        throw new SetupException(
+            "--aws-endpoint " + e + ": expected URL or SERVICE=URL, e.g. s3=http://localhost:4566");
+      }
+    }
     Map<String, String> plain = new LinkedHashMap<>();
     Map<String, String> parameters = new LinkedHashMap<>();
     Map<String, String> secrets = new LinkedHashMap<>();
@@ -185,6 +201,19 @@ record BuildSetup(
         ext,
         notes,
         project);
+  }
+
+  /** The region of the AWS profile in use (AWS_PROFILE, or -p), from the AWS config file. */
+  static @Nullable String profileRegion(@Nullable String profile, Map<String, String> env) {
+    String name = firstNonBlank(profile, env.get("AWS_PROFILE"), "default");
+    try {
+      return software.amazon.awssdk.profiles.ProfileFile.defaultProfileFile()
+          .profile(name)
+          .flatMap(p -> p.property("region"))
+          .orElse(null);
+    } catch (RuntimeException unreadable) {
+      return null; // no config file, or one the SDK cannot read: the other sources decide
+    }
   }
 
   /**
@@ -268,13 +297,13 @@ record BuildSetup(
       throws SetupException {
     Map<String, String> out = new LinkedHashMap<>();
     if (o.awsConfig) {
-      env.forEach((k, v) -> {
-        if (k.startsWith("AWS_")) {
-          out.put(k, v);
+      // only the region: credentials reach the build through its credentials endpoint, never as
+      // keys in its environment, and a profile would only send the build's CLI looking for a
+      // config file it does not have
+      for (String k : List.of("AWS_REGION", "AWS_DEFAULT_REGION")) {
+        if (env.get(k) != null) {
+          out.put(k, env.get(k));
         }
-      });
-      if (o.profile != null) {
-        out.put("AWS_PROFILE", o.profile);
       }
     } else if (o.profile != null) {
       throw new SetupException("-p " + o.profile + " needs -c (use your AWS configuration)");

@@ -186,10 +186,20 @@ public final class RunOptions {
 
   @Option(
       names = "--aws-endpoint",
-      paramLabel = "URL",
+      paramLabel = "[SERVICE=]URL",
       description =
-          "With -c: send AWS calls to this endpoint instead of AWS's (LocalStack, a VPC endpoint).")
-  String awsEndpoint;
+          "With -c: send AWS calls to this endpoint instead of AWS's (LocalStack, a VPC endpoint);"
+              + " SERVICE=URL for one service (ecr, ecs, s3, ssm, secretsmanager, sts); repeatable."
+              + " The build gets them as AWS_ENDPOINT_URL[_SERVICE].")
+  List<String> awsEndpoints = new ArrayList<>();
+
+  @Option(
+      names = "--ecr-repository",
+      paramLabel = "NAME",
+      description =
+          "An ECR repository the build pushes to, created before the build if it is missing;"
+              + " repeatable.")
+  List<String> ecrRepositories = new ArrayList<>();
 
   @Option(
       names = "--local-aws",

@@ -88,6 +88,12 @@ public final class DockerProvisioner implements Provisioner {
       Map<String, String> variables,
       List<String> insecureRegistries) {}
 
+  /**
+   * {@code host.docker.internal} is this machine, as on Docker Desktop: builds reach services
+   * listening here (a LocalStack on localhost:4566) by that name.
+   */
+  public static final String HOST_GATEWAY = "host.docker.internal:host-gateway";
+
   /** Where LOCAL_CUSTOM_CACHE's volume is mounted in the build container. */
   public static final String CUSTOM_CACHE_DIR = "/codebuild/local-cache/custom";
 
@@ -305,8 +311,11 @@ public final class DockerProvisioner implements Provisioner {
     }
     if (sidecar != null) {
       host.withNetworkMode("container:" + sidecar);
-    } else if (settings.network() != null) {
-      host.withNetworkMode(settings.network());
+    } else {
+      host.withExtraHosts(HOST_GATEWAY);
+      if (settings.network() != null) {
+        host.withNetworkMode(settings.network());
+      }
     }
     CreateContainerCmd cmd =
         docker

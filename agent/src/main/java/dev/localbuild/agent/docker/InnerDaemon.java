@@ -158,7 +158,12 @@ final class InnerDaemon {
       List<String> args,
       Duration timeout)
       throws ProvisioningException, InterruptedException {
-    HostConfig host = HostConfig.newHostConfig().withPrivileged(true).withInit(true);
+    HostConfig host =
+        HostConfig.newHostConfig()
+            .withPrivileged(true)
+            .withInit(true)
+            // the build shares this network: services on this machine as Docker Desktop names it
+            .withExtraHosts(DockerProvisioner.HOST_GATEWAY);
     if (layerCacheVolume != null) {
       host.withBinds(
           new com.github.dockerjava.api.model.Bind(

@@ -11,7 +11,6 @@ import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.HttpServerRequest;
-import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -41,6 +40,7 @@ public final class LocalAwsServer implements AutoCloseable {
   private int port;
   private EcsService ecs;
   private S3Service s3;
+  private StsService sts;
 
   public LocalAwsServer(Config config, DockerClient docker) {
     this.config = config;
@@ -60,6 +60,7 @@ public final class LocalAwsServer implements AutoCloseable {
         new EcsService(
             state, config.region(), config.account(), docker, vertx, ecr, this::registryHostFor);
     s3 = new S3Service(vertx, config.stateDir().resolve("s3"), config.region());
+    sts = new StsService(config.account());
     for (JsonService s :
         List.of(
             new SsmService(parameters, config.region(), config.account()),
@@ -196,49 +197,14 @@ public final class LocalAwsServer implements AutoCloseable {
         .end(body.toString());
   }
 
-  /** The AWS query protocol (STS): {@code Action=GetCallerIdentity}, answered in XML. */
+  /** The AWS query protocol (STS), answered in XML. */
   private void query(HttpServerRequest req, String form) {
-    Map<String, String> params = new HashMap<>();
-    for (String pair : form.split("&")) {
-      int eq = pair.indexOf('=');
-      if (eq > 0) {
-        params.put(
-            URLDecoder.decode(pair.substring(0, eq), StandardCharsets.UTF_8),
-            URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8));
-      }
-    }
-    String id = UUID.randomUUID().toString();
-    if ("GetCallerIdentity".equals(params.get("Action"))) {
-      String xml =
-          "<GetCallerIdentityResponse xmlns=\"https://sts.amazonaws.com/doc/2011-06-15/\">\n"
-              + "  <GetCallerIdentityResult>\n"
-              + "    <Arn>arn:aws:iam::"
-              + config.account()
-              + ":user/localbuild</Arn>\n"
-              + "    <UserId>AIDALOCALBUILD00000000</UserId>\n"
-              + "    <Account>"
-              + config.account()
-              + "</Account>\n"
-              + "  </GetCallerIdentityResult>\n"
-              + "  <ResponseMetadata><RequestId>"
-              + id
-              + "</RequestId></ResponseMetadata>\n"
-              + "</GetCallerIdentityResponse>\n";
-      req.response()
-          .putHeader("Content-Type", "text/xml")
-          .putHeader("x-amzn-RequestId", id)
-          .end(xml);
-      return;
-    }
+    StsService.Answer a = sts.handle(form);
     req.response()
-        .setStatusCode(400)
+        .setStatusCode(a.status())
         .putHeader("Content-Type", "text/xml")
-        .end(
-            "<ErrorResponse><Error><Type>Sender</Type><Code>InvalidAction</Code><Message>The local AWS does not implement "
-                + params.get("Action")
-                + "</Message></Error><RequestId>"
-                + id
-                + "</RequestId></ErrorResponse>");
+        .putHeader("x-amzn-RequestId", a.requestId())
+        .end(a.xml());
   }
 
   /**

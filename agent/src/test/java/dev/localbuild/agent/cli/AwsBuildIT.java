@@ -307,6 +307,59 @@ class AwsBuildIT {
     assertThat(second.out()).contains("CACHE_HIT");
   }
 
+  /**
+   * With -c the agent uses the default credentials chain (here: keys in its environment) and an
+   * endpoint override (here the local AWS stands in for an account or a LocalStack): it asks STS
+   * for the account, creates the ECR repository the build pushes to, and serves the keys to the
+   * build from its credentials endpoint, masked wherever the build prints them.
+   */
+  @Test
+  void withDashCYourCredentialsReachTheBuildOnlyThroughTheEndpoint() throws Exception {
+    LocalbuildProcess start = LocalbuildProcess.start(shared, home, "aws", "start");
+    assertThat(start.waitFor()).isZero();
+    String endpoint = start.out().strip();
+    Files.writeString(
+        src.resolve("buildspec.yml"),
+        """
+        version: 0.2
+        phases:
+          build:
+            commands:
+              - echo "endpoint $AWS_ENDPOINT_URL"
+              - echo "account $(aws sts get-caller-identity --query Account --output text)"
+              - aws ecr describe-repositories --repository-names dash-c-repo --query 'repositories[0].repositoryName' --output text
+              - wget -qO- "http://169.254.170.2$AWS_CONTAINER_CREDENTIALS_RELATIVE_URI"; echo
+              - test -z "$AWS_SECRET_ACCESS_KEY" && test -z "$AWS_PROFILE" && echo NO_KEYS
+        """);
+    LocalbuildProcess p =
+        LocalbuildProcess.start(
+            src,
+            home,
+            Map.of(
+                "AWS_ACCESS_KEY_ID", "AKIAIOSFODNN7EXAMPLE",
+                "AWS_SECRET_ACCESS_KEY", "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY",
+                "AWS_CONFIG_FILE", "/dev/null",
+                "AWS_SHARED_CREDENTIALS_FILE", "/dev/null"),
+            "run",
+            "-i",
+            "localbuild/standard:latest",
+            "-c",
+            "--aws-endpoint",
+            endpoint,
+            "--ecr-repository",
+            "dash-c-repo");
+    int exit = p.waitFor();
+    String out = p.out();
+    assertThat(exit).as("stdout:%n%s%nstderr:%n%s", out, p.err()).isZero();
+    assertThat(p.err()).contains("localbuild: created ECR repository ");
+    assertThat(out)
+        .contains("endpoint " + endpoint.replace("127.0.0.1", "host.docker.internal"))
+        .contains("account 000000000000", "dash-c-repo", "NO_KEYS")
+        // a session, not the keys: served from the endpoint, masked in the log
+        .contains("\"AccessKeyId\":\"***\",\"SecretAccessKey\":\"***\",\"Token\":\"***\"")
+        .doesNotContain("AKIAIOSFODNN7EXAMPLE", "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY");
+  }
+
   /** The AWS CLI against the local AWS the builds started. */
   static JsonNode cli(String... args) throws Exception {
     JsonNode server = RecordJson.MAPPER.readTree(home.resolve("aws/server.json").toFile());

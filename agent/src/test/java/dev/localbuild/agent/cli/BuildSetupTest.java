@@ -36,11 +36,58 @@ class BuildSetupTest {
     Files.writeString(envFile, "A=file\nB=file\n");
     var overrides =
         BuildSetup.overrides(
-            parse("-e", envFile.toString(), "--env", "B=flag", "-c"),
-            Map.of("AWS_REGION", "eu-west-3", "HOME", "/x"));
+            parse("-e", envFile.toString(), "--env", "B=flag", "-c", "-p", "dev"),
+            Map.of(
+                "AWS_REGION",
+                "eu-west-3",
+                "HOME",
+                "/x",
+                "AWS_ACCESS_KEY_ID",
+                "AKIAEXAMPLE",
+                "AWS_SECRET_ACCESS_KEY",
+                "secret",
+                "AWS_PROFILE",
+                "other"));
+    // with -c the build gets the region; its credentials come from an endpoint, not variables
     assertThat(overrides)
         .containsExactly(
             Map.entry("AWS_REGION", "eu-west-3"), Map.entry("A", "file"), Map.entry("B", "flag"));
+  }
+
+  @Test
+  void awsEndpointsGoWithDashCAndAreUrls() {
+    assertThatThrownBy(() ->
+            BuildSetup.from(
+                parse("-s", tmp.toString(), "--aws-endpoint", "http://localhost:4566"), Map.of()))
+        .hasMessageContaining("--aws-endpoint goes with -c");
+    assertThatThrownBy(() ->
+            BuildSetup.from(
+                parse("-s", tmp.toString(), "-c", "--aws-endpoint", "s3=localhost:4566"), Map.of()))
+        .hasMessage(
+            "--aws-endpoint s3=localhost:4566: expected URL or SERVICE=URL, e.g."
+                + " s3=http://localhost:4566");
+  }
+
+  @Test
+  void withDashCTheRegionCanComeFromTheProfile() throws Exception {
+    Path config = tmp.resolve("aws-config");
+    Files.writeString(
+        config, "[default]\nregion = eu-north-1\n[profile dev]\nregion = ap-south-1\n");
+    String before = System.getProperty("aws.configFile");
+    System.setProperty("aws.configFile", config.toString());
+    try {
+      assertThat(BuildSetup.profileRegion(null, Map.of())).isEqualTo("eu-north-1");
+      assertThat(BuildSetup.profileRegion("dev", Map.of())).isEqualTo("ap-south-1");
+      assertThat(BuildSetup.profileRegion(null, Map.of("AWS_PROFILE", "dev")))
+          .isEqualTo("ap-south-1");
+      assertThat(BuildSetup.profileRegion("missing", Map.of())).isNull();
+    } finally {
+      if (before == null) {
+        System.clearProperty("aws.configFile");
+      } else {
+        System.setProperty("aws.configFile", before);
+      }
+    }
   }
 
   @Test

@@ -24,6 +24,12 @@ final class LocalbuildProcess {
   }
 
   static LocalbuildProcess start(Path workDir, Path home, String... args) throws IOException {
+    return start(workDir, home, java.util.Map.of(), args);
+  }
+
+  static LocalbuildProcess start(
+      Path workDir, Path home, java.util.Map<String, String> env, String... args)
+      throws IOException {
     List<String> cmd = new ArrayList<>(List.of(JAVA, "-jar", JAR.toString()));
     cmd.addAll(List.of(args));
     Path out = Files.createTempFile(home.getParent(), "stdout", ".txt");
@@ -34,6 +40,7 @@ final class LocalbuildProcess {
             .redirectOutput(out.toFile())
             .redirectError(err.toFile());
     pb.environment().put("LOCALBUILD_HOME", home.toString());
+    pb.environment().putAll(env);
     return new LocalbuildProcess(pb.start(), out, err);
   }
 

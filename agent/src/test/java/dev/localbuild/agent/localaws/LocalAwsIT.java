@@ -45,6 +45,10 @@ class LocalAwsIT {
   void stsSsmAndSecretsManager() throws Exception {
     assertThat(ok(aws.aws("sts", "get-caller-identity")).path("Account").asText())
         .isEqualTo("000000000000");
+    JsonNode session = ok(aws.aws("sts", "get-session-token")).path("Credentials");
+    assertThat(session.path("AccessKeyId").asText()).startsWith("ASIA");
+    assertThat(session.path("SessionToken").asText()).isNotEmpty();
+    assertThat(session.path("Expiration").asText()).isNotEmpty();
     ok(
         aws.aws(
             "ssm",
