@@ -6,7 +6,6 @@ import dev.localbuild.agent.aws.AwsClients;
 import dev.localbuild.agent.aws.EcsDeployer;
 import dev.localbuild.agent.aws.ImageDefinitions;
 import dev.localbuild.agent.localaws.LocalAwsProcess;
-import dev.localbuild.runtime.BuildRecord;
 import dev.localbuild.runtime.log.ContainerLogFormat;
 import dev.localbuild.runtime.log.LogLine;
 import java.io.IOException;
@@ -51,7 +50,7 @@ final class DeployStep {
   /**
    * @return whether the deploy succeeded
    */
-  boolean run(BuildRecord record, Path artifactsDir) throws InterruptedException {
+  boolean run(Path artifactsDir) throws InterruptedException {
     String[] target = o.deploy.split("/", 2);
     if (target.length != 2 || target[0].isBlank() || target[1].isBlank()) {
       System.err.println("localbuild: --deploy " + o.deploy + ": expected CLUSTER/SERVICE");
@@ -64,7 +63,7 @@ final class DeployStep {
     }
     List<ImageDefinitions.ImageDefinition> images;
     try {
-      images = images(record, artifactsDir);
+      images = images(artifactsDir);
     } catch (DeployException e) {
       log("Deploy failed: " + e.getMessage());
       System.err.println("localbuild: deploy FAILED: " + e.getMessage());
@@ -139,15 +138,14 @@ final class DeployStep {
    * The image definitions file, read from the primary artifact as CodePipeline reads it (the copy
    * kept on this machine, also when the artifact went to S3).
    */
-  List<ImageDefinitions.ImageDefinition> images(BuildRecord record, Path artifactsDir)
-      throws DeployException {
-    if (record.artifacts() == null) {
+  List<ImageDefinitions.ImageDefinition> images(Path artifactsDir) throws DeployException {
+    Path zip = artifactsDir.resolve("artifacts.zip");
+    if (!Files.exists(zip)) {
       throw new DeployException(
           "the build produced no artifact; CodePipeline's ECS action reads "
               + o.deployFile
               + " from the build's output artifact (add it to artifacts.files)");
     }
-    Path zip = artifactsDir.resolve("artifacts.zip");
     try (ZipFile z = new ZipFile(zip.toFile())) {
       var entry = z.getEntry(o.deployFile);
       if (entry == null) {
