@@ -15,6 +15,8 @@ import picocli.CommandLine.Option;
 @Command(
     name = "aws",
     mixinStandardHelpOptions = true,
+    header = "The local AWS: ECR, ECS, S3, SSM, Secrets Manager and STS on one port.",
+    usageHelpWidth = 100,
     description = {
       "The local AWS builds use when no AWS account is configured: ECR (with a real registry), ECS",
       "(tasks are containers here), S3, SSM Parameter Store, Secrets Manager and STS on one port. Use",
@@ -119,10 +121,10 @@ final class AwsCommand implements Runnable {
   @Command(
       name = "stop",
       mixinStandardHelpOptions = true,
-      description = {
-        "Stops the local AWS and removes its containers (ECS tasks, registry). Its state and pushed",
-        "images stay: services get their tasks back on the next start."
-      })
+      usageHelpWidth = 100,
+      description =
+          "Stops the local AWS and removes its containers (ECS tasks, registry); its state and"
+              + " pushed images stay, and services get their tasks back on the next start.")
   static final class Stop implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {

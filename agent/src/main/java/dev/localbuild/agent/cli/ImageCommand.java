@@ -12,6 +12,7 @@ import picocli.CommandLine.Option;
 @Command(
     name = "image",
     mixinStandardHelpOptions = true,
+    usageHelpWidth = 100,
     description = "Manage the default build image.",
     subcommands = {ImageCommand.Build.class})
 final class ImageCommand implements Runnable {
@@ -23,6 +24,7 @@ final class ImageCommand implements Runnable {
   @Command(
       name = "build",
       mixinStandardHelpOptions = true,
+      usageHelpWidth = 100,
       description =
           "Builds localbuild/standard (Debian 12, Docker, git, Python, Node.js, Java; its runtimes.yml"
               + " answers runtime-versions). Builds do this on first use; run it ahead to keep the first build fast.")

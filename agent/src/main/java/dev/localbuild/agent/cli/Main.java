@@ -8,6 +8,7 @@ import picocli.CommandLine.Command;
     name = "localbuild",
     mixinStandardHelpOptions = true,
     versionProvider = Version.class,
+    usageHelpWidth = 100,
     description = {
       "Runs AWS CodeBuild buildspec.yml files as CodeBuild does: same phases, variables, shell, log lines,",
       "artifacts and exit status, in Docker or on this machine.",

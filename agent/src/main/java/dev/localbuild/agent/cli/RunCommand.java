@@ -24,6 +24,7 @@ import picocli.CommandLine.Mixin;
 @Command(
     name = "run",
     mixinStandardHelpOptions = true,
+    header = "Run a buildspec as CodeBuild would; optionally deploy the result to ECS.",
     sortOptions = false,
     usageHelpWidth = 100,
     description = {
