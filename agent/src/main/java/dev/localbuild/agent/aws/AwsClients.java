@@ -45,10 +45,7 @@ public final class AwsClients implements AutoCloseable {
               new Expiry<String, RegistryLogin>() {
                 @Override
                 public long expireAfterCreate(String key, RegistryLogin value, long currentTime) {
-                  return Math.max(
-                      0,
-                      Duration.between(Instant.now(), value.expiresAt().minus(TOKEN_MARGIN))
-                          .toNanos());
+                  return keepFor(value.expiresAt(), Instant.now()).toNanos();
                 }
 
                 @Override
@@ -64,6 +61,13 @@ public final class AwsClients implements AutoCloseable {
                 }
               })
           .build();
+
+  /** How long a registry login is reused: until {@link #TOKEN_MARGIN} before it expires. */
+  static Duration keepFor(Instant expiresAt, Instant now) {
+    Duration d = Duration.between(now, expiresAt.minus(TOKEN_MARGIN));
+    return d.isNegative() ? Duration.ZERO : d;
+  }
+
   private EcrClient ecr;
   private EcsClient ecs;
   private SsmClient ssm;

@@ -110,6 +110,17 @@ class LocalAwsIT {
         .isEqualTo("http://127.0.0.1:" + aws.server().port());
     String password = aws.aws("ecr", "get-login-password").out().strip();
     assertThat(password).startsWith("lbecr");
+    // the agent's login (for the build's daemon) is fetched once and reused while it is valid
+    try (var clients =
+        new dev.localbuild.agent.aws.AwsClients(
+            dev.localbuild.agent.aws.AwsTarget.local(
+                aws.server().port(), null, "us-east-1", "000000000000"))) {
+      var login = clients.ecrLogin();
+      assertThat(login.registry()).isEqualTo("127.0.0.1:" + aws.server().port());
+      assertThat(login.username()).isEqualTo("AWS");
+      assertThat(login.expiresAt()).isAfter(java.time.Instant.now().plusSeconds(11 * 3600));
+      assertThat(clients.ecrLogin()).isSameAs(login);
+    }
 
     String registry = "127.0.0.1:" + aws.server().port();
     assertThat(docker("login", "--username", "AWS", "--password", "wrong", registry)).isNotZero();
