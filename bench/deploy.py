@@ -147,9 +147,9 @@ def main():
                     failures += poller.failures
                     requests += poller.requests
                 finally:
-                    sh(LAUNCHER, "aws", "stop", env=dict(os.environ, LOCALBUILD_HOME=home), check=False)
+                    sh(LAUNCHER, "aws", "stop", "--purge", env=dict(os.environ, LOCALBUILD_HOME=home), check=False)
     finally:
-        sh("docker", "rm", "-f", reg, check=False)
+        sh("docker", "rm", "-f", "-v", reg, check=False)
 
     def cell(k, col):
         v = rows[k][col]

@@ -111,7 +111,7 @@ def main():
                     if v.startswith("localbuild-dlc-bench"):
                         sh("docker", "volume", "rm", v, check=False)
     finally:
-        sh("docker", "rm", "-f", reg, check=False)
+        sh("docker", "rm", "-f", "-v", reg, check=False)
 
     def cell(k):
         v = rows[k]

@@ -126,10 +126,17 @@ final class AwsCommand implements Runnable {
           "Stops the local AWS and removes its containers (ECS tasks, registry); its state and"
               + " pushed images stay, and services get their tasks back on the next start.")
   static final class Stop implements Callable<Integer> {
+    @Option(
+        names = "--purge",
+        description =
+            "Also delete its state: pushed images, S3 objects, clusters and services"
+                + " (parameters.json stays).")
+    boolean purge;
+
     @Override
     public Integer call() throws Exception {
       try (DockerClient docker = DockerClients.create()) {
-        boolean was = LocalAwsProcess.stop(defaultState(), docker);
+        boolean was = LocalAwsProcess.stop(defaultState(), docker, purge);
         System.err.println(
             was
                 ? "localbuild: the local AWS stopped"

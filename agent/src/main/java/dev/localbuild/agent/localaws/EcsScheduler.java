@@ -64,6 +64,7 @@ final class EcsScheduler implements AutoCloseable {
     this.runner =
         new TaskRunner(
             docker,
+            state.instance(),
             image -> {
               String local = registryHostFor.apply("127.0.0.1");
               String bridge = registryHostFor.apply("172.17.0.2");

@@ -34,6 +34,30 @@ public final class LocalAwsProcess {
     }
   }
 
+  /** Containers of a local AWS carry this label with its instance. */
+  static final String INSTANCE_LABEL = "dev.localbuild.aws-instance";
+
+  /**
+   * A local AWS's instance: a short hash of its state directory, which names its registry container
+   * and volume, so that local AWSes of different state directories (users, tests) never share
+   * images or tasks.
+   */
+  public static String instance(Path stateDir) {
+    try {
+      byte[] h =
+          java.security.MessageDigest.getInstance("SHA-256")
+              .digest(
+                  stateDir
+                      .toAbsolutePath()
+                      .normalize()
+                      .toString()
+                      .getBytes(java.nio.charset.StandardCharsets.UTF_8));
+      return java.util.HexFormat.of().formatHex(h, 0, 5);
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
   static Path serverFile(Path stateDir) {
     return stateDir.resolve("server.json");
   }
@@ -131,7 +155,8 @@ public final class LocalAwsProcess {
    *
    * @return whether a server was running
    */
-  public static boolean stop(Path stateDir, DockerClient docker) throws InterruptedException {
+  public static boolean stop(Path stateDir, DockerClient docker, boolean purge)
+      throws InterruptedException {
     Optional<Running> running = find(stateDir);
     running
         .flatMap(r -> ProcessHandle.of(r.pid()))
@@ -145,26 +170,54 @@ public final class LocalAwsProcess {
             Thread.currentThread().interrupt();
           }
         });
-    removeContainers(docker);
+    removeContainers(docker, stateDir);
     try {
       Files.deleteIfExists(serverFile(stateDir));
+      if (purge) {
+        purge(stateDir, docker);
+      }
     } catch (IOException e) {
-      // a stale server.json is ignored by find()
+      // a stale server.json is ignored by find(); a state left behind is reported by the next start
     }
     return running.isPresent();
   }
 
   /** Removes what a local AWS runs in Docker: its ECS tasks' containers and its registry. */
-  public static void removeContainers(DockerClient docker) {
+  public static void removeContainers(DockerClient docker, Path stateDir) {
+    String instance = instance(stateDir);
     for (var c :
         docker
             .listContainersCmd()
             .withShowAll(true)
-            .withLabelFilter(Map.of("dev.localbuild.role", "ecs-task"))
+            .withLabelFilter(Map.of(INSTANCE_LABEL, instance))
             .exec()) {
       remove(docker, c.getId());
     }
-    remove(docker, RegistryBackend.CONTAINER);
+    remove(docker, RegistryBackend.container(instance));
+  }
+
+  /**
+   * Deletes a stopped local AWS's state: its registry's volume (the pushed images), S3 objects and
+   * state.json. The parameters file stays: it is the user's.
+   */
+  public static void purge(Path stateDir, DockerClient docker) throws IOException {
+    try {
+      docker.removeVolumeCmd(RegistryBackend.volume(instance(stateDir))).exec();
+    } catch (NotFoundException e) {
+      // never made
+    }
+    for (String name : List.of("state.json", "s3", "server.log")) {
+      Path p = stateDir.resolve(name);
+      if (Files.isDirectory(p)) {
+        try (var walk = Files.walk(p)) {
+          for (Path f : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
+            Files.delete(f);
+          }
+        }
+      } else {
+        Files.deleteIfExists(p);
+      }
+    }
   }
 
   private static void remove(DockerClient docker, String container) {

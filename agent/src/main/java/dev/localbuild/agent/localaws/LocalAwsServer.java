@@ -51,7 +51,7 @@ public final class LocalAwsServer implements AutoCloseable {
   public LocalAwsServer start() throws Exception {
     LocalAwsState state = new LocalAwsState(config.stateDir().resolve("state.json"));
     ParameterFile parameters = new ParameterFile(config.stateDir().resolve("parameters.json"));
-    RegistryBackend registry = new RegistryBackend(docker);
+    RegistryBackend registry = new RegistryBackend(docker, state.instance());
     registry.start();
     gateway = DockerNetworks.bridgeGateway(docker);
     EcrService ecr =

@@ -35,6 +35,11 @@ final class LocalAwsState {
     this.root = loaded;
   }
 
+  /** Which local AWS this is: its containers and volume are named and labelled with it. */
+  String instance() {
+    return LocalAwsProcess.instance(file.getParent());
+  }
+
   /** A service's section, created on first use. Call under {@code synchronized (state)}. */
   ObjectNode section(String name) {
     return root.with(name);

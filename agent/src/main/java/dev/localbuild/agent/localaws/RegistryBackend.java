@@ -22,25 +22,37 @@ import java.util.Map;
  * its own: the local ECR's proxy checks the tokens in front of it.
  */
 final class RegistryBackend {
-  static final String CONTAINER = "localbuild-aws-registry";
-  static final String VOLUME = "localbuild-aws-registry-data";
   static final String IMAGE = "registry:2";
 
   private final DockerClient docker;
+  private final String instance;
   private int port;
 
-  RegistryBackend(DockerClient docker) {
+  /**
+   * @param instance the local AWS's instance ({@link LocalAwsProcess#instance})
+   */
+  RegistryBackend(DockerClient docker, String instance) {
     this.docker = docker;
+    this.instance = instance;
+  }
+
+  static String container(String instance) {
+    return "localbuild-aws-registry-" + instance;
+  }
+
+  static String volume(String instance) {
+    return "localbuild-aws-registry-" + instance;
   }
 
   /** Starts the registry (or adopts the one already running) and waits until it answers. */
   void start() throws InterruptedException {
+    String name = container(instance);
     InspectContainerResponse c;
     try {
-      c = docker.inspectContainerCmd(CONTAINER).exec();
+      c = docker.inspectContainerCmd(name).exec();
       if (!Boolean.TRUE.equals(c.getState().getRunning())) {
-        docker.startContainerCmd(CONTAINER).exec();
-        c = docker.inspectContainerCmd(CONTAINER).exec();
+        docker.startContainerCmd(name).exec();
+        c = docker.inspectContainerCmd(name).exec();
       }
     } catch (NotFoundException e) {
       ExposedPort p5000 = ExposedPort.tcp(5000);
@@ -48,20 +60,25 @@ final class RegistryBackend {
       ports.bind(p5000, Ports.Binding.bindIp("127.0.0.1"));
       docker
           .createContainerCmd(IMAGE)
-          .withName(CONTAINER)
+          .withName(name)
           .withEnv(
               List.of("REGISTRY_HTTP_RELATIVEURLS=true", "REGISTRY_STORAGE_DELETE_ENABLED=true"))
-          .withLabels(Map.of("dev.localbuild.role", "local-aws-registry"))
+          .withLabels(
+              Map.of(
+                  "dev.localbuild.role",
+                  "local-aws-registry",
+                  LocalAwsProcess.INSTANCE_LABEL,
+                  instance))
           .withExposedPorts(p5000)
           .withHostConfig(
               HostConfig.newHostConfig()
                   .withPortBindings(ports)
-                  .withBinds(new Bind(VOLUME, new Volume("/var/lib/registry")))
+                  .withBinds(new Bind(volume(instance), new Volume("/var/lib/registry")))
                   .withRestartPolicy(
                       com.github.dockerjava.api.model.RestartPolicy.unlessStoppedRestart()))
           .exec();
-      docker.startContainerCmd(CONTAINER).exec();
-      c = docker.inspectContainerCmd(CONTAINER).exec();
+      docker.startContainerCmd(name).exec();
+      c = docker.inspectContainerCmd(name).exec();
     }
     Ports.Binding[] b = c.getNetworkSettings().getPorts().getBindings().get(ExposedPort.tcp(5000));
     port = Integer.parseInt(b[0].getHostPortSpec());
@@ -81,7 +98,7 @@ final class RegistryBackend {
       Thread.sleep(100);
     }
     throw new IllegalStateException(
-        "the local ECR's registry (" + CONTAINER + ") did not answer on 127.0.0.1:" + port);
+        "the local ECR's registry (" + name + ") did not answer on 127.0.0.1:" + port);
   }
 
   int port() {

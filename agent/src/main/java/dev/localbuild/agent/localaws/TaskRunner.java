@@ -30,6 +30,7 @@ final class TaskRunner {
   static final String TASK_LABEL = "dev.localbuild.ecs.task";
 
   private final DockerClient docker;
+  private final String instance;
   private final java.util.function.Function<String, String> localRegistryRef;
   private final Supplier<String> ecrPassword;
 
@@ -40,9 +41,11 @@ final class TaskRunner {
    */
   TaskRunner(
       DockerClient docker,
+      String instance,
       java.util.function.Function<String, String> localRegistryRef,
       Supplier<String> ecrPassword) {
     this.docker = docker;
+    this.instance = instance;
     this.localRegistryRef = localRegistryRef;
     this.ecrPassword = ecrPassword;
   }
@@ -86,7 +89,9 @@ final class TaskRunner {
                         "dev.localbuild.role",
                         "ecs-task",
                         "dev.localbuild.ecs.container",
-                        def.path("name").asText()))
+                        def.path("name").asText(),
+                        LocalAwsProcess.INSTANCE_LABEL,
+                        instance))
                 .withEnv(environment(def));
         if (def.path("command").isArray() && !def.path("command").isEmpty()) {
           cmd.withCmd(strings(def.path("command")));

@@ -59,7 +59,7 @@ class AwsBuildIT {
 
   @AfterAll
   static void stopLocalAws() throws Exception {
-    assertThat(LocalbuildProcess.start(shared, home, "aws", "stop").waitFor()).isZero();
+    assertThat(LocalbuildProcess.start(shared, home, "aws", "stop", "--purge").waitFor()).isZero();
   }
 
   @BeforeEach

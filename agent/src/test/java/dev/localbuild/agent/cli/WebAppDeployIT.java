@@ -30,10 +30,13 @@ import org.junit.jupiter.api.io.TempDir;
  * The web-app sample's whole path in one command, as its README gives it: build the image in a
  * privileged build, push it to the local ECR, deploy it to a local ECS service and print the URL
  * where it answers. Then the code changes and a second run rolls the service while a client polls
- * it every 20 ms: not one request may fail during the switch.
+ * it every 20 ms: not one request may fail during the switch. And its external-cache variant, whose
+ * second build on a fresh daemon takes its unchanged layers from the pushed image.
  */
 class WebAppDeployIT {
   static final Path SAMPLE = Path.of("../samples/web-app").toAbsolutePath().normalize();
+  static final Path CACHE_FROM_SAMPLE =
+      Path.of("../samples/web-app-cache-from").toAbsolutePath().normalize();
   static final Pattern URL = Pattern.compile("the new version answers at (http://\\S+)");
   @TempDir Path tmp;
   Path home;
@@ -43,7 +46,7 @@ class WebAppDeployIT {
   @AfterEach
   void stopLocalAws() throws Exception {
     if (home != null) {
-      LocalbuildProcess stop = LocalbuildProcess.start(tmp, home, "aws", "stop");
+      LocalbuildProcess stop = LocalbuildProcess.start(tmp, home, "aws", "stop", "--purge");
       assertThat(stop.waitFor()).isZero();
       assertThat(
               docker
@@ -65,7 +68,7 @@ class WebAppDeployIT {
     mirror = new RegistryFixture(docker);
     mirror.seed("busybox:latest", "busybox:latest");
     home = Files.createDirectories(tmp.resolve("home"));
-    Path app = copySample(tmp.resolve("app"));
+    Path app = copySample(SAMPLE, tmp.resolve("app"));
     git(app, "init", "-q");
     git(app, "add", "-A");
     git(app, "commit", "-q", "-m", "version 1");
@@ -113,6 +116,53 @@ class WebAppDeployIT {
         .containsOnly("version 2");
     assertThat(poller.versions.size()).as("requests made").isGreaterThan(50);
     assertThat(get(http, url).body()).contains("version 2");
+  }
+
+  /**
+   * The external-cache variant: the second build runs on a fresh daemon, pulls the first build's
+   * image from the local ECR and builds with --cache-from it, so the slow dependency layer is not
+   * rebuilt.
+   */
+  @Test
+  void theCacheFromVariantRebuildsOnlyWhatChanged() throws Exception {
+    mirror = new RegistryFixture(docker);
+    mirror.seed("busybox:latest", "busybox:latest");
+    home = Files.createDirectories(tmp.resolve("home"));
+    Path app = copySample(CACHE_FROM_SAMPLE, tmp.resolve("cache-from"));
+    git(app, "init", "-q");
+    git(app, "add", "-A");
+    git(app, "commit", "-q", "-m", "version 1");
+    LocalbuildProcess first = build(app);
+    assertThat(first.waitFor(6))
+        .as("first build; stderr:%n%s%nstdout:%n%s", first.err(), first.out())
+        .isZero();
+    assertThat(step(first.out(), "RUN")).contains("---> Running in").doesNotContain("Using cache");
+
+    Files.writeString(
+        app.resolve("index.html"),
+        Files.readString(app.resolve("index.html")).replace("version 1", "version 2"));
+    git(app, "commit", "-q", "-am", "version 2");
+    LocalbuildProcess second = build(app);
+    assertThat(second.waitFor(6))
+        .as("second build; stderr:%n%s%nstdout:%n%s", second.err(), second.out())
+        .isZero();
+    // the dependency layer came from the pulled image; the page's layer was rebuilt
+    assertThat(step(second.out(), "RUN")).contains("---> Using cache");
+    assertThat(step(second.out(), "COPY")).doesNotContain("Using cache");
+  }
+
+  /** A step of the classic builder's output: from its {@code Step n/m : INSTRUCTION} line on. */
+  static String step(String out, String instruction) {
+    Matcher m =
+        Pattern.compile("Step \\d+/\\d+ : " + instruction + " .*?(?=Step \\d+/|$)", Pattern.DOTALL)
+            .matcher(out);
+    assertThat(m.find()).as("a %s step in:%n%s", instruction, out).isTrue();
+    return m.group();
+  }
+
+  private LocalbuildProcess build(Path app) throws IOException {
+    return LocalbuildProcess.start(
+        tmp, home, "run", "-s", app.toString(), "-d", "--registry-mirror", mirror.mirrorUrl());
   }
 
   private LocalbuildProcess deploy(Path app) throws IOException {
@@ -179,10 +229,10 @@ class WebAppDeployIT {
     return m.group(1);
   }
 
-  private static Path copySample(Path to) throws IOException {
-    try (Stream<Path> files = Files.walk(SAMPLE)) {
+  private static Path copySample(Path sample, Path to) throws IOException {
+    try (Stream<Path> files = Files.walk(sample)) {
       for (Path f : files.toList()) {
-        Path target = to.resolve(SAMPLE.relativize(f).toString());
+        Path target = to.resolve(sample.relativize(f).toString());
         if (Files.isDirectory(f)) {
           Files.createDirectories(target);
         } else {

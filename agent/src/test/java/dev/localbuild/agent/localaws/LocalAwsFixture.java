@@ -96,7 +96,8 @@ public final class LocalAwsFixture implements AutoCloseable {
   @Override
   public void close() throws IOException {
     server.close();
-    LocalAwsProcess.removeContainers(docker);
+    LocalAwsProcess.removeContainers(docker, state);
+    LocalAwsProcess.purge(state, docker);
     docker.close();
   }
 }
