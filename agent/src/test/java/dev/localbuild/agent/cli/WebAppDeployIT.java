@@ -65,13 +65,7 @@ class WebAppDeployIT {
 
   @Test
   void buildsPushesDeploysAndRollsWithoutAFailedRequest() throws Exception {
-    mirror = new RegistryFixture(docker);
-    mirror.seed("busybox:latest", "busybox:latest");
-    home = Files.createDirectories(tmp.resolve("home"));
-    Path app = copySample(SAMPLE, tmp.resolve("app"));
-    git(app, "init", "-q");
-    git(app, "add", "-A");
-    git(app, "commit", "-q", "-m", "version 1");
+    Path app = checkout(SAMPLE, "app");
 
     LocalbuildProcess first = deploy(app);
     assertThat(first.waitFor(6))
@@ -85,10 +79,7 @@ class WebAppDeployIT {
     HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
     assertThat(get(http, url).body()).contains("version 1");
 
-    Files.writeString(
-        app.resolve("index.html"),
-        Files.readString(app.resolve("index.html")).replace("version 1", "version 2"));
-    git(app, "commit", "-q", "-am", "version 2");
+    nextVersion(app);
 
     Poller poller = new Poller(http, url);
     Thread polling = Thread.ofPlatform().name("poller").start(poller);
@@ -125,23 +116,14 @@ class WebAppDeployIT {
    */
   @Test
   void theCacheFromVariantRebuildsOnlyWhatChanged() throws Exception {
-    mirror = new RegistryFixture(docker);
-    mirror.seed("busybox:latest", "busybox:latest");
-    home = Files.createDirectories(tmp.resolve("home"));
-    Path app = copySample(CACHE_FROM_SAMPLE, tmp.resolve("cache-from"));
-    git(app, "init", "-q");
-    git(app, "add", "-A");
-    git(app, "commit", "-q", "-m", "version 1");
+    Path app = checkout(CACHE_FROM_SAMPLE, "cache-from");
     LocalbuildProcess first = build(app);
     assertThat(first.waitFor(6))
         .as("first build; stderr:%n%s%nstdout:%n%s", first.err(), first.out())
         .isZero();
     assertThat(step(first.out(), "RUN")).contains("---> Running in").doesNotContain("Using cache");
 
-    Files.writeString(
-        app.resolve("index.html"),
-        Files.readString(app.resolve("index.html")).replace("version 1", "version 2"));
-    git(app, "commit", "-q", "-am", "version 2");
+    nextVersion(app);
     LocalbuildProcess second = build(app);
     assertThat(second.waitFor(6))
         .as("second build; stderr:%n%s%nstdout:%n%s", second.err(), second.out())
@@ -158,6 +140,29 @@ class WebAppDeployIT {
             .matcher(out);
     assertThat(m.find()).as("a %s step in:%n%s", instruction, out).isTrue();
     return m.group();
+  }
+
+  /**
+   * A sample as a git repository with one commit, a Docker Hub mirror seeded with busybox for the
+   * builds' daemons, and a fresh LOCALBUILD_HOME.
+   */
+  private Path checkout(Path sample, String dir) throws Exception {
+    mirror = new RegistryFixture(docker);
+    mirror.seed("busybox:latest", "busybox:latest");
+    home = Files.createDirectories(tmp.resolve("home"));
+    Path app = copySample(sample, tmp.resolve(dir));
+    git(app, "init", "-q");
+    git(app, "add", "-A");
+    git(app, "commit", "-q", "-m", "version 1");
+    return app;
+  }
+
+  /** Changes the page's version and commits it. */
+  private static void nextVersion(Path app) throws Exception {
+    Files.writeString(
+        app.resolve("index.html"),
+        Files.readString(app.resolve("index.html")).replace("version 1", "version 2"));
+    git(app, "commit", "-q", "-am", "version 2");
   }
 
   private LocalbuildProcess build(Path app) throws IOException {
