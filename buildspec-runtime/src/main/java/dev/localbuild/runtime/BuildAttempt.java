@@ -4,6 +4,7 @@ import dev.localbuild.buildspec.Buildspec;
 import dev.localbuild.buildspec.CacheSpec;
 import dev.localbuild.buildspec.OnFailure;
 import dev.localbuild.buildspec.Phase;
+import dev.localbuild.buildspec.PhaseName;
 import dev.localbuild.buildspec.parse.BuildspecException;
 import dev.localbuild.runtime.log.LogLine;
 import dev.localbuild.runtime.log.Redactor;
@@ -149,17 +150,10 @@ final class BuildAttempt {
   private PhaseType downloadSource(
       @Nullable Buildspec buildspec, @Nullable BuildspecException invalid) {
     Instant start = state.start(PhaseType.DOWNLOAD_SOURCE);
-    PhaseOutcome outcome;
-    try {
-      var phase = new DownloadSourcePhase(services, request, id, sandbox, log, this::agent, state);
-      outcome = phase.run(buildspec, invalid);
-    } catch (ShellClosedException e) {
-      outcome = shellGone(e);
-    } catch (InterruptedException e) {
-      outcome = interruptedOutcome();
-    } catch (Exception e) {
-      outcome = fault(e);
-    }
+    PhaseOutcome outcome =
+        outcome(() ->
+            new DownloadSourcePhase(services, request, id, sandbox, log, this::agent, state)
+                .run(buildspec, invalid));
     phaseComplete(PhaseType.DOWNLOAD_SOURCE, start, outcome);
     return outcome instanceof PhaseOutcome.Succeeded ? PhaseType.INSTALL : PhaseType.FINALIZING;
   }
@@ -170,16 +164,8 @@ final class BuildAttempt {
     while (type.isCommandPhase()) {
       Instant start = state.start(type);
       agent("Entering phase " + type);
-      PhaseOutcome outcome;
-      try {
-        outcome = runner.run(type.phaseName());
-      } catch (ShellClosedException e) {
-        outcome = shellGone(e);
-      } catch (InterruptedException e) {
-        outcome = interruptedOutcome();
-      } catch (RuntimeException e) {
-        outcome = fault(e);
-      }
+      PhaseName name = type.phaseName();
+      PhaseOutcome outcome = outcome(() -> runner.run(name));
       if (outcome instanceof PhaseOutcome.Failed) {
         state.failing();
       }
@@ -222,17 +208,10 @@ final class BuildAttempt {
 
   private void uploadArtifacts(Buildspec buildspec) {
     Instant start = state.start(PhaseType.UPLOAD_ARTIFACTS);
-    PhaseOutcome outcome;
-    try {
-      outcome =
-          new UploadArtifactsPhase(services, sandbox, id, state, this::agent, log).run(buildspec);
-    } catch (ShellClosedException e) {
-      outcome = shellGone(e);
-    } catch (InterruptedException e) {
-      outcome = interruptedOutcome();
-    } catch (Exception e) {
-      outcome = fault(e);
-    }
+    PhaseOutcome outcome =
+        outcome(() ->
+            new UploadArtifactsPhase(services, sandbox, id, state, this::agent, log)
+                .run(buildspec));
     phaseComplete(PhaseType.UPLOAD_ARTIFACTS, start, outcome);
   }
 
@@ -257,6 +236,28 @@ final class BuildAttempt {
             + outcome.context().statusCode()
             + " Message: "
             + outcome.context().message());
+  }
+
+  /** A phase's work. */
+  @FunctionalInterface
+  private interface PhaseWork {
+    PhaseOutcome run() throws Exception;
+  }
+
+  /**
+   * How a phase ended: its own outcome, or what a gone shell, an interruption (timeout, stop) or an
+   * unexpected error makes of it.
+   */
+  private PhaseOutcome outcome(PhaseWork work) {
+    try {
+      return work.run();
+    } catch (ShellClosedException e) {
+      return shellGone(e);
+    } catch (InterruptedException e) {
+      return interruptedOutcome();
+    } catch (Exception e) {
+      return fault(e);
+    }
   }
 
   private PhaseOutcome interruptedOutcome() {

@@ -24,9 +24,10 @@ import software.amazon.awssdk.core.exception.SdkException;
 /**
  * Which AWS a run talks to, and what its build gets of it. Without {@code -c} that is the embedded
  * local AWS, started in the background when the build seems to need it (references to parameter
- * store or secrets manager, an {@code aws} command, a deploy); with {@code -c}, real AWS through
- * the usual credentials chain. Either way the build's SDKs get credentials from a credentials
- * endpoint, never from variables, and the build's {@code AWS_ENDPOINT_URL} names the local AWS.
+ * store or secrets manager, an {@code aws} command, S3 in the project, a deploy); with {@code -c},
+ * real AWS through the usual credentials chain. Either way the build's SDKs get credentials from a
+ * credentials endpoint, never from variables, and the build's {@code AWS_ENDPOINT_URL} names the
+ * local AWS.
  */
 final class AwsSetup implements AutoCloseable {
   private final @Nullable AwsClients clients;
@@ -119,16 +120,7 @@ final class AwsSetup implements AutoCloseable {
     if (project == null) {
       return;
     }
-    java.util.Set<String> buckets = new java.util.TreeSet<>();
-    if ("S3".equals(project.cache().type()) && project.cache().location() != null) {
-      buckets.add(project.cache().location().split("/", 2)[0]);
-    }
-    java.util.stream.Stream.concat(
-            java.util.stream.Stream.ofNullable(project.artifacts()),
-            project.secondaryArtifacts().stream())
-        .filter(a -> "S3".equals(a.type()) && a.location() != null)
-        .forEach(a -> buckets.add(a.location().split("/", 2)[0]));
-    for (String b : buckets) {
+    for (String b : project.s3Buckets()) {
       try {
         clients.s3().headBucket(r -> r.bucket(b));
       } catch (SdkException missing) {
@@ -147,13 +139,7 @@ final class AwsSetup implements AutoCloseable {
    * cache or artifacts are in S3.
    */
   static boolean needsAws(BuildSetup setup, String buildspecText) {
-    var project = setup.project();
-    boolean s3 =
-        project != null
-            && (("S3".equals(project.cache().type()) && project.cache().location() != null)
-                || (project.artifacts() != null && "S3".equals(project.artifacts().type()))
-                || project.secondaryArtifacts().stream().anyMatch(a -> "S3".equals(a.type())));
-    return s3
+    return (setup.project() != null && !setup.project().s3Buckets().isEmpty())
         || !setup.request().projectParameters().isEmpty()
         || !setup.request().projectSecrets().isEmpty()
         || buildspecText.contains("parameter-store")

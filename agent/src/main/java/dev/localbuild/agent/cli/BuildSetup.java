@@ -31,7 +31,6 @@ record BuildSetup(
     Path source,
     Map<String, Path> secondary,
     String region,
-    String accountId,
     String initiator,
     String image,
     ProjectConfig.Cache cache,
@@ -127,6 +126,7 @@ record BuildSetup(
             env.get("AWS_DEFAULT_REGION"),
             o.awsConfig ? profileRegion(o.profile, env) : null,
             "us-east-1");
+    DeployStep.check(o);
     if (!o.awsEndpoints.isEmpty() && !o.awsConfig) {
       throw new SetupException(
           "--aws-endpoint goes with -c (without -c, builds use the local AWS and its endpoint)");
@@ -194,7 +194,6 @@ record BuildSetup(
         sources.primary(),
         sources.secondary(),
         region,
-        DEFAULT_ACCOUNT,
         user,
         image,
         cache,
@@ -330,15 +329,18 @@ record BuildSetup(
 
   /** Minutes by default, as CodeBuild's timeoutInMinutes; or 90s, 45m, 2h. */
   static Duration timeout(String text) throws SetupException {
+    return duration("--timeout", text);
+  }
+
+  /** A duration flag: minutes by default (60 when absent), or 90s, 45m, 2h. */
+  static Duration duration(String flag, @Nullable String text) throws SetupException {
     if (text == null) {
       return BuildRequest.DEFAULT_TIMEOUT;
     }
     Matcher m = DURATION.matcher(text.trim());
     if (!m.matches() || Long.parseLong(m.group(1)) == 0) {
       throw new SetupException(
-          "--timeout "
-              + text
-              + ": expected a number of minutes, or a duration such as 90s, 45m, 2h");
+          flag + " " + text + ": expected a number of minutes, or a duration such as 90s, 45m, 2h");
     }
     long n = Long.parseLong(m.group(1));
     String unit = m.group(2) == null ? "m" : m.group(2).toLowerCase(Locale.ROOT);

@@ -48,14 +48,28 @@ final class DeployStep {
   }
 
   /**
+   * The deploy flags, checked before the build starts: a mistake in them is a usage error, not a
+   * failure after a whole build.
+   */
+  static void check(RunOptions o) throws BuildSetup.SetupException {
+    if (o.deploy == null) {
+      return;
+    }
+    if (!o.deploy.matches("[^/\\s]+/[^/\\s]+")) {
+      throw new BuildSetup.SetupException("--deploy " + o.deploy + ": expected CLUSTER/SERVICE");
+    }
+    BuildSetup.duration("--deploy-timeout", o.deployTimeout);
+    if (o.deployTaskDefinition != null && !Files.isReadable(o.deployTaskDefinition)) {
+      throw new BuildSetup.SetupException(
+          "--deploy-task-definition " + o.deployTaskDefinition + ": no such file");
+    }
+  }
+
+  /**
    * @return whether the deploy succeeded
    */
   boolean run(Path artifactsDir) throws InterruptedException {
-    String[] target = o.deploy.split("/", 2);
-    if (target.length != 2 || target[0].isBlank() || target[1].isBlank()) {
-      System.err.println("localbuild: --deploy " + o.deploy + ": expected CLUSTER/SERVICE");
-      return false;
-    }
+    String[] target = o.deploy.split("/", 2); // checked: CLUSTER/SERVICE
     AwsClients clients = aws.clients();
     if (clients == null) {
       System.err.println("localbuild: --deploy needs AWS: -c for your account, or the local AWS");
@@ -121,9 +135,9 @@ final class DeployStep {
 
   private Duration deployTimeout() {
     try {
-      return o.deployTimeout == null ? Duration.ofMinutes(60) : BuildSetup.timeout(o.deployTimeout);
-    } catch (BuildSetup.SetupException e) {
-      throw new IllegalArgumentException(e.getMessage().replace("--timeout", "--deploy-timeout"));
+      return BuildSetup.duration("--deploy-timeout", o.deployTimeout); // 60 min, as CodePipeline
+    } catch (BuildSetup.SetupException checkedBeforeTheBuild) {
+      throw new IllegalStateException(checkedBeforeTheBuild);
     }
   }
 

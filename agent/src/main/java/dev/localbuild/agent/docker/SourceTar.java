@@ -1,5 +1,6 @@
 package dev.localbuild.agent.docker;
 
+import dev.localbuild.runtime.sandbox.LocalWorkspace;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -7,13 +8,10 @@ import java.io.PipedInputStream;
 import java.io.PipedOutputStream;
 import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
-import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.SimpleFileVisitor;
 import java.nio.file.attribute.BasicFileAttributes;
-import java.nio.file.attribute.PosixFilePermission;
 import java.util.List;
-import java.util.Set;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
 
@@ -68,7 +66,7 @@ final class SourceTar {
               public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs)
                   throws IOException {
                 if (!dir.equals(m.hostDir())) {
-                  directory(tar, base + "/" + rel(m.hostDir(), dir), mode(dir, 0755));
+                  directory(tar, base + "/" + rel(m.hostDir(), dir), LocalWorkspace.mode(dir));
                 }
                 return FileVisitResult.CONTINUE;
               }
@@ -86,7 +84,7 @@ final class SourceTar {
                 } else if (attrs.isRegularFile()) {
                   TarArchiveEntry e = new TarArchiveEntry(name);
                   e.setSize(attrs.size());
-                  e.setMode(TarArchiveEntry.DEFAULT_FILE_MODE & ~07777 | mode(file, 0644));
+                  e.setMode(TarArchiveEntry.DEFAULT_FILE_MODE & ~07777 | LocalWorkspace.mode(file));
                   e.setModTime(attrs.lastModifiedTime().toMillis());
                   tar.putArchiveEntry(e);
                   Files.copy(file, tar);
@@ -124,18 +122,5 @@ final class SourceTar {
 
   private static String rel(Path root, Path p) {
     return root.relativize(p).toString().replace('\\', '/');
-  }
-
-  private static int mode(Path p, int dflt) {
-    try {
-      Set<PosixFilePermission> perms = Files.getPosixFilePermissions(p, LinkOption.NOFOLLOW_LINKS);
-      int m = 0;
-      for (PosixFilePermission perm : perms) {
-        m |= 1 << (8 - perm.ordinal());
-      }
-      return m;
-    } catch (IOException | UnsupportedOperationException e) {
-      return dflt;
-    }
   }
 }

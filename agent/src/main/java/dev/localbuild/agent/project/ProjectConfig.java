@@ -33,6 +33,19 @@ public record ProjectConfig(
     List<Artifacts> secondaryArtifacts,
     Extensions localbuild) {
 
+  /** The buckets the project's S3 cache and S3 artifacts name. */
+  public java.util.Set<String> s3Buckets() {
+    java.util.Set<String> buckets = new java.util.TreeSet<>();
+    if ("S3".equals(cache.type()) && cache.location() != null) {
+      buckets.add(cache.location().split("/", 2)[0]);
+    }
+    java.util.stream.Stream.concat(
+            java.util.stream.Stream.ofNullable(artifacts), secondaryArtifacts.stream())
+        .filter(a -> "S3".equals(a.type()) && a.location() != null)
+        .forEach(a -> buckets.add(a.location().split("/", 2)[0]));
+    return buckets;
+  }
+
   /**
    * A source: {@code type} GITHUB, CODECOMMIT, BITBUCKET, GITLAB, S3, NO_SOURCE...
    *

@@ -55,6 +55,29 @@ class BuildSetupTest {
   }
 
   @Test
+  void deployFlagsAreCheckedBeforeTheBuild() {
+    assertThatThrownBy(() ->
+            BuildSetup.from(parse("-s", tmp.toString(), "--deploy", "just-a-service"), Map.of()))
+        .hasMessage("--deploy just-a-service: expected CLUSTER/SERVICE");
+    assertThatThrownBy(() ->
+            BuildSetup.from(
+                parse("-s", tmp.toString(), "--deploy", "c/s", "--deploy-timeout", "soon"),
+                Map.of()))
+        .hasMessageStartingWith("--deploy-timeout soon: expected a number of minutes");
+    assertThatThrownBy(() ->
+            BuildSetup.from(
+                parse(
+                    "-s",
+                    tmp.toString(),
+                    "--deploy",
+                    "c/s",
+                    "--deploy-task-definition",
+                    tmp.resolve("nope.json").toString()),
+                Map.of()))
+        .hasMessageEndingWith("nope.json: no such file");
+  }
+
+  @Test
   void awsEndpointsGoWithDashCAndAreUrls() {
     assertThatThrownBy(() ->
             BuildSetup.from(

@@ -98,7 +98,8 @@ public final class LocalWorkspace implements Workspace {
     }
   }
 
-  private static int mode(Path p) {
+  /** A file's permission bits ({@code 0644}); 0755 or 0644 where the file system has none. */
+  public static int mode(Path p) {
     try {
       Set<PosixFilePermission> perms = Files.getPosixFilePermissions(p, LinkOption.NOFOLLOW_LINKS);
       int m = 0;
