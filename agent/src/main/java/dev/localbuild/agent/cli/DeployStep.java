@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.localbuild.agent.aws.AwsClients;
 import dev.localbuild.agent.aws.EcsDeployer;
 import dev.localbuild.agent.aws.ImageDefinitions;
-import dev.localbuild.agent.localaws.LocalAwsProcess;
 import dev.localbuild.runtime.log.ContainerLogFormat;
 import dev.localbuild.runtime.log.LogLine;
 import java.io.IOException;
@@ -31,12 +30,10 @@ import software.amazon.awssdk.services.ecs.model.ClusterNotFoundException;
 final class DeployStep {
   private final RunOptions o;
   private final AwsSetup aws;
-  private final Path state;
 
-  DeployStep(RunOptions o, AwsSetup aws, Path state) {
+  DeployStep(RunOptions o, AwsSetup aws) {
     this.o = o;
     this.aws = aws;
-    this.state = state;
   }
 
   private static void log(String message) {
@@ -120,7 +117,7 @@ final class DeployStep {
       return false;
     }
     log("Deploy succeeded: " + r.message());
-    String url = clients.target().local() ? serviceUrl(target[0], target[1]) : null;
+    String url = clients.target().local() ? serviceUrl(clients, target[0], target[1]) : null;
     System.err.printf(
         "localbuild: deployed %s to %s/%s in %s (register and update %s, wait %s)%s%n",
         r.taskDefinitionArn(),
@@ -264,18 +261,15 @@ final class DeployStep {
     }
   }
 
-  private String serviceUrl(String cluster, String service) {
-    var running = LocalAwsProcess.find(state.resolve("aws"));
-    if (running.isEmpty()) {
-      return null;
-    }
+  /** The local service's load balancer, as the local AWS tells it. */
+  private static @Nullable String serviceUrl(AwsClients clients, String cluster, String service) {
     try {
       HttpResponse<String> r =
           HttpClient.newHttpClient()
               .send(
                   HttpRequest.newBuilder(
                           URI.create(
-                              running.get().endpoint()
+                              clients.target().endpoint()
                                   + "/_localbuild/service-url?cluster="
                                   + cluster
                                   + "&service="

@@ -130,7 +130,7 @@ public final class RunCommand implements java.util.concurrent.Callable<Integer> 
       int exit = ExitCodes.of(record.buildStatus());
       if (options.deploy != null && exit == ExitCodes.SUCCEEDED) {
         exit =
-            new DeployStep(options, aws, state).run(outputs.artifactsDir())
+            new DeployStep(options, aws).run(outputs.artifactsDir())
                 ? exit
                 : ExitCodes.DEPLOY_FAILED;
       }

@@ -17,6 +17,7 @@ import java.nio.file.StandardCopyOption;
 final class LocalAwsState {
   private final Path file;
   private final ObjectNode root;
+  private byte[] saved;
 
   LocalAwsState(Path file) {
     this.file = file;
@@ -48,14 +49,19 @@ final class LocalAwsState {
   /** Writes the state out. Call under {@code synchronized (state)} after a change. */
   void save() {
     try {
+      byte[] bytes = Json.MAPPER.writeValueAsBytes(root);
+      if (java.util.Arrays.equals(bytes, saved)) {
+        return; // the scheduler saves after every tick; most ticks change nothing
+      }
       Files.createDirectories(file.getParent());
       Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
-      Files.write(tmp, Json.MAPPER.writeValueAsBytes(root));
+      Files.write(tmp, bytes);
       try {
         Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
       } catch (AtomicMoveNotSupportedException e) {
         Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING);
       }
+      saved = bytes;
     } catch (IOException e) {
       throw new UncheckedIOException("cannot write the local AWS state " + file, e);
     }
