@@ -31,12 +31,23 @@ final class EcsReconciler {
     return Math.min(200, Math.max(3, (desired + 1) / 2));
   }
 
+  /** Trips the circuit breaker now if the primary deployment has failed enough tasks. */
+  void breaker(String cluster, ObjectNode s) {
+    if (!s.path("status").asText().equals("INACTIVE")) {
+      circuitBreaker(cluster, s, (ObjectNode) s.get("deployments").get(0), desired(s));
+    }
+  }
+
+  private static int desired(ObjectNode s) {
+    return s.path("status").asText().equals("DRAINING") ? 0 : s.path("desiredCount").asInt();
+  }
+
   void reconcile(String cluster, ObjectNode s) {
     String status = s.path("status").asText();
     if (status.equals("INACTIVE")) {
       return;
     }
-    int desired = status.equals("DRAINING") ? 0 : s.path("desiredCount").asInt();
+    int desired = desired(s);
     List<ObjectNode> live = live(s);
     ArrayNode deployments = (ArrayNode) s.get("deployments");
     ObjectNode primary = (ObjectNode) deployments.get(0);

@@ -184,6 +184,14 @@ final class EcsScheduler implements AutoCloseable {
       }
       if (failure != null) {
         stopped(t, failure, "TaskFailedToStart");
+        // counted now, not at the next tick: a deploy watching the service must never see the
+        // task stopped before its deployment knows it failed (and its breaker has had its say)
+        ObjectNode svc = service(t);
+        if (svc != null) {
+          countStartFailure(t, svc);
+          new EcsReconciler(ecs, this::serviceHealthy)
+              .breaker(EcsIds.shortName(t.path("clusterArn").asText()), svc);
+        }
       } else if (t.path("desiredStatus").asText().equals("STOPPED")) {
         t.set("containers", copy.get("containers"));
         t.put("lastStatus", "RUNNING"); // stopped while starting: the next tick stops it
@@ -277,25 +285,34 @@ final class EcsScheduler implements AutoCloseable {
     }
   }
 
-  /** Counts tasks that failed to start towards their deployment, once each. */
+  /**
+   * Counts tasks that failed to start towards their deployment, once each: those stopped while the
+   * local AWS was not running (a task that fails to start now is counted as it stops).
+   */
   private void failures(ObjectNode s) {
     String group = "service:" + s.path("serviceName").asText();
     for (JsonNode n : EcsTasks.tasks(ecs)) {
       ObjectNode t = (ObjectNode) n;
       if (t.path("group").asText().equals(group)
           && t.path("stopCode").asText().equals("TaskFailedToStart")
-          && t.path("lastStatus").asText().equals("STOPPED")
-          && !t.path("localbuild").path("counted").asBoolean(false)) {
-        t.with("localbuild").put("counted", true);
-        failed(t, s);
-        EcsServices.event(
-            s,
-            "(task "
-                + EcsIds.shortName(t.path("taskArn").asText())
-                + ") failed to start: "
-                + t.path("stoppedReason").asText());
+          && t.path("lastStatus").asText().equals("STOPPED")) {
+        countStartFailure(t, s);
       }
     }
+  }
+
+  private void countStartFailure(ObjectNode t, ObjectNode s) {
+    if (t.path("localbuild").path("counted").asBoolean(false)) {
+      return;
+    }
+    t.with("localbuild").put("counted", true);
+    failed(t, s);
+    EcsServices.event(
+        s,
+        "(task "
+            + EcsIds.shortName(t.path("taskArn").asText())
+            + ") failed to start: "
+            + t.path("stoppedReason").asText());
   }
 
   private boolean pastGrace(ObjectNode t, ObjectNode svc) {
