@@ -2,6 +2,7 @@ package dev.localbuild.runtime;
 
 import dev.localbuild.buildspec.Buildspec;
 import dev.localbuild.buildspec.parse.BuildspecException;
+import dev.localbuild.buildspec.parse.BuildspecFile;
 import dev.localbuild.buildspec.parse.BuildspecParser;
 import java.nio.file.Path;
 import org.jspecify.annotations.Nullable;
@@ -35,8 +36,29 @@ public record BuildspecSource(
    */
   public Buildspec parse() {
     return file != null
-        ? BuildspecParser.parse(file)
+        ? BuildspecParser.parse(BuildspecFile.read(file, sourceRoot()), file.toString())
         : BuildspecParser.parse(inline, "inline buildspec");
+  }
+
+  /**
+   * The buildspec's text, read as {@link #parse} reads it (a file of the source must stay inside
+   * it, be a regular file and be no larger than {@link BuildspecFile#MAX_BYTES}).
+   *
+   * @throws BuildspecException when it cannot be read
+   */
+  public String text() {
+    return file != null ? BuildspecFile.read(file, sourceRoot()) : inline;
+  }
+
+  /** The source directory a buildspec of the source must stay in; null for one given apart. */
+  private @Nullable Path sourceRoot() {
+    if (file == null || pathInSource == null) {
+      return null;
+    }
+    int depth = Path.of(pathInSource).getNameCount();
+    return file.getNameCount() > depth
+        ? file.getRoot().resolve(file.subpath(0, file.getNameCount() - depth))
+        : file.getRoot();
   }
 
   /** What the build record's {@code source.buildspec} shows: the path as given, or the text. */

@@ -3,6 +3,7 @@ package dev.localbuild.agent.cache;
 import dev.localbuild.buildspec.CacheSpec;
 import dev.localbuild.cache.KeyedCache;
 import dev.localbuild.cache.archive.CacheArchive;
+import dev.localbuild.cache.archive.RestoreGuard;
 import dev.localbuild.cache.store.BlobStore;
 import dev.localbuild.runtime.BuildCache;
 import dev.localbuild.runtime.artifact.FileSelector;
@@ -65,10 +66,20 @@ public final class ArchiveCache implements BuildCache {
     try {
       try (InputStream in = cache.open(hit.get()).orElseThrow();
           OutputStream out = Files.newOutputStream(tar)) {
-        relocate(CacheArchive.untarStream(in), sandbox.sourceDir(), out);
+        List<String> refused =
+            relocate(CacheArchive.untarStream(in), sandbox.sourceDir(), spec.paths(), out);
+        if (!refused.isEmpty()) {
+          log.accept(
+              "Skipped "
+                  + refused.size()
+                  + " cache entr"
+                  + (refused.size() == 1 ? "y" : "ies")
+                  + " that would write outside the cache paths: "
+                  + String.join("; ", refused.subList(0, Math.min(3, refused.size()))));
+        }
       }
       try (InputStream in = Files.newInputStream(tar)) {
-        sandbox.workspace().unpack(in);
+        sandbox.workspace().unpack(in, RestoreGuard.roots(spec.paths(), sandbox.sourceDir()));
       }
     } finally {
       Files.deleteIfExists(tar);
@@ -91,11 +102,17 @@ public final class ArchiveCache implements BuildCache {
   }
 
   /**
-   * Rewrites archive names to paths of this build's file system, as Workspace.unpack takes them.
+   * Rewrites archive names to paths of this build's file system, as Workspace.unpack takes them,
+   * leaving out what {@link RestoreGuard} refuses.
+   *
+   * @return the refused entries, each with the reason
    */
-  static void relocate(InputStream tar, String sourceDir, OutputStream out)
+  static List<String> relocate(
+      InputStream tar, String sourceDir, List<String> cachePaths, OutputStream out)
       throws java.io.IOException {
     String src = sourceDir.substring(1) + "/";
+    RestoreGuard guard = new RestoreGuard(RestoreGuard.roots(cachePaths, sourceDir));
+    List<String> refused = new java.util.ArrayList<>();
     try (var in = new TarArchiveInputStream(tar);
         var w = new TarArchiveOutputStream(out)) {
       w.setLongFileMode(TarArchiveOutputStream.LONGFILE_POSIX);
@@ -110,6 +127,11 @@ public final class ArchiveCache implements BuildCache {
         } else {
           continue; // not ours
         }
+        Optional<String> why = guard.check(e.getName(), e.isSymbolicLink() || e.isLink());
+        if (why.isPresent() || e.isLink()) {
+          refused.add("/" + e.getName() + " " + why.orElse("is a hard link"));
+          continue;
+        }
         w.putArchiveEntry(e);
         if (!e.isDirectory() && !e.isSymbolicLink()) {
           in.transferTo(w);
@@ -117,6 +139,7 @@ public final class ArchiveCache implements BuildCache {
         w.closeArchiveEntry();
       }
     }
+    return refused;
   }
 
   static final String SRC = "src/";

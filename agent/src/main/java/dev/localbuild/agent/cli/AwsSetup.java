@@ -12,7 +12,6 @@ import dev.localbuild.agent.project.ProjectConfig;
 import dev.localbuild.runtime.SecretResolver;
 import java.io.IOException;
 import java.net.URI;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -148,13 +147,10 @@ final class AwsSetup implements AutoCloseable {
   }
 
   static String buildspecText(BuildSetup setup) {
-    var b = setup.request().buildspec();
     try {
-      return b.inline() != null
-          ? b.inline()
-          : b.file() != null && Files.exists(b.file()) ? Files.readString(b.file()) : "";
-    } catch (IOException e) {
-      return "";
+      return setup.request().buildspec().text();
+    } catch (dev.localbuild.buildspec.parse.BuildspecException e) {
+      return ""; // DOWNLOAD_SOURCE reports it, as part of the build
     }
   }
 

@@ -1,9 +1,11 @@
 package dev.localbuild.agent.cli;
 
+import dev.localbuild.agent.project.ComputeType;
 import dev.localbuild.agent.project.ProjectConfig;
 import dev.localbuild.agent.project.ProjectFile;
 import dev.localbuild.agent.source.EnvFile;
 import dev.localbuild.agent.source.GitInfo;
+import dev.localbuild.agent.source.GitSources;
 import dev.localbuild.runtime.BuildRequest;
 import dev.localbuild.runtime.BuildspecSource;
 import dev.localbuild.runtime.SourceInfo;
@@ -73,6 +75,18 @@ record BuildSetup(
       }
     }
     List<String> notes = new ArrayList<>();
+    try {
+      GitSources.checkVersion(o.sourceVersion);
+      if (project != null) {
+        GitSources.checkVersion(project.sourceVersion());
+        for (String v : project.secondarySourceVersions().values()) {
+          GitSources.checkVersion(v);
+        }
+      }
+    } catch (GitSources.GitException e) {
+      throw new SetupException(
+          (o.sourceVersion != null ? "--source-version: " : "--project: ") + e.getMessage());
+    }
     ProjectConfig.Cache cache = cache(o, project);
     String projectName =
         o.projectName != null
@@ -240,20 +254,10 @@ record BuildSetup(
     return new ProjectConfig.Cache("S3", null, List.of(), null);
   }
 
-  /** CPU and memory of a compute type (CodeBuild's sizes), CPUs capped at this machine's. */
-  static long[] limits(String computeType) {
-    long gib = 1024L * 1024 * 1024;
-    long[] memCpu =
-        switch (computeType) {
-          case "BUILD_GENERAL1_SMALL" -> new long[] {3 * gib, 2};
-          case "BUILD_GENERAL1_MEDIUM" -> new long[] {7 * gib, 4};
-          case "BUILD_GENERAL1_LARGE" -> new long[] {15 * gib, 8};
-          case "BUILD_GENERAL1_XLARGE" -> new long[] {70 * gib, 36};
-          case "BUILD_GENERAL1_2XLARGE" -> new long[] {145 * gib, 72};
-          default -> new long[] {0, 0};
-        };
-    long cpus = Math.min(memCpu[1], Runtime.getRuntime().availableProcessors());
-    return new long[] {memCpu[0], cpus * 1_000_000_000L};
+  /** A compute type's limits; the project file has already refused one CodeBuild lacks. */
+  static ComputeType computeType(String name) {
+    return ComputeType.of(name)
+        .orElseThrow(() -> new IllegalArgumentException("unknown compute type " + name));
   }
 
   static Path directory(String text, String flag) throws SetupException {
@@ -362,7 +366,7 @@ record BuildSetup(
   }
 
   static String checkProjectName(String name) throws SetupException {
-    if (!name.matches("[A-Za-z0-9][A-Za-z0-9_-]{1,254}")) {
+    if (!ProjectFile.validName(name)) {
       throw new SetupException(
           "--project-name "
               + name

@@ -12,6 +12,7 @@ import dev.localbuild.agent.docker.LayerCacheVolumes;
 import dev.localbuild.agent.docker.StandardImage;
 import dev.localbuild.agent.docker.StrayReaper;
 import dev.localbuild.agent.host.HostProvisioner;
+import dev.localbuild.agent.project.ComputeType;
 import dev.localbuild.agent.project.ProjectConfig;
 import dev.localbuild.cache.store.LocalBlobStore;
 import dev.localbuild.runtime.BuildCache;
@@ -76,7 +77,7 @@ record Executor(
                 ? new LayerCacheVolumes(
                     docker, state, setup.extensions().dockerLayerCacheLimitBytes())
                 : null;
-        long[] limits = BuildSetup.limits(setup.request().computeType());
+        ComputeType compute = BuildSetup.computeType(setup.request().computeType());
         var settings =
             new DockerProvisioner.Settings(
                 setup.image(),
@@ -85,8 +86,11 @@ record Executor(
                 setup.request().buildspec(),
                 o.mountSource,
                 privileged,
-                limits[0],
-                limits[1],
+                compute.memoryBytes(),
+                Math.min(compute.vcpus(), Runtime.getRuntime().availableProcessors())
+                    * 1_000_000_000L,
+                compute.pids(),
+                compute.diskBytes(),
                 o.network,
                 setup.extensions().registryMirror(),
                 layers,

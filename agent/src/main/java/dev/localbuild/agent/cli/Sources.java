@@ -54,7 +54,8 @@ record Sources(Path primary, Map<String, Path> secondary) {
             fetch(
                 git,
                 project.source(),
-                project.sourceVersion(),
+                // --source-version overrides the project's, as StartBuild's sourceVersion does
+                o.sourceVersion != null ? o.sourceVersion : project.sourceVersion(),
                 useCache ? project.name() + "/primary" : null,
                 state,
                 notes);
@@ -101,6 +102,9 @@ record Sources(Path primary, Map<String, Path> secondary) {
     if (s.location() == null) {
       throw new BuildSetup.SetupException(
           "--project: source.location: a " + s.type() + " source needs a location");
+    }
+    if (version != null && version.matches("pr/\\d+") && s.type().startsWith("GITHUB")) {
+      version = "refs/pull/" + version.substring(3) + "/head"; // CodeBuild's pr/N for GitHub
     }
     try {
       GitSources.Fetched f = git.fetch(s.location(), version, s.gitCloneDepth(), cacheKey, scratch);

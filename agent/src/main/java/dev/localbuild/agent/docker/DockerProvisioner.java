@@ -54,6 +54,9 @@ public final class DockerProvisioner implements Provisioner {
    * @param privileged run privileged ({@code -d})
    * @param memoryBytes memory limit, 0 for none
    * @param nanoCpus CPU limit in billionths of a CPU, 0 for none
+   * @param pidsLimit the most processes (and threads) in the build container, 0 for none
+   * @param diskBytes the build container's writable space, where the engine can bound it; 0 for
+   *     none
    * @param network the Docker network to join, null for the default bridge
    * @param registryMirror a registry mirror for the build's Docker daemon
    * @param layerCache keeps the build's Docker daemon storage between builds, or null
@@ -71,6 +74,8 @@ public final class DockerProvisioner implements Provisioner {
       boolean privileged,
       long memoryBytes,
       long nanoCpus,
+      long pidsLimit,
+      long diskBytes,
       @Nullable String network,
       @Nullable String registryMirror,
       @Nullable LayerCacheVolumes layerCache,
@@ -309,6 +314,13 @@ public final class DockerProvisioner implements Provisioner {
     if (settings.nanoCpus() > 0) {
       host.withNanoCPUs(settings.nanoCpus());
     }
+    if (settings.pidsLimit() > 0) {
+      // a fork bomb ends in the build's own cgroup: the host and other builds keep their processes
+      host.withPidsLimit(settings.pidsLimit());
+    }
+    if (settings.diskBytes() > 0 && DiskQuota.supported(docker)) {
+      host.withStorageOpt(java.util.Map.of("size", Long.toString(settings.diskBytes())));
+    }
     if (sidecar != null) {
       host.withNetworkMode("container:" + sidecar);
     } else {
@@ -342,7 +354,17 @@ public final class DockerProvisioner implements Provisioner {
       // removed with the container
       cmd.withVolumes(new Volume("/var/lib/docker"));
     }
-    return cmd.exec().getId();
+    try {
+      return cmd.exec().getId();
+    } catch (com.github.dockerjava.api.exception.DockerException e) {
+      if (host.getStorageOpt() == null || !String.valueOf(e.getMessage()).contains("storage-opt")) {
+        throw e;
+      }
+      // overlay2 on xfs without pquota: the engine cannot bound the disk after all
+      DiskQuota.refused();
+      host.withStorageOpt(null);
+      return cmd.withHostConfig(host).exec().getId();
+    }
   }
 
   private void copySources(String containerId, String sourceDir, Map<String, String> secondaryDirs)

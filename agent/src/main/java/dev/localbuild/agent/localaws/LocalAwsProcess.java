@@ -35,7 +35,7 @@ public final class LocalAwsProcess {
   }
 
   /** Containers of a local AWS carry this label with its instance. */
-  static final String INSTANCE_LABEL = "dev.localbuild.aws-instance";
+  public static final String INSTANCE_LABEL = "dev.localbuild.aws-instance";
 
   /**
    * A local AWS's instance: a short hash of its state directory, which names its registry container

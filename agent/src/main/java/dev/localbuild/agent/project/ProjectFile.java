@@ -72,6 +72,14 @@ public final class ProjectFile {
     if (projectName == null) {
       throw new ProjectFileException(where + ": name: a project needs a name");
     }
+    if (!validName(projectName)) {
+      throw new ProjectFileException(
+          where
+              + ": name: '"
+              + projectName
+              + "' is not a CodeBuild project name: 2 to 255 letters, digits, - and _,"
+              + " starting with a letter or digit");
+    }
     List<ProjectConfig.Source> secondary = new ArrayList<>();
     for (JsonNode s : p.path("secondarySources")) {
       secondary.add(source(s, where + ": secondarySources"));
@@ -109,6 +117,14 @@ public final class ProjectFile {
         extensions(p.path("x-localbuild")));
   }
 
+  /**
+   * CodeBuild's rule for a project name ({@code [A-Za-z0-9][A-Za-z0-9\-_]{1,254}}): it also keeps
+   * the name a single safe segment of the paths under {@code $LOCALBUILD_HOME} it names.
+   */
+  public static boolean validName(String name) {
+    return name.matches("[A-Za-z0-9][A-Za-z0-9_-]{1,254}");
+  }
+
   private static ProjectConfig.Source source(JsonNode s, String where) throws ProjectFileException {
     String type = text(s, "type");
     if (type == null) {
@@ -139,11 +155,18 @@ public final class ProjectFile {
       vars.add(
           new ProjectConfig.Variable(v.path("name").asText(), v.path("value").asText(""), type));
     }
+    String computeType = e.path("computeType").asText("BUILD_GENERAL1_SMALL");
+    if (ComputeType.of(computeType).isEmpty()) {
+      throw new ProjectFileException(
+          where
+              + ": environment.computeType: "
+              + computeType
+              + " is not a compute type this host runs (one of "
+              + ComputeType.names()
+              + ")");
+    }
     return new ProjectConfig.Environment(
-        text(e, "image"),
-        e.path("computeType").asText("BUILD_GENERAL1_SMALL"),
-        e.path("privilegedMode").asBoolean(false),
-        vars);
+        text(e, "image"), computeType, e.path("privilegedMode").asBoolean(false), vars);
   }
 
   private static ProjectConfig.Cache cache(JsonNode c, String where) throws ProjectFileException {

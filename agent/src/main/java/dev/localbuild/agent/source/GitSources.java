@@ -46,6 +46,10 @@ public final class GitSources {
   public Fetched fetch(
       String url, @Nullable String version, int depth, @Nullable String cacheKey, Path scratch)
       throws GitException, InterruptedException {
+    checkVersion(version);
+    if (url.startsWith("-")) {
+      throw new GitException("the repository location " + url + " starts with '-'");
+    }
     Path dir =
         cacheKey == null ? scratch : cacheRoot.resolve(cacheKey.replaceAll("[^A-Za-z0-9._-]", "_"));
     boolean cached = cacheKey != null && Files.isDirectory(dir.resolve(".git"));
@@ -56,20 +60,43 @@ public final class GitSources {
         throw new GitException("cannot create " + dir + ": " + e.getMessage());
       }
       git(dir, "init", "-q");
-      git(dir, "remote", "add", "origin", url);
+      git(dir, "remote", "add", "--", "origin", url);
     } else {
-      git(dir, "remote", "set-url", "origin", url);
+      git(dir, "remote", "set-url", "--", "origin", url);
     }
     List<String> fetch = new ArrayList<>(List.of("fetch", "-q", "--tags", "--force"));
     if (depth > 0) {
       fetch.add("--depth=" + depth);
     }
+    // nothing after this is an option, whatever a pull request names its branch
+    fetch.add("--end-of-options");
     fetch.add("origin");
     fetch.add(version == null ? "HEAD" : version);
     git(dir, fetch.toArray(String[]::new));
     git(dir, "checkout", "-q", "--force", "FETCH_HEAD");
     git(dir, "clean", "-q", "-ffdx");
     return new Fetched(dir, cached);
+  }
+
+  /**
+   * Refuses a version that git could take for something else: an option ({@code --upload-pack=...}
+   * runs a command on this machine), or one with control characters or spaces, which no branch, tag
+   * or commit has. The version often comes from a stranger (a pull request's branch).
+   */
+  public static void checkVersion(@Nullable String version) throws GitException {
+    if (version == null) {
+      return;
+    }
+    if (version.isEmpty() || version.startsWith("-")) {
+      throw new GitException(
+          "source version '" + version + "' is not a branch, tag or commit (it starts with '-')");
+    }
+    if (!version.chars().allMatch(c -> c > ' ' && c != 0x7f)) {
+      throw new GitException(
+          "source version '"
+              + version.replaceAll("\\p{Cntrl}", "?")
+              + "' is not a branch, tag or commit (it has spaces or control characters)");
+    }
   }
 
   static String git(Path dir, String... args) throws GitException, InterruptedException {

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.github.dockerjava.api.DockerClient;
 import dev.localbuild.agent.docker.DockerClients;
 import dev.localbuild.agent.docker.RegistryFixture;
+import dev.localbuild.agent.localaws.LocalAwsProcess;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -52,9 +53,15 @@ class WebAppDeployIT {
               docker
                   .listContainersCmd()
                   .withShowAll(true)
-                  .withLabelFilter(Map.of("dev.localbuild.role", "ecs-task"))
+                  // only this test's local AWS: another one on the engine is none of its business
+                  .withLabelFilter(
+                      Map.of(
+                          "dev.localbuild.role",
+                          "ecs-task",
+                          LocalAwsProcess.INSTANCE_LABEL,
+                          LocalAwsProcess.instance(home.resolve("aws"))))
                   .exec())
-          .as("task containers after aws stop")
+          .as("this local AWS's task containers after aws stop")
           .isEmpty();
     }
     if (mirror != null) {

@@ -82,6 +82,8 @@ class DaemonStartIT {
             true,
             0,
             0,
+            0,
+            0,
             null,
             null,
             null,

@@ -47,6 +47,8 @@ class DockerExecutorIT extends ExecutorContract {
             false,
             0,
             0,
+            0,
+            0,
             null,
             null,
             null,

@@ -81,28 +81,28 @@ class ProjectFileTest {
     assertThatThrownBy(() ->
             ProjectFile.parse(
                 JSON.readTree(
-                    "{\"name\":\"x\",\"cache\":{\"type\":\"LOCAL\",\"modes\":[\"LOCAL_EVERYTHING\"]}}"),
+                    "{\"name\":\"xx\",\"cache\":{\"type\":\"LOCAL\",\"modes\":[\"LOCAL_EVERYTHING\"]}}"),
                 null,
                 "p.json"))
         .hasMessageStartingWith("p.json: cache.modes: LOCAL_EVERYTHING is not one of");
     assertThatThrownBy(() ->
             ProjectFile.parse(
-                JSON.readTree("{\"name\":\"x\",\"cache\":{\"type\":\"S3\"}}"), null, "p.json"))
+                JSON.readTree("{\"name\":\"xx\",\"cache\":{\"type\":\"S3\"}}"), null, "p.json"))
         .hasMessage("p.json: cache.location: an S3 cache needs a location (bucket[/prefix])");
     assertThatThrownBy(() ->
             ProjectFile.parse(
-                JSON.readTree("{\"name\":\"x\",\"timeoutInMinutes\":3}"), null, "p.json"))
+                JSON.readTree("{\"name\":\"xx\",\"timeoutInMinutes\":3}"), null, "p.json"))
         .hasMessageContaining("timeoutInMinutes: 3 is outside CodeBuild's 5 to 2160");
     assertThatThrownBy(() ->
             ProjectFile.parse(
-                JSON.readTree("{\"projects\":[{\"name\":\"a\"},{\"name\":\"b\"}]}"),
+                JSON.readTree("{\"projects\":[{\"name\":\"aa\"},{\"name\":\"bb\"}]}"),
                 null,
                 "p.json"))
         .hasMessageContaining("2 projects; name one with --project-name");
     assertThatThrownBy(() ->
             ProjectFile.parse(
                 JSON.readTree(
-                    "{\"name\":\"x\",\"environment\":{\"environmentVariables\":"
+                    "{\"name\":\"xx\",\"environment\":{\"environmentVariables\":"
                         + "[{\"name\":\"A\",\"value\":\"b\",\"type\":\"SSM\"}]}}"),
                 null,
                 "p.json"))
@@ -112,23 +112,23 @@ class ProjectFileTest {
 
   @Test
   void artifactMistakesNameTheKey() {
-    assertThatThrownBy(() -> parse("{\"name\":\"x\",\"artifacts\":{\"type\":\"S3\"}}"))
+    assertThatThrownBy(() -> parse("{\"name\":\"xx\",\"artifacts\":{\"type\":\"S3\"}}"))
         .hasMessage("p.json: artifacts.location: S3 artifacts need a bucket");
     assertThatThrownBy(() ->
             parse(
-                "{\"name\":\"x\",\"artifacts\":{\"type\":\"S3\",\"location\":\"b\","
+                "{\"name\":\"xx\",\"artifacts\":{\"type\":\"S3\",\"location\":\"b\","
                     + "\"packaging\":\"TAR\"}}"))
         .hasMessage("p.json: artifacts.packaging: TAR is not ZIP or NONE");
     assertThatThrownBy(() ->
             parse(
-                "{\"name\":\"x\",\"artifacts\":{\"type\":\"S3\",\"location\":\"b\","
+                "{\"name\":\"xx\",\"artifacts\":{\"type\":\"S3\",\"location\":\"b\","
                     + "\"namespaceType\":\"BUILD_NUMBER\"}}"))
         .hasMessage("p.json: artifacts.namespaceType: BUILD_NUMBER is not BUILD_ID or NONE");
     assertThatThrownBy(() ->
-            parse("{\"name\":\"x\",\"secondaryArtifacts\":[{\"type\":\"S3\",\"location\":\"b\"}]}"))
+            parse("{\"name\":\"xx\",\"secondaryArtifacts\":[{\"type\":\"S3\",\"location\":\"b\"}]}"))
         .hasMessage(
             "p.json: secondaryArtifacts: every secondary artifact needs an artifactIdentifier");
-    assertThatThrownBy(() -> parse("{\"name\":\"x\",\"artifacts\":{\"type\":\"FTP\"}}"))
+    assertThatThrownBy(() -> parse("{\"name\":\"xx\",\"artifacts\":{\"type\":\"FTP\"}}"))
         .hasMessage("p.json: artifacts.type: FTP is not S3, NO_ARTIFACTS or CODEPIPELINE");
   }
 
@@ -136,7 +136,7 @@ class ProjectFileTest {
   void anS3CacheKeepsItsNamespace() throws Exception {
     ProjectConfig p =
         parse(
-            "{\"name\":\"x\",\"cache\":{\"type\":\"S3\",\"location\":\"b/p\","
+            "{\"name\":\"xx\",\"cache\":{\"type\":\"S3\",\"location\":\"b/p\","
                 + "\"cacheNamespace\":\"shared-npm\"}}");
     assertThat(p.cache().namespace()).isEqualTo("shared-npm");
   }
@@ -149,7 +149,30 @@ class ProjectFileTest {
   void picksTheNamedProject() throws Exception {
     ProjectConfig p =
         ProjectFile.parse(
-            JSON.readTree("{\"projects\":[{\"name\":\"a\"},{\"name\":\"b\"}]}"), "b", "p.json");
-    assertThat(p.name()).isEqualTo("b");
+            JSON.readTree("{\"projects\":[{\"name\":\"aa\"},{\"name\":\"bb\"}]}"), "bb", "p.json");
+    assertThat(p.name()).isEqualTo("bb");
+  }
+
+  @Test
+  void aNameThatWouldLeaveTheStateDirectoryIsRefused() {
+    assertThatThrownBy(() -> parse("{\"name\":\"../../tmp/x\"}"))
+        .hasMessageContaining("name: '../../tmp/x' is not a CodeBuild project name");
+  }
+
+  @Test
+  void anUnknownComputeTypeIsRefused() {
+    assertThatThrownBy(
+            () -> parse("{\"name\":\"ok\",\"environment\":{\"computeType\":\"BUILD_HUGE\"}}"))
+        .hasMessageContaining("environment.computeType: BUILD_HUGE is not a compute type")
+        .hasMessageContaining("BUILD_GENERAL1_SMALL");
+  }
+
+  @Test
+  void computeTypesHaveCodeBuildsMemoryAndAProcessLimit() {
+    var small = ComputeType.of("BUILD_GENERAL1_SMALL").orElseThrow();
+    assertThat(small.memoryBytes()).isEqualTo(4L << 30);
+    assertThat(small.vcpus()).isEqualTo(2);
+    assertThat(small.pids()).isPositive();
+    assertThat(ComputeType.of("BUILD_LAMBDA_2GB").orElseThrow().memoryBytes()).isEqualTo(2L << 30);
   }
 }

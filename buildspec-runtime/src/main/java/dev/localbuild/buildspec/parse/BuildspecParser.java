@@ -14,11 +14,7 @@ import dev.localbuild.buildspec.Phase;
 import dev.localbuild.buildspec.PhaseName;
 import dev.localbuild.buildspec.ProxySpec;
 import dev.localbuild.buildspec.SecretRef;
-import java.io.IOException;
 import java.math.BigDecimal;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -64,16 +60,7 @@ public final class BuildspecParser {
    *     is wrong with it
    */
   public static Buildspec parse(Path file) {
-    String text;
-    try {
-      text = Files.readString(file, StandardCharsets.UTF_8);
-    } catch (NoSuchFileException e) {
-      throw new BuildspecException(file.toString(), 0, "", "YAML file does not exist");
-    } catch (IOException e) {
-      throw new BuildspecException(
-          file.toString(), 0, "", "cannot read the buildspec: " + e.getMessage());
-    }
-    return parse(text, file.toString());
+    return parse(BuildspecFile.read(file, null), file.toString());
   }
 
   /**

@@ -74,7 +74,13 @@ public final class ArtifactPacker {
                 excludes,
                 p -> log.accept("Expanding " + p),
                 (rel, abs, e, in) -> {
-                  String name = spec.discardPaths() ? rel.substring(rel.lastIndexOf('/') + 1) : rel;
+                  String name =
+                      entryName(
+                          spec.discardPaths() ? rel.substring(rel.lastIndexOf('/') + 1) : rel);
+                  if (name == null) {
+                    log.accept("Skipping " + rel + ": it would unpack outside the artifact");
+                    return;
+                  }
                   if (names.add(name) && !write(zip, name, abs, e, in, spec.enableSymlinks())) {
                     names.remove(name);
                   }
@@ -126,6 +132,25 @@ public final class ArtifactPacker {
     in.transferTo(zip);
     zip.closeArchiveEntry();
     return true;
+  }
+
+  /**
+   * A zip entry name that unpacks inside the directory it is unpacked in: no leading {@code /}, no
+   * {@code .} or empty segments, and null when it has {@code ..} (a zip-slip for whoever unzips
+   * it).
+   */
+  static @Nullable String entryName(String rel) {
+    StringBuilder b = new StringBuilder();
+    for (String seg : rel.replace('\\', '/').split("/")) {
+      if (seg.isEmpty() || seg.equals(".")) {
+        continue;
+      }
+      if (seg.equals("..")) {
+        return null;
+      }
+      b.append(b.isEmpty() ? "" : "/").append(seg);
+    }
+    return b.isEmpty() ? null : b.toString();
   }
 
   private static String resolveLink(String abs, @Nullable String target) {

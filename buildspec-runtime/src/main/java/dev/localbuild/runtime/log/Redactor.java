@@ -27,9 +27,14 @@ public final class Redactor implements LogSink {
     for (String v : values) {
       if (v != null && v.length() >= MIN_LENGTH && !all.contains(v)) {
         all.add(v);
-        // a multi-line secret (a PEM key) is masked line by line too: output arrives in lines
-        if (v.contains("\n")) {
-          v.lines().filter(l -> l.length() >= MIN_LENGTH && !all.contains(l)).forEach(all::add);
+        // a multi-line secret (a PEM key) is masked line by line too: output arrives in lines,
+        // and lines lose a trailing \r, so "token\r" (a value saved on Windows) must also be
+        // masked as "token"; a bare \r splits a secret on a terminal and in the log alike
+        for (String part : v.split("\r\n|\r|\n")) {
+          String p = part.strip();
+          if (p.length() >= MIN_LENGTH && !all.contains(p) && !p.equals(v)) {
+            all.add(p);
+          }
         }
       }
     }

@@ -113,20 +113,22 @@ public final class LocalWorkspace implements Workspace {
   }
 
   @Override
-  public void unpack(InputStream in) throws IOException {
+  public void unpack(InputStream in, java.util.List<String> roots) throws IOException {
     try (var tar = new org.apache.commons.compress.archivers.tar.TarArchiveInputStream(in)) {
       org.apache.commons.compress.archivers.tar.TarArchiveEntry e;
       Path root = Path.of("/");
       while ((e = tar.getNextEntry()) != null) {
         Path target = root.resolve(e.getName()).normalize();
+        checkInside(e.getName(), target, roots);
         if (e.isDirectory()) {
           Files.createDirectories(target);
         } else if (e.isSymbolicLink()) {
           Files.createDirectories(target.getParent());
           Files.deleteIfExists(target);
           Files.createSymbolicLink(target, Path.of(e.getLinkName()));
-        } else {
+        } else if (e.isFile()) {
           Files.createDirectories(target.getParent());
+          // REPLACE_EXISTING removes a symlink at the target rather than writing through it
           Files.copy(tar, target, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
           try {
             Files.setPosixFilePermissions(target, permissions(e.getMode()));
@@ -136,7 +138,38 @@ public final class LocalWorkspace implements Workspace {
           Files.setLastModifiedTime(
               target, java.nio.file.attribute.FileTime.from(e.getModTime().toInstant()));
         }
+        // hard links, devices and FIFOs are never restored
       }
+    }
+  }
+
+  /**
+   * Refuses an entry that leaves the roots: by {@code ..}, or through a symlink already on this
+   * machine (a source that links {@code cache-dir -> ~/.ssh}), found by resolving the deepest
+   * existing ancestor and checking it is still inside the root it is under.
+   */
+  static void checkInside(String name, Path target, java.util.List<String> roots)
+      throws IOException {
+    if (java.util.Arrays.asList(name.split("/")).contains("..")) {
+      throw new IOException("refused " + name + ": it has a '..' component");
+    }
+    Path root =
+        roots.stream()
+            .map(Path::of)
+            .filter(target::startsWith)
+            .findFirst()
+            .orElseThrow(() -> new IOException("refused /" + name + ": outside " + roots));
+    Path existing = target.getParent();
+    while (existing != null && !Files.exists(existing, LinkOption.NOFOLLOW_LINKS)) {
+      existing = existing.getParent();
+    }
+    if (existing == null || !existing.startsWith(root)) {
+      return; // nothing of the root exists yet: what is made below it is made here, fresh
+    }
+    Path realRoot = root.toRealPath();
+    if (!existing.toRealPath().startsWith(realRoot)) {
+      throw new IOException(
+          "refused /" + name + ": " + existing + " is a link that leads outside " + root);
     }
   }
 

@@ -2,6 +2,7 @@ package dev.localbuild.runtime.sandbox;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -48,5 +49,15 @@ public interface Workspace {
    * Unpacks a tar into the build's file system: entry names are absolute paths without their
    * leading {@code /}; existing files are replaced.
    */
-  void unpack(InputStream tar) throws IOException;
+  default void unpack(InputStream tar) throws IOException {
+    unpack(tar, List.of("/"));
+  }
+
+  /**
+   * Unpacks a tar, writing only inside {@code roots}: an entry that would land elsewhere, by {@code
+   * ..} or through a symlink already in the file system, is refused with an IOException.
+   *
+   * @param roots absolute directories
+   */
+  void unpack(InputStream tar, List<String> roots) throws IOException;
 }

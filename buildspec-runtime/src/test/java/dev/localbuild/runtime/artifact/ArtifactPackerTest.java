@@ -165,4 +165,13 @@ class ArtifactPackerTest {
     assertThat(r.packed().sha256()).hasSize(64);
     assertThat(r.packed().md5()).hasSize(32);
   }
+
+  @Test
+  void entryNamesNeverLeaveTheDirectoryTheyAreUnzippedIn() {
+    assertThat(ArtifactPacker.entryName("a/b.txt")).isEqualTo("a/b.txt");
+    assertThat(ArtifactPacker.entryName("/abs/b.txt")).isEqualTo("abs/b.txt");
+    assertThat(ArtifactPacker.entryName("./a//b.txt")).isEqualTo("a/b.txt");
+    assertThat(ArtifactPacker.entryName("../../etc/passwd")).isNull();
+    assertThat(ArtifactPacker.entryName("a/../../b")).isNull();
+  }
 }

@@ -1,0 +1,44 @@
+package dev.localbuild.agent.docker;
+
+import com.github.dockerjava.api.DockerClient;
+import com.github.dockerjava.api.model.Info;
+import java.util.List;
+
+/**
+ * Whether this Docker engine can bound a container's writable space ({@code --storage-opt size}).
+ * overlay2 can only on xfs mounted with {@code pquota}; btrfs, zfs and devicemapper can; on ext4,
+ * the usual case, nothing can, and a build may fill the engine's disk (README, Security). Asked
+ * once per process: the engine's storage does not change under it.
+ */
+final class DiskQuota {
+  private static volatile Boolean supported;
+
+  private DiskQuota() {}
+
+  static boolean supported(DockerClient docker) {
+    Boolean s = supported;
+    if (s == null) {
+      s = probe(docker.infoCmd().exec());
+      supported = s;
+    }
+    return s;
+  }
+
+  /** Learnt when the engine refused a size after all (overlay2 on xfs without pquota). */
+  static void refused() {
+    supported = false;
+  }
+
+  static boolean probe(Info info) {
+    String driver = String.valueOf(info.getDriver());
+    if (List.of("btrfs", "zfs", "devicemapper").contains(driver)) {
+      return true;
+    }
+    if (!"overlay2".equals(driver) || info.getDriverStatuses() == null) {
+      return false;
+    }
+    return info.getDriverStatuses().stream()
+        .anyMatch(kv ->
+            kv.size() == 2 && "Backing Filesystem".equals(kv.get(0)) && "xfs".equals(kv.get(1)));
+  }
+}
