@@ -120,7 +120,11 @@ final class BuildAttempt {
     try {
       sandbox = services.provisioner().provision(id, this::output, log);
       if (interruptedBy != null) {
-        sandbox.kill();
+        // stopped while provisioning: nothing of the build may stay behind (no FINALIZING follows)
+        Sandbox s = sandbox;
+        sandbox = null;
+        s.kill();
+        s.close();
         state.end(PhaseType.PROVISIONING, start, interruptedOutcome());
         return false;
       }

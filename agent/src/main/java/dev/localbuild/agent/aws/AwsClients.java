@@ -154,6 +154,27 @@ public final class AwsClients implements AutoCloseable {
     }
   }
 
+  /**
+   * A session of a role (STS AssumeRole), as CodeBuild takes a project's service role for a build:
+   * what the build may do is then the role's policy.
+   */
+  public AwsSessionCredentials assumeRole(String roleArn, String sessionName, Duration duration) {
+    try (StsClient sts = configure(StsClient.builder(), "sts").build()) {
+      var c =
+          sts.assumeRole(b ->
+                  b.roleArn(roleArn)
+                      .roleSessionName(sessionName)
+                      .durationSeconds((int) duration.toSeconds()))
+              .credentials();
+      return AwsSessionCredentials.builder()
+          .accessKeyId(c.accessKeyId())
+          .secretAccessKey(c.secretAccessKey())
+          .sessionToken(c.sessionToken())
+          .expirationTime(c.expiration())
+          .build();
+    }
+  }
+
   /** The caller's account: STS GetCallerIdentity. */
   public String accountId() {
     try (StsClient sts =

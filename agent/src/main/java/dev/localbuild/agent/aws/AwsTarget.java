@@ -6,7 +6,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import org.jspecify.annotations.Nullable;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.ProfileCredentialsProvider;
@@ -51,20 +50,31 @@ public record AwsTarget(
         local, endpoint, buildEndpoint, region, account, credentials, serviceEndpoints);
   }
 
-  /** The local AWS accepts any signature; these are the keys localbuild signs with. */
-  public static final AwsBasicCredentials LOCAL_KEYS =
-      AwsBasicCredentials.create("LOCALBUILDACCESSKEY00", "localbuild-local-aws-secret");
-
-  /** The embedded local AWS at a port, reached from containers through the bridge gateway. */
-  public static AwsTarget local(int port, @Nullable String gateway, String region, String account) {
+  /**
+   * The embedded local AWS at a port, reached from containers through the bridge gateway.
+   *
+   * @param rootKey the local AWS's root key ({@code root-key.json} in its state directory)
+   */
+  public static AwsTarget local(
+      int port,
+      @Nullable String gateway,
+      String region,
+      String account,
+      software.amazon.awssdk.auth.credentials.AwsCredentials rootKey) {
     return new AwsTarget(
         true,
         URI.create("http://127.0.0.1:" + port),
         gateway == null ? null : URI.create("http://" + gateway + ":" + port),
         region,
         account,
-        StaticCredentialsProvider.create(LOCAL_KEYS),
+        StaticCredentialsProvider.create(rootKey),
         Map.of());
+  }
+
+  /** The same AWS, signed with other credentials (a build's session). */
+  public AwsTarget withCredentials(AwsCredentialsProvider other) {
+    return new AwsTarget(
+        local, endpoint, buildEndpoint, region, accountId, other, serviceEndpoints);
   }
 
   /**

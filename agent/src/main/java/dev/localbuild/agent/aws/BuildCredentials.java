@@ -29,8 +29,8 @@ public final class BuildCredentials {
   private @Nullable AwsSessionCredentials session;
 
   /**
-   * @param sessions trades long-term keys for a session; null serves the source as it is with a
-   *     placeholder token (the local AWS, which checks no signature)
+   * @param sessions trades long-term keys for a session (GetSessionToken with your account, the
+   *     service role's AssumeRole in the local AWS); null serves the source as it is
    */
   public BuildCredentials(
       AwsCredentialsProvider source,
@@ -55,6 +55,11 @@ public final class BuildCredentials {
       session = (AwsSessionCredentials) sessions.apply(c);
     }
     return session;
+  }
+
+  /** The credentials the endpoint serves, for the agent's own calls on the build's behalf. */
+  public AwsCredentialsProvider provider() {
+    return this::current;
   }
 
   /** The values the build can read from the endpoint: the log masks them. */

@@ -251,7 +251,7 @@ public final class EcsDeployer {
             Duration.between(start, updated));
       }
       if (mine != null) {
-        String early = stoppedTasks(cluster, mine, reported);
+        String early = stoppedTasks(cluster, mine, reported, breaker(svc));
         if (early != null) {
           return fail(start, early, newArn);
         }
@@ -277,8 +277,22 @@ public final class EcsDeployer {
     return svc.deployments().size() == 1 && primary.runningCount().equals(primary.desiredCount());
   }
 
-  /** Why the new deployment's tasks stop, when that is reason enough to give up now. */
-  private @Nullable String stoppedTasks(String cluster, Deployment mine, Set<String> reported) {
+  /** Whether the service's deployment circuit breaker is on: then ECS decides when tasks fail. */
+  static boolean breaker(software.amazon.awssdk.services.ecs.model.Service svc) {
+    var c = svc.deploymentConfiguration();
+    return c != null
+        && c.deploymentCircuitBreaker() != null
+        && Boolean.TRUE.equals(c.deploymentCircuitBreaker().enable());
+  }
+
+  /**
+   * Why the new deployment's tasks stop, when that is reason enough to give up now: an image that
+   * cannot be pulled; or, for a service without a circuit breaker, {@link #STOPPED_TASKS_LIMIT}
+   * stopped tasks. With a breaker, its verdict (and rollback) is awaited instead, as CodePipeline
+   * awaits it: deciding first would race it and report the wrong reason.
+   */
+  private @Nullable String stoppedTasks(
+      String cluster, Deployment mine, Set<String> reported, boolean breaker) {
     List<String> arns =
         ecs.listTasks(
                 b -> b.cluster(cluster).startedBy(mine.id()).desiredStatus(DesiredStatus.STOPPED))
@@ -309,7 +323,7 @@ public final class EcsDeployer {
         return "a task of the new deployment cannot pull its image: " + reason;
       }
     }
-    return failed >= STOPPED_TASKS_LIMIT
+    return !breaker && failed >= STOPPED_TASKS_LIMIT
         ? failed + " tasks of the new deployment stopped; the last: " + last
         : null;
   }

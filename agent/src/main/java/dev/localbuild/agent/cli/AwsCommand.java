@@ -26,6 +26,7 @@ import picocli.CommandLine.Option;
       AwsCommand.Serve.class,
       AwsCommand.Start.class,
       AwsCommand.Status.class,
+      AwsCommand.Env.class,
       AwsCommand.Stop.class
     })
 final class AwsCommand implements Runnable {
@@ -114,6 +115,38 @@ final class AwsCommand implements Runnable {
         return 1;
       }
       System.out.println(r.get().endpoint());
+      return 0;
+    }
+  }
+
+  @Command(
+      name = "env",
+      mixinStandardHelpOptions = true,
+      usageHelpWidth = 100,
+      description = {
+        "Prints the export lines a shell needs to use the local AWS with the AWS CLI or an SDK:",
+        "endpoint, region and its root key. Use: eval \"$(localbuild aws env)\""
+      })
+  static final class Env implements Callable<Integer> {
+    @Override
+    public Integer call() throws Exception {
+      var r = LocalAwsProcess.find(defaultState());
+      if (r.isEmpty()) {
+        System.err.println(
+            "localbuild: the local AWS is not running (start it with: localbuild aws start)");
+        return 1;
+      }
+      var key = LocalAwsProcess.rootKey(defaultState());
+      for (String line :
+          java.util.List.of(
+              "AWS_ENDPOINT_URL=" + r.get().endpoint(),
+              "AWS_REGION=" + r.get().region(),
+              "AWS_DEFAULT_REGION=" + r.get().region(),
+              "AWS_ACCESS_KEY_ID=" + key.accessKeyId(),
+              "AWS_SECRET_ACCESS_KEY=" + key.secretAccessKey())) {
+        System.out.println("export " + line);
+      }
+      System.out.println("unset AWS_SESSION_TOKEN AWS_PROFILE");
       return 0;
     }
   }

@@ -30,11 +30,19 @@ import software.amazon.awssdk.core.exception.SdkException;
  */
 final class AwsSetup implements AutoCloseable {
   private final @Nullable AwsClients clients;
+  private final @Nullable String serviceRole;
   private @Nullable HostCredentialsServer hostCredentials;
   private @Nullable BuildCredentials buildCredentials;
+  private @Nullable AwsClients buildClients;
 
-  private AwsSetup(@Nullable AwsClients clients) {
+  private AwsSetup(@Nullable AwsClients clients, @Nullable String serviceRole) {
     this.clients = clients;
+    this.serviceRole = serviceRole;
+  }
+
+  /** A build that gets nothing of AWS: no credentials, no secrets, no endpoint. */
+  static AwsSetup none() {
+    return new AwsSetup(null, null);
   }
 
   static AwsSetup create(RunOptions o, BuildSetup setup, Path state, String buildspecText)
@@ -53,7 +61,7 @@ final class AwsSetup implements AutoCloseable {
                 + "); build ARNs name account "
                 + target.accountId());
       }
-      AwsSetup aws = new AwsSetup(new AwsClients(target));
+      AwsSetup aws = new AwsSetup(new AwsClients(target), null);
       aws.createRepositories(o.ecrRepositories);
       return aws;
     }
@@ -69,13 +77,19 @@ final class AwsSetup implements AutoCloseable {
       running = java.util.Optional.of(LocalAwsProcess.ensure(awsState, AwsCommand.jar(), region));
     }
     if (running.isEmpty()) {
-      return new AwsSetup(null);
+      return none();
     }
     var r = running.get();
     AwsSetup local =
         new AwsSetup(
             new AwsClients(
-                AwsTarget.local(r.port(), r.gateway(), region, BuildSetup.DEFAULT_ACCOUNT)));
+                AwsTarget.local(
+                    r.port(),
+                    r.gateway(),
+                    region,
+                    BuildSetup.DEFAULT_ACCOUNT,
+                    LocalAwsProcess.rootKey(awsState))),
+            setup.project() == null ? null : setup.project().serviceRole());
     local.createLocalBuckets(setup.project());
     local.createRepositories(o.ecrRepositories);
     return local;
@@ -162,14 +176,26 @@ final class AwsSetup implements AutoCloseable {
     return clients == null
         ? SecretResolver.unavailable(
             "no AWS is configured (use -c for your AWS account, or --local-aws)")
-        : new SdkSecretResolver(clients, this::servedCredentials);
+        : new SdkSecretResolver(buildClients(), this::servedCredentials);
   }
 
-  /** With your account (-c), what the build's endpoint serves is masked in the log. */
-  private List<String> servedCredentials() {
-    if (clients.target().local()) {
-      return List.of(); // the local AWS's fixed keys are no secret
+  /**
+   * Clients that act as the build: in the local AWS, with the service role's session, so that
+   * secrets are read and the ECR login is issued as the role (its policy decides, as in CodeBuild);
+   * with your account, as you.
+   */
+  private synchronized AwsClients buildClients() {
+    if (!clients.target().local()) {
+      return clients;
     }
+    if (buildClients == null) {
+      buildClients = new AwsClients(clients.target().withCredentials(credentials().provider()));
+    }
+    return buildClients;
+  }
+
+  /** What the build's endpoint serves is masked in the log. */
+  private List<String> servedCredentials() {
     try {
       return credentials().servedValues();
     } catch (SdkException e) {
@@ -177,18 +203,38 @@ final class AwsSetup implements AutoCloseable {
     }
   }
 
-  /** What the build's credentials endpoint serves: one per run, so its session is reused. */
+  /**
+   * What the build's credentials endpoint serves: one per run, so its session is reused. In the
+   * local AWS that is a session of the project's service role (AssumeRole, renewed before it ends),
+   * named as CodeBuild names its sessions; with your account, a session of your own keys.
+   */
   private synchronized BuildCredentials credentials() {
     if (buildCredentials == null) {
-      String role = "arn:aws:iam::" + clients.target().accountId() + ":role/localbuild-build";
+      String role = roleArn(serviceRole, clients.target().accountId());
+      String session = "AWSCodeBuild-" + java.util.UUID.randomUUID();
       buildCredentials =
           new BuildCredentials(
               clients.target().credentials(),
               role,
-              clients.target().local() ? null : clients::session);
+              clients.target().local()
+                  ? keys -> clients.assumeRole(role, session, java.time.Duration.ofHours(1))
+                  : clients::session);
     }
     return buildCredentials;
   }
+
+  /** A project's serviceRole as an ARN; localbuild's default role when it names none. */
+  static String roleArn(@Nullable String serviceRole, String account) {
+    if (serviceRole == null) {
+      return "arn:aws:iam::" + account + ":role/" + DEFAULT_ROLE;
+    }
+    return serviceRole.startsWith("arn:")
+        ? serviceRole
+        : "arn:aws:iam::" + account + ":role/" + serviceRole;
+  }
+
+  /** The role of builds whose project names none: without a policy file it may do everything. */
+  static final String DEFAULT_ROLE = "localbuild-build";
 
   /**
    * AWS for a build in a container: the credentials endpoint, the endpoint variable, the local ECR.
@@ -233,7 +279,7 @@ final class AwsSetup implements AutoCloseable {
       return null;
     }
     return () -> {
-      AwsClients.RegistryLogin l = clients.ecrLogin();
+      AwsClients.RegistryLogin l = buildClients().ecrLogin();
       URI build = clients.target().buildEndpoint();
       return clients.target().local() && build != null
           ? new AwsClients.RegistryLogin(
@@ -246,6 +292,9 @@ final class AwsSetup implements AutoCloseable {
   public void close() {
     if (hostCredentials != null) {
       hostCredentials.close();
+    }
+    if (buildClients != null && buildClients != clients) {
+      buildClients.close();
     }
     if (clients != null) {
       clients.close();

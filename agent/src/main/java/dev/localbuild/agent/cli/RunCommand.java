@@ -103,7 +103,8 @@ public final class RunCommand implements java.util.concurrent.Callable<Integer> 
               () -> {
                 engine.stop();
                 try {
-                  done.await(30, TimeUnit.SECONDS); // let the build clean up and record STOPPED
+                  // let the build clean up, record STOPPED and print its summary
+                  done.await(60, TimeUnit.SECONDS);
                 } catch (InterruptedException e) {
                   Thread.currentThread().interrupt();
                 }
@@ -111,23 +112,28 @@ public final class RunCommand implements java.util.concurrent.Callable<Integer> 
               "localbuild-stop");
       Runtime.getRuntime().addShutdownHook(hook);
       BuildRecord record;
+      int exit;
       try {
-        record = engine.run(request, id, () -> numbers.next(request.projectName()));
+        try {
+          record = engine.run(request, id, () -> numbers.next(request.projectName()));
+        } finally {
+          engine.close();
+        }
+        try {
+          Runtime.getRuntime().removeShutdownHook(hook);
+        } catch (IllegalStateException shuttingDown) {
+          // Ctrl-C: the hook waits for the record and summary below, then the JVM exits with 130
+        }
+        if (options.json != null) {
+          writeJson(options.json, record);
+        }
+        new RunSummary(System.err)
+            .print(record, outputs, history.recordFile(record.projectName(), record.buildNumber()));
+        exit = ExitCodes.of(record.buildStatus());
       } finally {
-        engine.close();
+        // only now may a Ctrl-C end the JVM: the record and the summary are written
         done.countDown();
       }
-      try {
-        Runtime.getRuntime().removeShutdownHook(hook);
-      } catch (IllegalStateException shuttingDown) {
-        // Ctrl-C: the JVM exits with 130 once the hook returns
-      }
-      if (options.json != null) {
-        writeJson(options.json, record);
-      }
-      new RunSummary(System.err)
-          .print(record, outputs, history.recordFile(record.projectName(), record.buildNumber()));
-      int exit = ExitCodes.of(record.buildStatus());
       if (options.deploy != null && exit == ExitCodes.SUCCEEDED) {
         exit =
             new DeployStep(options, aws).run(outputs.artifactsDir())

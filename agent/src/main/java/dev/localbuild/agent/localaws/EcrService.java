@@ -64,12 +64,38 @@ final class EcrService implements JsonService {
   }
 
   @Override
+  public String iamPrefix() {
+    return "ecr";
+  }
+
+  @Override
+  public java.util.List<String> resources(String operation, JsonNode request) {
+    String name = request.path("repositoryName").asText("");
+    return name.isEmpty() ? java.util.List.of("*") : java.util.List.of(repositoryArn(name));
+  }
+
+  String repositoryArn(String name) {
+    return "arn:aws:ecr:" + region + ":" + account + ":repository/" + name;
+  }
+
+  @Override
+  public ObjectNode handle(
+      String operation,
+      JsonNode request,
+      String caller,
+      dev.localbuild.agent.localaws.auth.AccessKey key) {
+    if (operation.equals("GetAuthorizationToken")) {
+      return authorizationToken(caller, key);
+    }
+    return handle(operation, request, caller);
+  }
+
+  @Override
   public ObjectNode handle(String operation, JsonNode request, String caller) {
     return switch (operation) {
       case "CreateRepository" -> createRepository(request, caller);
       case "DescribeRepositories" -> describeRepositories(request, caller);
       case "DeleteRepository" -> deleteRepository(request, caller);
-      case "GetAuthorizationToken" -> authorizationToken(caller);
       case "DescribeImages" -> describeImages(request);
       case "ListImages" -> listImages(request);
       case "BatchGetImage" -> batchGetImage(request);
@@ -193,7 +219,12 @@ final class EcrService implements JsonService {
     return Json.object().set("repository", repository(name, r, caller));
   }
 
-  private ObjectNode authorizationToken(String caller) {
+  /**
+   * A registry token, remembered with who asked for it: pushes and pulls with it are checked
+   * against that caller's policy, as ECR checks the identity behind a token.
+   */
+  private ObjectNode authorizationToken(
+      String caller, dev.localbuild.agent.localaws.auth.AccessKey key) {
     byte[] b = new byte[24];
     RANDOM.nextBytes(b);
     String token = "lbecr" + HexFormat.of().formatHex(b);
@@ -205,12 +236,16 @@ final class EcrService implements JsonService {
       tokens
           .fields()
           .forEachRemaining(e -> {
-            if (e.getValue().asDouble() < Json.time(Instant.now())) {
+            if (e.getValue().path("expires").asDouble() < Json.time(Instant.now())) {
               expired.add(e.getKey());
             }
           });
       expired.forEach(tokens::remove);
-      tokens.put(token, Json.time(expires));
+      tokens
+          .putObject(token)
+          .put("expires", Json.time(expires))
+          .put("principal", key.principalArn())
+          .put("role", key.roleName());
       state.save();
     }
     String encoded =
@@ -223,14 +258,21 @@ final class EcrService implements JsonService {
     return Json.object().set("authorizationData", Json.array().add(data));
   }
 
+  /** Who a registry token was issued to. */
+  record TokenOwner(String principalArn, @org.jspecify.annotations.Nullable String roleName) {}
+
   /**
-   * Whether a password presented to the registry is a token this ECR issued and that is still
-   * valid.
+   * Who holds a password presented to the registry: a token this ECR issued and that is still
+   * valid; empty otherwise.
    */
-  boolean validToken(String password) {
+  java.util.Optional<TokenOwner> tokenOwner(String password) {
     synchronized (state) {
-      JsonNode expires = state.section("ecr").with("tokens").get(password);
-      return expires != null && expires.asDouble() > Json.time(Instant.now());
+      JsonNode t = state.section("ecr").with("tokens").get(password);
+      if (t == null || !t.isObject() || t.path("expires").asDouble() <= Json.time(Instant.now())) {
+        return java.util.Optional.empty();
+      }
+      return java.util.Optional.of(
+          new TokenOwner(t.path("principal").asText(), t.path("role").asText(null)));
     }
   }
 

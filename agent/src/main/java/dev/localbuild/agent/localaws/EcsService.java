@@ -66,6 +66,11 @@ public final class EcsService implements JsonService {
   }
 
   @Override
+  public String iamPrefix() {
+    return "ecs";
+  }
+
+  @Override
   public ObjectNode handle(String operation, JsonNode r, String caller) {
     synchronized (state) {
       ObjectNode out =

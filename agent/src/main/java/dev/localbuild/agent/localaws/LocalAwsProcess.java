@@ -28,7 +28,7 @@ public final class LocalAwsProcess {
   private LocalAwsProcess() {}
 
   /** A running local AWS. */
-  public record Running(long pid, int port, String gateway) {
+  public record Running(long pid, int port, String gateway, String region) {
     public String endpoint() {
       return "http://127.0.0.1:" + port;
     }
@@ -58,6 +58,17 @@ public final class LocalAwsProcess {
     }
   }
 
+  /** The root key of the local AWS of this state directory, which its owner signs with. */
+  public static software.amazon.awssdk.auth.credentials.AwsBasicCredentials rootKey(Path stateDir)
+      throws IOException {
+    var k = dev.localbuild.agent.localaws.auth.AccessKeys.rootKey(stateDir, ACCOUNT);
+    return software.amazon.awssdk.auth.credentials.AwsBasicCredentials.create(
+        k.accessKeyId(), k.secretAccessKey());
+  }
+
+  /** The local AWS's account. */
+  public static final String ACCOUNT = "000000000000";
+
   static Path serverFile(Path stateDir) {
     return stateDir.resolve("server.json");
   }
@@ -72,8 +83,11 @@ public final class LocalAwsProcess {
       JsonNode n = Json.MAPPER.readTree(f.toFile());
       Running r =
           new Running(
-              n.path("pid").asLong(), n.path("port").asInt(), n.path("gateway").asText(null));
-      HttpResponse<Void> res =
+              n.path("pid").asLong(),
+              n.path("port").asInt(),
+              n.path("gateway").asText(null),
+              "us-east-1");
+      HttpResponse<String> res =
           HttpClient.newBuilder()
               .connectTimeout(Duration.ofMillis(500))
               .build()
@@ -81,8 +95,17 @@ public final class LocalAwsProcess {
                   HttpRequest.newBuilder(URI.create(r.endpoint() + "/_localbuild/health"))
                       .timeout(Duration.ofSeconds(2))
                       .build(),
-                  HttpResponse.BodyHandlers.discarding());
-      return res.statusCode() == 200 ? Optional.of(r) : Optional.empty();
+                  HttpResponse.BodyHandlers.ofString());
+      if (res.statusCode() != 200) {
+        return Optional.empty();
+      }
+      JsonNode health = Json.MAPPER.readTree(res.body());
+      // another local AWS on the port (another state directory's) is not this one
+      if (!instance(stateDir).equals(health.path("instance").asText())) {
+        return Optional.empty();
+      }
+      return Optional.of(
+          new Running(r.pid(), r.port(), r.gateway(), health.path("region").asText("us-east-1")));
     } catch (IOException e) {
       return Optional.empty();
     } catch (InterruptedException e) {
@@ -116,6 +139,24 @@ public final class LocalAwsProcess {
       return found.get();
     }
     Files.createDirectories(stateDir);
+    // two builds starting at once must start one server: the second waits for the first's
+    try (var channel =
+            java.nio.channels.FileChannel.open(
+                stateDir.resolve("start.lock"),
+                java.nio.file.StandardOpenOption.CREATE,
+                java.nio.file.StandardOpenOption.WRITE);
+        var lock = channel.lock()) {
+      found = find(stateDir);
+      if (found.isPresent()) {
+        return found.get();
+      }
+      return spawn(stateDir, jar, region);
+    }
+  }
+
+  private static Running spawn(Path stateDir, Path jar, String region)
+      throws IOException, InterruptedException {
+    Optional<Running> found;
     String java = ProcessHandle.current().info().command().orElse("java");
     List<String> cmd = new ArrayList<>();
     if (Files.isExecutable(Path.of("/usr/bin/setsid"))) {
@@ -194,6 +235,13 @@ public final class LocalAwsProcess {
       remove(docker, c.getId());
     }
     remove(docker, RegistryBackend.container(instance));
+    try {
+      docker.removeNetworkCmd(RegistryBackend.network(instance)).exec();
+    } catch (NotFoundException e) {
+      // never made, or gone
+    } catch (RuntimeException inUse) {
+      // still has a container: left for the next stop
+    }
   }
 
   /**
@@ -206,7 +254,7 @@ public final class LocalAwsProcess {
     } catch (NotFoundException e) {
       // never made
     }
-    for (String name : List.of("state.json", "s3", "server.log")) {
+    for (String name : List.of("state.json", "s3", "server.log", "sessions.json")) {
       Path p = stateDir.resolve(name);
       if (Files.isDirectory(p)) {
         try (var walk = Files.walk(p)) {

@@ -3,6 +3,9 @@ package dev.localbuild.agent.localaws;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.github.dockerjava.api.DockerClient;
+import dev.localbuild.agent.localaws.auth.AccessKey;
+import dev.localbuild.agent.localaws.auth.ErrorShapes;
+import dev.localbuild.agent.localaws.auth.SigV4Verifier;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -25,6 +28,10 @@ import java.util.concurrent.TimeUnit;
  * and STS on one port, speaking the AWS protocols so that the AWS SDKs and the AWS CLI work against
  * it with an endpoint override. It listens on loopback and on the Docker bridge's gateway (so
  * builds in containers reach it), and keeps its state in a directory so that it survives restarts.
+ * Every request must be signed (SigV4) with its root key ({@code root-key.json} in the state
+ * directory, mode 0600) or a session it issued; a session acting as a role is held to that role's
+ * policy ({@link AuthGate}). Only {@code /_localbuild/health} and {@code /_localbuild/service-url}
+ * (where a deployed service answers) answer without a signature: they hold no secret.
  */
 public final class LocalAwsServer implements AutoCloseable {
   /** What a server needs. */
@@ -41,15 +48,33 @@ public final class LocalAwsServer implements AutoCloseable {
   private EcsService ecs;
   private S3Service s3;
   private StsService sts;
+  private AuthGate gate;
 
   public LocalAwsServer(Config config, DockerClient docker) {
     this.config = config;
     this.docker = docker;
   }
 
+  /** Held while this server runs: one server per state directory. */
+  private java.nio.channels.FileChannel lockChannel;
+
   /** Starts everything; returns once the server answers. */
   public LocalAwsServer start() throws Exception {
+    java.nio.file.Files.createDirectories(config.stateDir());
+    lockChannel =
+        java.nio.channels.FileChannel.open(
+            config.stateDir().resolve("server.lock"),
+            java.nio.file.StandardOpenOption.CREATE,
+            java.nio.file.StandardOpenOption.WRITE);
+    if (lockChannel.tryLock() == null) {
+      lockChannel.close();
+      throw new IllegalStateException(
+          "another local AWS already serves "
+              + config.stateDir()
+              + " (localbuild aws status prints its endpoint)");
+    }
     LocalAwsState state = new LocalAwsState(config.stateDir().resolve("state.json"));
+    gate = new AuthGate(config.stateDir(), config.account());
     ParameterFile parameters = new ParameterFile(config.stateDir().resolve("parameters.json"));
     RegistryBackend registry = new RegistryBackend(docker, state.instance());
     registry.start();
@@ -60,7 +85,7 @@ public final class LocalAwsServer implements AutoCloseable {
         new EcsService(
             state, config.region(), config.account(), docker, vertx, ecr, this::registryHostFor);
     s3 = new S3Service(vertx, config.stateDir().resolve("s3"), config.region());
-    sts = new StsService(config.account());
+    sts = new StsService(config.account(), gate.keys(), gate);
     for (JsonService s :
         List.of(
             new SsmService(parameters, config.region(), config.account()),
@@ -75,7 +100,13 @@ public final class LocalAwsServer implements AutoCloseable {
             new io.vertx.core.http.PoolOptions().setHttp1MaxSize(64));
     RegistryProxy proxy =
         new RegistryProxy(
-            vertx, client, registry, ecr, config.createRepositoriesOnPush(), config.account());
+            vertx,
+            client,
+            registry,
+            ecr,
+            gate,
+            config.createRepositoriesOnPush(),
+            config.account());
     HttpServer loopback = server(proxy);
     try {
       port = loopback.listen(config.port(), "127.0.0.1").await(10, TimeUnit.SECONDS).actualPort();
@@ -106,6 +137,7 @@ public final class LocalAwsServer implements AutoCloseable {
           if (path.startsWith("/v2/") || path.equals("/v2")) {
             proxy.handle(req);
           } else if (path.equals("/_localbuild/service-url")) {
+            // where a deployed service answers on this machine: no secret, so no signature
             String url =
                 ecs.serviceUrl(
                     String.valueOf(req.getParam("cluster")),
@@ -123,13 +155,44 @@ public final class LocalAwsServer implements AutoCloseable {
                         .put("port", port)
                         .put("region", config.region())
                         .put("account", config.account())
+                        .put("instance", LocalAwsProcess.instance(config.stateDir()))
                         .toString());
           } else if (req.getHeader("X-Amz-Target") != null || isQueryProtocol(req)) {
             req.body().onSuccess(body -> api(req, body));
           } else {
-            s3.handle(req);
+            s3(req);
           }
         });
+  }
+
+  /**
+   * S3: the signature covers the headers and the claimed payload hash; the body is checked as
+   * stored.
+   */
+  private void s3(HttpServerRequest req) {
+    // checked before a byte of the body is read: nothing here waits, so the request needs no pause
+    var verdict = gate.authenticate(req, null, AuthGate.QUERY_SKEW);
+    if (verdict instanceof SigV4Verifier.Refused r) {
+      ErrorShapes.Shape e = ErrorShapes.s3(r.failure());
+      // S3 shows the canonical request it computed, so a client can see what differed
+      s3.refuse(
+          req,
+          e.code(),
+          e.message(),
+          e.status(),
+          e.code().equals("SignatureDoesNotMatch")
+              ? Map.of("CanonicalRequest", r.failure().detail())
+              : Map.of());
+      return;
+    }
+    var signed = (SigV4Verifier.Signed) verdict;
+    S3Service.Action a = S3Service.action(req);
+    var denied = gate.denied(signed.key(), a.action(), List.of(a.resource()));
+    if (denied.isPresent()) {
+      s3.refuse(req, "AccessDenied", denied.get(), 403, Map.of());
+      return;
+    }
+    s3.handle(req, signed);
   }
 
   /**
@@ -146,10 +209,38 @@ public final class LocalAwsServer implements AutoCloseable {
   private void api(HttpServerRequest req, Buffer body) {
     String target = req.getHeader("X-Amz-Target");
     String caller = req.remoteAddress().hostAddress();
+    String sha256 = sha256(body);
     if (target == null) {
-      query(req, body.toString(StandardCharsets.UTF_8));
+      var verdict = gate.authenticate(req, sha256, AuthGate.QUERY_SKEW);
+      if (verdict instanceof SigV4Verifier.Refused r) {
+        ErrorShapes.Shape e = ErrorShapes.query(r.failure());
+        answer(
+            req, StsService.error(e.status(), e.code(), e.message(), UUID.randomUUID().toString()));
+        return;
+      }
+      var key = ((SigV4Verifier.Signed) verdict).key();
+      // AssumeRole writes the sessions file: off the event loop
+      vertx
+          .executeBlocking(() -> sts.handle(body.toString(StandardCharsets.UTF_8), key), false)
+          .onComplete(ar ->
+              answer(
+                  req,
+                  ar.succeeded()
+                      ? ar.result()
+                      : StsService.error(
+                          500,
+                          "InternalFailure",
+                          String.valueOf(ar.cause()),
+                          UUID.randomUUID().toString())));
       return;
     }
+    var verdict = gate.authenticate(req, sha256, AuthGate.JSON_SKEW);
+    if (verdict instanceof SigV4Verifier.Refused r) {
+      ErrorShapes.Shape e = ErrorShapes.json(r.failure());
+      reply(req, e.status(), Json.object().put("__type", e.code()).put("message", e.message()));
+      return;
+    }
+    AccessKey key = ((SigV4Verifier.Signed) verdict).key();
     int dot = target.lastIndexOf('.');
     JsonService service = dot < 0 ? null : services.get(target.substring(0, dot));
     if (service == null) {
@@ -167,7 +258,12 @@ public final class LocalAwsServer implements AutoCloseable {
             () -> {
               JsonNode request =
                   body.length() == 0 ? Json.object() : Json.MAPPER.readTree(body.getBytes());
-              return service.handle(operation, request, caller);
+              String action = service.iamPrefix() + ":" + operation;
+              var denied = gate.denied(key, action, service.resources(operation, request));
+              if (denied.isPresent()) {
+                throw new AwsError("AccessDeniedException", denied.get());
+              }
+              return service.handle(operation, request, caller, key);
             },
             false)
         .onComplete(ar -> {
@@ -189,6 +285,15 @@ public final class LocalAwsServer implements AutoCloseable {
         });
   }
 
+  private static String sha256(Buffer body) {
+    try {
+      return java.util.HexFormat.of()
+          .formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(body.getBytes()));
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
   private static void reply(HttpServerRequest req, int status, ObjectNode body) {
     req.response()
         .setStatusCode(status)
@@ -197,9 +302,8 @@ public final class LocalAwsServer implements AutoCloseable {
         .end(body.toString());
   }
 
-  /** The AWS query protocol (STS), answered in XML. */
-  private void query(HttpServerRequest req, String form) {
-    StsService.Answer a = sts.handle(form);
+  /** An answer of the AWS query protocol (STS), in XML. */
+  private static void answer(HttpServerRequest req, StsService.Answer a) {
     req.response()
         .setStatusCode(a.status())
         .putHeader("Content-Type", "text/xml")
@@ -250,6 +354,13 @@ public final class LocalAwsServer implements AutoCloseable {
       vertx.close().await(5, TimeUnit.SECONDS);
     } catch (java.util.concurrent.TimeoutException e) {
       // closing anyway
+    }
+    try {
+      if (lockChannel != null) {
+        lockChannel.close(); // releases the lock
+      }
+    } catch (java.io.IOException e) {
+      // the process is ending: the lock goes with it
     }
   }
 }

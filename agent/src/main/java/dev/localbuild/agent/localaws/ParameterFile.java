@@ -47,6 +47,15 @@ final class ParameterFile {
     }
   }
 
+  /** When the file last changed (epoch seconds): the date of entries written there by hand. */
+  synchronized double modified() {
+    try {
+      return Files.exists(file) ? Files.getLastModifiedTime(file).toMillis() / 1000.0 : 0;
+    } catch (IOException e) {
+      return 0;
+    }
+  }
+
   /** Adds or replaces an entry, as PutParameter or CreateSecret would (used by tests and tools). */
   synchronized void put(String section, String name, JsonNode value) {
     ObjectNode c = content();

@@ -40,6 +40,15 @@ final class RegistryBackend {
     return "localbuild-aws-registry-" + instance;
   }
 
+  /**
+   * The registry's own network: on Docker's default bridge, any build container could reach the
+   * registry directly (no token, no policy); on a network of its own only the local AWS's proxy,
+   * through the loopback port, does.
+   */
+  static String network(String instance) {
+    return "localbuild-aws-" + instance;
+  }
+
   static String volume(String instance) {
     return "localbuild-aws-registry-" + instance;
   }
@@ -50,11 +59,17 @@ final class RegistryBackend {
     InspectContainerResponse c;
     try {
       c = docker.inspectContainerCmd(name).exec();
+      if (!network(instance).equals(c.getHostConfig().getNetworkMode())) {
+        // made by a localbuild that put it on the default bridge: made again, images kept
+        docker.removeContainerCmd(name).withForce(true).exec();
+        throw new NotFoundException("re-created on its own network");
+      }
       if (!Boolean.TRUE.equals(c.getState().getRunning())) {
         docker.startContainerCmd(name).exec();
         c = docker.inspectContainerCmd(name).exec();
       }
     } catch (NotFoundException e) {
+      ensureNetwork();
       ExposedPort p5000 = ExposedPort.tcp(5000);
       Ports ports = new Ports();
       ports.bind(p5000, Ports.Binding.bindIp("127.0.0.1"));
@@ -73,6 +88,7 @@ final class RegistryBackend {
           .withHostConfig(
               HostConfig.newHostConfig()
                   .withPortBindings(ports)
+                  .withNetworkMode(network(instance))
                   .withBinds(new Bind(volume(instance), new Volume("/var/lib/registry")))
                   .withRestartPolicy(
                       com.github.dockerjava.api.model.RestartPolicy.unlessStoppedRestart()))
@@ -99,6 +115,19 @@ final class RegistryBackend {
     }
     throw new IllegalStateException(
         "the local ECR's registry (" + name + ") did not answer on 127.0.0.1:" + port);
+  }
+
+  private void ensureNetwork() {
+    try {
+      docker.inspectNetworkCmd().withNetworkId(network(instance)).exec();
+    } catch (NotFoundException e) {
+      docker
+          .createNetworkCmd()
+          .withName(network(instance))
+          .withDriver("bridge")
+          .withLabels(Map.of(LocalAwsProcess.INSTANCE_LABEL, instance))
+          .exec();
+    }
   }
 
   int port() {

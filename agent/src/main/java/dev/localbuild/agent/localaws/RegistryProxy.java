@@ -39,6 +39,7 @@ final class RegistryProxy implements Handler<HttpServerRequest> {
   private final HttpClient client;
   private final RegistryBackend backend;
   private final EcrService ecr;
+  private final AuthGate gate;
   private final boolean createOnPush;
   private final String account;
 
@@ -47,12 +48,14 @@ final class RegistryProxy implements Handler<HttpServerRequest> {
       HttpClient client,
       RegistryBackend backend,
       EcrService ecr,
+      AuthGate gate,
       boolean createOnPush,
       String account) {
     this.vertx = vertx;
     this.client = client;
     this.backend = backend;
     this.ecr = ecr;
+    this.gate = gate;
     this.createOnPush = createOnPush;
     this.account = account;
   }
@@ -60,7 +63,8 @@ final class RegistryProxy implements Handler<HttpServerRequest> {
   @Override
   public void handle(HttpServerRequest req) {
     req.pause();
-    if (!authorized(req.getHeader("Authorization"))) {
+    var owner = owner(req.getHeader("Authorization"));
+    if (owner.isEmpty()) {
       error(req.response(), 401, "UNAUTHORIZED", "authentication required")
           .putHeader("WWW-Authenticate", "Basic realm=\"localbuild ECR\"");
       req.response().end(errorBody("UNAUTHORIZED", "authentication required"));
@@ -68,6 +72,20 @@ final class RegistryProxy implements Handler<HttpServerRequest> {
     }
     Matcher m = PATH.matcher(req.path());
     String repository = m.matches() ? m.group(1) : null;
+    if (repository != null) {
+      String action = action(req.method(), m.group(2), m.group(3));
+      var denied =
+          gate.denied(
+              owner.get().principalArn(),
+              owner.get().roleName(),
+              action,
+              ecr.repositoryArn(repository));
+      if (denied.isPresent()) {
+        // docker prints it as "denied: User: ... is not authorized to perform: ecr:PutImage ..."
+        error(req.response(), 403, "DENIED", denied.get()).end(errorBody("DENIED", denied.get()));
+        return;
+      }
+    }
     boolean write = req.method() != HttpMethod.GET && req.method() != HttpMethod.HEAD;
     if (repository != null && write && !ecr.exists(repository)) {
       if (createOnPush) {
@@ -131,19 +149,45 @@ final class RegistryProxy implements Handler<HttpServerRequest> {
     res.pipeTo(out);
   }
 
-  private boolean authorized(String header) {
+  /** Who holds the Basic-auth token, if it is one the local ECR issued and still honours. */
+  private java.util.Optional<EcrService.TokenOwner> owner(String header) {
     if (header == null || !header.startsWith("Basic ")) {
-      return false;
+      return java.util.Optional.empty();
     }
     try {
       String decoded =
           new String(
               Base64.getDecoder().decode(header.substring(6).trim()), StandardCharsets.UTF_8);
       int colon = decoded.indexOf(':');
-      return colon > 0 && ecr.validToken(decoded.substring(colon + 1));
+      return colon > 0 ? ecr.tokenOwner(decoded.substring(colon + 1)) : java.util.Optional.empty();
     } catch (IllegalArgumentException e) {
-      return false;
+      return java.util.Optional.empty();
     }
+  }
+
+  /**
+   * The ECR action a registry call is, as ECR's IAM documentation pairs them: pushing a layer is
+   * InitiateLayerUpload, UploadLayerPart and CompleteLayerUpload, pushing the manifest PutImage.
+   */
+  static String action(HttpMethod method, String kind, String rest) {
+    boolean read = method == HttpMethod.GET || method == HttpMethod.HEAD;
+    return switch (kind) {
+      case "manifests" ->
+          read
+              ? "ecr:BatchGetImage"
+              : method == HttpMethod.DELETE ? "ecr:BatchDeleteImage" : "ecr:PutImage";
+      case "tags" -> "ecr:ListImages";
+      default -> {
+        if (rest.startsWith("uploads")) {
+          yield method == HttpMethod.POST
+              ? "ecr:InitiateLayerUpload"
+              : method == HttpMethod.PATCH ? "ecr:UploadLayerPart" : "ecr:CompleteLayerUpload";
+        }
+        yield method == HttpMethod.HEAD
+            ? "ecr:BatchCheckLayerAvailability"
+            : method == HttpMethod.DELETE ? "ecr:BatchDeleteImage" : "ecr:GetDownloadUrlForLayer";
+      }
+    };
   }
 
   private static void copy(MultiMap from, MultiMap to) {

@@ -2,7 +2,6 @@ package dev.localbuild.agent.localaws;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.time.Instant;
 import java.util.UUID;
 
 /** Secrets Manager: GetSecretValue (by name or ARN) and CreateSecret over the parameter file. */
@@ -20,6 +19,17 @@ final class SecretsService implements JsonService {
   @Override
   public String targetPrefix() {
     return "secretsmanager";
+  }
+
+  @Override
+  public String iamPrefix() {
+    return "secretsmanager";
+  }
+
+  @Override
+  public java.util.List<String> resources(String operation, JsonNode request) {
+    String id = request.path(operation.equals("CreateSecret") ? "Name" : "SecretId").asText("");
+    return id.isEmpty() ? java.util.List.of("*") : java.util.List.of(arn(nameOf(id)));
   }
 
   @Override
@@ -45,15 +55,22 @@ final class SecretsService implements JsonService {
             .put("Name", name)
             .put("VersionId", UUID.nameUUIDFromBytes(value.getBytes()).toString())
             .put("SecretString", value)
-            .put("CreatedDate", Json.time(Instant.now()))
+            .put("CreatedDate", file.modified())
             .set("VersionStages", Json.array().add("AWSCURRENT"));
       }
       case "CreateSecret" -> {
         String name = Json.required(request, "Name");
-        file.put(
-            "secrets",
-            name,
-            Json.MAPPER.getNodeFactory().textNode(Json.required(request, "SecretString")));
+        synchronized (file) {
+          if (file.content().path("secrets").has(name)) {
+            throw new AwsError(
+                "ResourceExistsException",
+                "The operation failed because the secret " + name + " already exists.");
+          }
+          file.put(
+              "secrets",
+              name,
+              Json.MAPPER.getNodeFactory().textNode(Json.required(request, "SecretString")));
+        }
         yield Json.object().put("ARN", arn(name)).put("Name", name);
       }
       default ->

@@ -19,6 +19,8 @@ import org.jspecify.annotations.Nullable;
  * @param artifacts the primary artifact's destination
  * @param secondaryArtifacts secondary artifacts' destinations
  * @param localbuild settings only localbuild knows (the {@code x-localbuild} key)
+ * @param serviceRole the role builds act as ({@code serviceRole}: a name or an IAM role ARN), null
+ *     for localbuild's default role
  */
 public record ProjectConfig(
     String name,
@@ -31,7 +33,8 @@ public record ProjectConfig(
     @Nullable Integer timeoutInMinutes,
     @Nullable Artifacts artifacts,
     List<Artifacts> secondaryArtifacts,
-    Extensions localbuild) {
+    Extensions localbuild,
+    @Nullable String serviceRole) {
 
   /** The buckets the project's S3 cache and S3 artifacts name. */
   public java.util.Set<String> s3Buckets() {

@@ -114,7 +114,20 @@ public final class ProjectFile {
         timeout,
         p.has("artifacts") ? artifacts(p.get("artifacts"), where + ": artifacts") : null,
         secondaryArtifacts,
-        extensions(p.path("x-localbuild")));
+        extensions(p.path("x-localbuild")),
+        serviceRole(p, where));
+  }
+
+  /** {@code serviceRole}: a role name or ARN, as CreateProject takes it. */
+  private static @Nullable String serviceRole(JsonNode p, String where)
+      throws ProjectFileException {
+    String role = text(p, "serviceRole");
+    if (role != null
+        && !role.matches("(arn:aws:iam::\\d{12}:role/(?:[\\w+=,.@-]+/)*)?[\\w+=,.@-]{1,64}")) {
+      throw new ProjectFileException(
+          where + ": serviceRole: '" + role + "' is neither a role name nor a role's ARN");
+    }
+    return role;
   }
 
   /**

@@ -8,6 +8,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Instant;
@@ -46,6 +47,9 @@ public final class BuildHistory {
       } else if (!Files.exists(marker)) {
         ObjectNode m = RecordJson.MAPPER.createObjectNode();
         m.put("pid", ProcessHandle.current().pid());
+        // a pid is reused after its process ends: the start time tells the two apart
+        m.put(
+            "started", String.valueOf(ProcessHandle.current().info().startInstant().orElse(null)));
         m.put("record", file.toString());
         writeAtomically(marker, RecordJson.MAPPER.writeValueAsBytes(m));
       }
@@ -66,24 +70,53 @@ public final class BuildHistory {
     }
     try (Stream<Path> markers = Files.list(running)) {
       for (Path marker : markers.filter(p -> p.toString().endsWith(".json")).toList()) {
-        JsonNode m = RecordJson.MAPPER.readTree(marker.toFile());
+        JsonNode m;
+        try {
+          m = RecordJson.MAPPER.readTree(Files.readAllBytes(marker));
+        } catch (NoSuchFileException gone) {
+          continue; // finished, or claimed by another agent, since the listing
+        }
         long pid = m.path("pid").asLong();
-        if (ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)) {
+        if (alive(pid, m.path("started").asText(null))) {
+          continue;
+        }
+        // claim it: of two agents that found it, only the one whose move succeeds records it
+        Path claimed =
+            marker.resolveSibling(
+                marker.getFileName() + ".claimed-" + ProcessHandle.current().pid());
+        try {
+          Files.move(marker, claimed, StandardCopyOption.ATOMIC_MOVE);
+        } catch (NoSuchFileException taken) {
           continue;
         }
         Path record = Path.of(m.path("record").asText());
         if (Files.exists(record)) {
           ObjectNode r = (ObjectNode) RecordJson.MAPPER.readTree(record.toFile());
-          fault(r, pid);
-          writeAtomically(record, RecordJson.MAPPER.writeValueAsBytes(r));
-          recovered.add(r.path("id").asText());
+          if (!r.path("buildComplete").asBoolean(false)) {
+            fault(r, pid);
+            writeAtomically(record, RecordJson.MAPPER.writeValueAsBytes(r));
+            recovered.add(r.path("id").asText());
+          }
         }
-        Files.deleteIfExists(marker);
+        Files.deleteIfExists(claimed);
       }
     } catch (IOException e) {
       throw new UncheckedIOException("cannot read the builds in progress in " + running, e);
     }
     return recovered;
+  }
+
+  /**
+   * Whether the process that wrote a marker still runs (the same process, not a reuse of its pid).
+   */
+  static boolean alive(long pid, @org.jspecify.annotations.Nullable String started) {
+    return ProcessHandle.of(pid)
+        .filter(ProcessHandle::isAlive)
+        .map(h ->
+            started == null
+                || started.equals("null")
+                || started.equals(String.valueOf(h.info().startInstant().orElse(null))))
+        .orElse(false);
   }
 
   /** Ends a record left IN_PROGRESS: the running phase and the build become FAULT. */
@@ -113,7 +146,9 @@ public final class BuildHistory {
 
   static void writeAtomically(Path file, byte[] content) throws IOException {
     Files.createDirectories(file.getParent());
-    Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
+    // a temporary name of this process's own: two agents never write one file together
+    Path tmp =
+        file.resolveSibling(file.getFileName() + "." + ProcessHandle.current().pid() + ".tmp");
     Files.write(tmp, content);
     try {
       Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);

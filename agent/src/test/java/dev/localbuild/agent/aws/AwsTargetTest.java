@@ -35,7 +35,13 @@ class AwsTargetTest {
 
   @Test
   void theLocalAwsGivesBuildsItsBridgeAddress() {
-    AwsTarget t = AwsTarget.local(4590, "172.17.0.1", "us-east-1", "000000000000");
+    AwsTarget t =
+        AwsTarget.local(
+            4590,
+            "172.17.0.1",
+            "us-east-1",
+            "000000000000",
+            software.amazon.awssdk.auth.credentials.AwsBasicCredentials.create("k", "s"));
     assertThat(t.endpoint("s3")).isEqualTo(URI.create("http://127.0.0.1:4590"));
     assertThat(t.buildEndpointVariables())
         .containsExactly(java.util.Map.entry("AWS_ENDPOINT_URL", "http://172.17.0.1:4590"));

@@ -20,7 +20,8 @@ class S3BlobStoreIT extends BlobStoreContract {
   static void start() throws Exception {
     aws = new LocalAwsFixture(tmp.resolve("aws"));
     clients =
-        new AwsClients(AwsTarget.local(aws.server().port(), null, "us-east-1", "000000000000"));
+        new AwsClients(
+            AwsTarget.local(aws.server().port(), null, "us-east-1", "000000000000", aws.rootKey()));
     clients.s3().createBucket(b -> b.bucket("cache-bucket"));
   }
 

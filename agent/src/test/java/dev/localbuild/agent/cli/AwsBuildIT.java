@@ -318,6 +318,8 @@ class AwsBuildIT {
     LocalbuildProcess start = LocalbuildProcess.start(shared, home, "aws", "start");
     assertThat(start.waitFor()).isZero();
     String endpoint = start.out().strip();
+    // "your account" is the local AWS here: its root key stands in for your keys
+    var yours = dev.localbuild.agent.localaws.LocalAwsProcess.rootKey(home.resolve("aws"));
     Files.writeString(
         src.resolve("buildspec.yml"),
         """
@@ -336,10 +338,14 @@ class AwsBuildIT {
             src,
             home,
             Map.of(
-                "AWS_ACCESS_KEY_ID", "AKIAIOSFODNN7EXAMPLE",
-                "AWS_SECRET_ACCESS_KEY", "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY",
-                "AWS_CONFIG_FILE", "/dev/null",
-                "AWS_SHARED_CREDENTIALS_FILE", "/dev/null"),
+                "AWS_ACCESS_KEY_ID",
+                yours.accessKeyId(),
+                "AWS_SECRET_ACCESS_KEY",
+                yours.secretAccessKey(),
+                "AWS_CONFIG_FILE",
+                "/dev/null",
+                "AWS_SHARED_CREDENTIALS_FILE",
+                "/dev/null"),
             "run",
             "-i",
             "localbuild/standard:latest",
@@ -357,14 +363,17 @@ class AwsBuildIT {
         .contains("account 000000000000", "dash-c-repo", "NO_KEYS")
         // a session, not the keys: served from the endpoint, masked in the log
         .contains("\"AccessKeyId\":\"***\",\"SecretAccessKey\":\"***\",\"Token\":\"***\"")
-        .doesNotContain("AKIAIOSFODNN7EXAMPLE", "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY");
+        .doesNotContain(yours.accessKeyId(), yours.secretAccessKey());
   }
 
   /** The AWS CLI against the local AWS the builds started. */
   static JsonNode cli(String... args) throws Exception {
     JsonNode server = RecordJson.MAPPER.readTree(home.resolve("aws/server.json").toFile());
     LocalAwsFixture.Cli r =
-        LocalAwsFixture.cli("http://127.0.0.1:" + server.path("port").asInt(), args);
+        LocalAwsFixture.cli(
+            "http://127.0.0.1:" + server.path("port").asInt(),
+            dev.localbuild.agent.localaws.LocalAwsProcess.rootKey(home.resolve("aws")),
+            args);
     assertThat(r.exit()).as("aws %s: %s", List.of(args), r.err()).isZero();
     return r.json();
   }

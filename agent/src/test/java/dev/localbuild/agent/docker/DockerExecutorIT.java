@@ -56,7 +56,7 @@ class DockerExecutorIT extends ExecutorContract {
             java.time.Duration.ofSeconds(60),
             tmp.resolve("state"),
             null),
-        new ImageResolver(docker));
+        new StandardImage(docker));
   }
 
   @Override

@@ -55,7 +55,11 @@ class EcsDeployIT {
     clients =
         new AwsClients(
             AwsTarget.local(
-                aws.server().port(), aws.server().gateway(), "us-east-1", "000000000000"));
+                aws.server().port(),
+                aws.server().gateway(),
+                "us-east-1",
+                "000000000000",
+                aws.rootKey()));
     aws.aws("ecs", "create-cluster", "--cluster-name", "deploy");
   }
 

@@ -11,6 +11,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.AwsCredentials;
+import software.amazon.awssdk.auth.credentials.AwsSessionCredentials;
 
 /**
  * A local AWS in this JVM for tests, and Debian's AWS CLI v2 ({@code /usr/bin/aws}) pointed at it:
@@ -54,13 +57,25 @@ public final class LocalAwsFixture implements AutoCloseable {
     }
   }
 
+  /** The local AWS's root key, which its owner (and these tests) sign with. */
+  public AwsBasicCredentials rootKey() throws IOException {
+    return LocalAwsProcess.rootKey(state);
+  }
+
   /** Runs {@code aws --endpoint-url <local> --region us-east-1 <args> --output json}. */
   public Cli aws(String... args) throws Exception {
-    return cli(server.endpoint(), args);
+    return cli(server.endpoint(), rootKey(), args);
+  }
+
+  /** The AWS CLI without credentials: unsigned requests. */
+  public Cli unsigned(String... args) throws Exception {
+    List<String> all = new ArrayList<>(List.of("--no-sign-request"));
+    all.addAll(List.of(args));
+    return cli(server.endpoint(), rootKey(), all.toArray(String[]::new));
   }
 
   /** The AWS CLI against a local AWS at an endpoint (one this JVM did not start, too). */
-  public static Cli cli(String endpoint, String... args) throws Exception {
+  public static Cli cli(String endpoint, AwsCredentials keys, String... args) throws Exception {
     List<String> cmd =
         new ArrayList<>(
             List.of(
@@ -74,13 +89,16 @@ public final class LocalAwsFixture implements AutoCloseable {
                 "--no-cli-pager"));
     cmd.addAll(List.of(args));
     ProcessBuilder pb = new ProcessBuilder(cmd);
+    if (keys instanceof AwsSessionCredentials session) {
+      pb.environment().put("AWS_SESSION_TOKEN", session.sessionToken());
+    }
     pb.environment()
         .putAll(
             Map.of(
                 "AWS_ACCESS_KEY_ID",
-                "test",
+                keys.accessKeyId(),
                 "AWS_SECRET_ACCESS_KEY",
-                "test",
+                keys.secretAccessKey(),
                 "AWS_CONFIG_FILE",
                 "/dev/null",
                 "AWS_SHARED_CREDENTIALS_FILE",

@@ -114,7 +114,7 @@ class LocalAwsIT {
     try (var clients =
         new dev.localbuild.agent.aws.AwsClients(
             dev.localbuild.agent.aws.AwsTarget.local(
-                aws.server().port(), null, "us-east-1", "000000000000"))) {
+                aws.server().port(), null, "us-east-1", "000000000000", aws.rootKey()))) {
       var login = clients.ecrLogin();
       assertThat(login.registry()).isEqualTo("127.0.0.1:" + aws.server().port());
       assertThat(login.username()).isEqualTo("AWS");
@@ -313,7 +313,7 @@ class LocalAwsIT {
         .as("the running task is adopted, not replaced")
         .isEqualTo(task);
     assertThat(
-            ok(aws.aws("ssm", "get-parameter", "--name", "/CodeBuild/token"))
+            ok(aws.aws("ssm", "get-parameter", "--name", "/CodeBuild/token", "--with-decryption"))
                 .at("/Parameter/Value")
                 .asText())
         .isEqualTo("t0k3n");

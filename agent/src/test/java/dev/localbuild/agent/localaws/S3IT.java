@@ -14,7 +14,6 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.regions.Region;
@@ -165,8 +164,7 @@ class S3IT {
             .endpointOverride(URI.create(aws.server().endpoint()))
             .region(Region.US_EAST_1)
             .forcePathStyle(true)
-            .credentialsProvider(
-                StaticCredentialsProvider.create(AwsBasicCredentials.create("test", "test")))
+            .credentialsProvider(StaticCredentialsProvider.create(aws.rootKey()))
             .build()) {
       s3.createBucket(b -> b.bucket("sdk-bucket"));
       byte[] content = new byte[3 * 1024 * 1024 + 17];

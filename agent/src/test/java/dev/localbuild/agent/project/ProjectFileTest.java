@@ -125,7 +125,8 @@ class ProjectFileTest {
                     + "\"namespaceType\":\"BUILD_NUMBER\"}}"))
         .hasMessage("p.json: artifacts.namespaceType: BUILD_NUMBER is not BUILD_ID or NONE");
     assertThatThrownBy(() ->
-            parse("{\"name\":\"xx\",\"secondaryArtifacts\":[{\"type\":\"S3\",\"location\":\"b\"}]}"))
+            parse(
+                "{\"name\":\"xx\",\"secondaryArtifacts\":[{\"type\":\"S3\",\"location\":\"b\"}]}"))
         .hasMessage(
             "p.json: secondaryArtifacts: every secondary artifact needs an artifactIdentifier");
     assertThatThrownBy(() -> parse("{\"name\":\"xx\",\"artifacts\":{\"type\":\"FTP\"}}"))

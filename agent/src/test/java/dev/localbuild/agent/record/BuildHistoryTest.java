@@ -76,6 +76,58 @@ class BuildHistoryTest {
   }
 
   @Test
+  void agentsRacingForAbandonedBuildsRecordEachExactlyOnce() throws Exception {
+    BuildHistory h = new BuildHistory(state);
+    for (int i = 0; i < 20; i++) {
+      PhaseRecord running =
+          new PhaseRecord(PhaseType.BUILD, StatusType.IN_PROGRESS, Instant.EPOCH, null, List.of());
+      BuildRecord r = record(StatusType.IN_PROGRESS, PhaseType.BUILD, List.of(running));
+      h.save(
+          new BuildRecord(
+              "p:b" + i,
+              r.arn() + i,
+              i + 100,
+              r.projectName(),
+              r.startTime(),
+              r.endTime(),
+              r.currentPhase(),
+              r.buildStatus(),
+              r.sourceVersion(),
+              r.resolvedSourceVersion(),
+              r.phases(),
+              r.source(),
+              r.secondarySources(),
+              r.environment(),
+              r.timeoutInMinutes(),
+              r.initiator(),
+              r.artifacts(),
+              r.secondaryArtifacts(),
+              r.exportedEnvironmentVariables(),
+              r.reportArns(),
+              r.autoRetry()));
+      Path marker = state.resolve("running/b" + i + ".json");
+      ObjectNode m = (ObjectNode) RecordJson.MAPPER.readTree(marker.toFile());
+      m.put("pid", deadPid());
+      Files.write(marker, RecordJson.MAPPER.writeValueAsBytes(m));
+    }
+    var pool = java.util.concurrent.Executors.newFixedThreadPool(4);
+    try {
+      var results = new java.util.ArrayList<java.util.concurrent.Future<List<String>>>();
+      for (int agent = 0; agent < 4; agent++) {
+        results.add(pool.submit(() -> new BuildHistory(state).recoverAbandoned()));
+      }
+      List<String> all = new java.util.ArrayList<>();
+      for (var f : results) {
+        all.addAll(f.get()); // none throws
+      }
+      assertThat(all).hasSize(20).doesNotHaveDuplicates();
+    } finally {
+      pool.shutdownNow();
+    }
+    assertThat(state.resolve("running")).isEmptyDirectory();
+  }
+
+  @Test
   void aLiveAgentsBuildIsLeftAlone() {
     BuildHistory h = new BuildHistory(state);
     h.save(record(StatusType.IN_PROGRESS, PhaseType.BUILD, List.of()));
