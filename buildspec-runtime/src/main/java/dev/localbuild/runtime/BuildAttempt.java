@@ -303,6 +303,6 @@ final class BuildAttempt {
   private void output(OutputLine line) {
     LogLine.Source source =
         line.stream() == OutputLine.Stream.STDOUT ? LogLine.Source.STDOUT : LogLine.Source.STDERR;
-    log.accept(new LogLine(services.clock().instant(), source, line.text()));
+    log.accept(new LogLine(services.clock().instant(), source, line.text(), line.cut()));
   }
 }

@@ -35,9 +35,17 @@ final class AwsSetup implements AutoCloseable {
   private @Nullable BuildCredentials buildCredentials;
   private @Nullable AwsClients buildClients;
 
+  private final String noSecrets;
+
   private AwsSetup(@Nullable AwsClients clients, @Nullable String serviceRole) {
+    this(
+        clients, serviceRole, "no AWS is configured (use -c for your AWS account, or --local-aws)");
+  }
+
+  private AwsSetup(@Nullable AwsClients clients, @Nullable String serviceRole, String noSecrets) {
     this.clients = clients;
     this.serviceRole = serviceRole;
+    this.noSecrets = noSecrets;
   }
 
   /** A build that gets nothing of AWS: no credentials, no secrets, no endpoint. */
@@ -47,6 +55,9 @@ final class AwsSetup implements AutoCloseable {
 
   static AwsSetup create(RunOptions o, BuildSetup setup, Path state, String buildspecText)
       throws IOException, InterruptedException {
+    if (o.untrusted) {
+      return new AwsSetup(null, null, "an untrusted build gets no secrets");
+    }
     String region = setup.region();
     if (o.awsConfig) {
       AwsTarget target =
@@ -174,8 +185,7 @@ final class AwsSetup implements AutoCloseable {
 
   SecretResolver secrets() {
     return clients == null
-        ? SecretResolver.unavailable(
-            "no AWS is configured (use -c for your AWS account, or --local-aws)")
+        ? SecretResolver.unavailable(noSecrets)
         : new SdkSecretResolver(buildClients(), this::servedCredentials);
   }
 

@@ -169,7 +169,17 @@ record BuildSetup(
             ? timeout(o.timeout)
             : Duration.ofMinutes(project.timeoutInMinutes());
     boolean privileged =
-        o.privileged || (project != null && project.environment().privilegedMode());
+        !o.untrusted
+            && (o.privileged || (project != null && project.environment().privilegedMode()));
+    if (o.untrusted) {
+      untrusted(o);
+      notes.add(
+          "untrusted build: no AWS credentials or secrets, no privileged mode"
+              + (o.privileged || (project != null && project.environment().privilegedMode())
+                  ? " (asked for, refused)"
+                  : "")
+              + ", caches restored but not saved");
+    }
     String computeType =
         project != null ? project.environment().computeType() : "BUILD_GENERAL1_SMALL";
     BuildRequest request =
@@ -214,6 +224,18 @@ record BuildSetup(
         ext,
         notes,
         project);
+  }
+
+  /** What an untrusted build may not be given: each is a usage error, not a silent drop. */
+  static void untrusted(RunOptions o) throws SetupException {
+    if ("host".equals(o.executor)) {
+      throw new SetupException(
+          "--untrusted needs --executor docker: the host executor runs commands on this machine");
+    }
+    if (o.deploy != null || !o.ecrRepositories.isEmpty() || o.awsConfig || o.localAws) {
+      throw new SetupException(
+          "--untrusted builds get no AWS: drop --deploy, --ecr-repository, -c and --local-aws");
+    }
   }
 
   /** The region of the AWS profile in use (AWS_PROFILE, or -p), from the AWS config file. */

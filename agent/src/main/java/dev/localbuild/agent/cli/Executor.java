@@ -5,6 +5,7 @@ import com.github.dockerjava.api.exception.NotFoundException;
 import dev.localbuild.agent.aws.S3BlobStore;
 import dev.localbuild.agent.cache.ArchiveCache;
 import dev.localbuild.agent.cache.CustomCache;
+import dev.localbuild.agent.cache.RestoreOnlyCache;
 import dev.localbuild.agent.docker.DockerClients;
 import dev.localbuild.agent.docker.DockerHooks;
 import dev.localbuild.agent.docker.DockerProvisioner;
@@ -67,7 +68,12 @@ record Executor(
         boolean privileged = setup.request().privilegedMode();
         String customVolume = null;
         BuildCache buildCache = archiveCache(cache, project, state, aws);
-        if (cache.has("LOCAL_CUSTOM_CACHE")) {
+        if (o.untrusted) {
+          // restored, never saved: a stranger's build must not poison the next trusted one (the
+          // custom cache is a writable volume, so it is not mounted at all)
+          buildCache =
+              new RestoreOnlyCache(cache.has("LOCAL_CUSTOM_CACHE") ? BuildCache.NONE : buildCache);
+        } else if (cache.has("LOCAL_CUSTOM_CACHE")) {
           customVolume = "localbuild-cc-" + project.toLowerCase().replaceAll("[^a-z0-9_.-]", "-");
           ensureVolume(docker, customVolume, project);
           buildCache = new CustomCache(DockerProvisioner.CUSTOM_CACHE_DIR);

@@ -236,6 +236,13 @@ public final class RunOptions {
   boolean deployRollback;
 
   @Option(
+      names = "--untrusted",
+      description =
+          "A stranger's build (a pull request from a fork): no AWS credentials or secrets, no"
+              + " privileged mode, caches restored but never saved. Docker executor only.")
+  boolean untrusted;
+
+  @Option(
       names = "--deploy-task-definition",
       paramLabel = "FILE",
       description =

@@ -188,4 +188,39 @@ class BuildSetupTest {
     assertThat(ExitCodes.of(dev.localbuild.runtime.StatusType.TIMED_OUT)).isEqualTo(4);
     assertThat(ExitCodes.of(dev.localbuild.runtime.StatusType.STOPPED)).isEqualTo(130);
   }
+
+  @Test
+  void anUntrustedBuildGetsNoPrivilegesAndItsLimitsAreUsageErrors() throws Exception {
+    Files.writeString(tmp.resolve("buildspec.yml"), "version: 0.2\n");
+    BuildSetup s =
+        BuildSetup.from(
+            parse("-s", tmp.toString(), "--untrusted", "-d"), Map.of(), tmp.resolve("state"));
+    assertThat(s.request().privilegedMode()).isFalse();
+    assertThat(s.notes())
+        .containsExactly(
+            "untrusted build: no AWS credentials or secrets, no privileged mode (asked for,"
+                + " refused), caches restored but not saved");
+    assertThatThrownBy(() ->
+            BuildSetup.from(
+                parse("-s", tmp.toString(), "--untrusted", "--executor", "host"),
+                Map.of(),
+                tmp.resolve("state")))
+        .hasMessageStartingWith("--untrusted needs --executor docker");
+    assertThatThrownBy(() ->
+            BuildSetup.from(
+                parse("-s", tmp.toString(), "--untrusted", "--deploy", "c/s"),
+                Map.of(),
+                tmp.resolve("state")))
+        .hasMessageStartingWith("--untrusted builds get no AWS");
+  }
+
+  @Test
+  void aSourceVersionThatIsAnOptionIsAUsageError() {
+    assertThatThrownBy(() ->
+            BuildSetup.from(
+                parse("-s", tmp.toString(), "--source-version", "--upload-pack=touch /tmp/x"),
+                Map.of(),
+                tmp.resolve("state")))
+        .hasMessageStartingWith("--source-version: source version '--upload-pack=touch /tmp/x'");
+  }
 }

@@ -53,13 +53,47 @@ public final class Redactor implements LogSink {
     return out;
   }
 
+  /** The unmasked end of a cut line, per source, held until the line goes on. */
+  private final java.util.Map<LogLine.Source, String> carry =
+      new java.util.EnumMap<>(LogLine.Source.class);
+
   @Override
-  public void accept(LogLine line) {
+  public synchronized void accept(LogLine line) {
     List<String> current = secrets;
-    if (current.isEmpty()) {
+    String held = carry.remove(line.source());
+    if (current.isEmpty() && held == null) {
       next.accept(line);
       return;
     }
-    next.accept(new LogLine(line.at(), line.source(), redact(line.text())));
+    String text = held == null ? line.text() : held + line.text();
+    if (line.continued()) {
+      // a secret may straddle where the line was cut: hold back what could begin one
+      int cut = safeCut(text, current);
+      carry.put(line.source(), text.substring(cut));
+      text = text.substring(0, cut);
+    }
+    next.accept(new LogLine(line.at(), line.source(), redact(text), line.continued()));
+  }
+
+  /**
+   * Where a cut line may end so that no secret is split: at most the longest secret's length minus
+   * one from the end, moved back to the start of any secret that would straddle it.
+   */
+  static int safeCut(String text, List<String> secrets) {
+    int longest = secrets.stream().mapToInt(String::length).max().orElse(1);
+    int cut = Math.max(0, text.length() - (longest - 1));
+    boolean moved = true;
+    while (moved) {
+      moved = false;
+      for (String s : secrets) {
+        int from = Math.max(0, cut - s.length() + 1);
+        int at = text.indexOf(s, from);
+        if (at >= 0 && at < cut && at + s.length() > cut) {
+          cut = at;
+          moved = true;
+        }
+      }
+    }
+    return cut;
   }
 }

@@ -21,7 +21,16 @@ import java.util.function.Consumer;
  */
 public final class ReportCollector {
   /** Largest report file read; bigger ones are listed as problems. */
-  static final long MAX_REPORT_FILE = 64L * 1024 * 1024;
+  static final long MAX_REPORT_FILE = 16L * 1024 * 1024;
+
+  /**
+   * JUnit XML, the format of the largest reports, is read as a stream: its files may be larger, as
+   * their size costs no memory.
+   */
+  static final long MAX_STREAMED_REPORT_FILE = 1024L * 1024 * 1024;
+
+  /** The most test cases a report keeps: each is held until the report is written. */
+  static final int MAX_TEST_CASES = 100_000;
 
   private final Workspace workspace;
   private final FileSelector selector;
@@ -59,6 +68,21 @@ public final class ReportCollector {
           List.of(),
           p -> log.accept("Expanding " + p),
           (rel, abs, e, in) -> {
+            String path = spec.discardPaths() ? rel.substring(rel.lastIndexOf('/') + 1) : rel;
+            if (spec.format() == ReportFormat.JUNITXML
+                && e.type() != dev.localbuild.runtime.sandbox.WorkspaceEntry.Type.SYMLINK) {
+              if (e.size() > MAX_STREAMED_REPORT_FILE) {
+                problems.add(rel + ": larger than " + MAX_STREAMED_REPORT_FILE + " bytes");
+                return;
+              }
+              files.add(rel);
+              try {
+                JunitStream.parse(in, path, tc -> keep(cases, tc, rel, problems));
+              } catch (IOException | RuntimeException bad) {
+                problems.add(rel + ": " + bad.getMessage());
+              }
+              return;
+            }
             byte[] content;
             if (e.size() > MAX_REPORT_FILE) {
               problems.add(rel + ": larger than " + MAX_REPORT_FILE + " bytes");
@@ -77,12 +101,8 @@ public final class ReportCollector {
             }
             files.add(rel);
             try {
-              ParsedReport parsed =
-                  parse(
-                      spec.format(),
-                      content,
-                      spec.discardPaths() ? rel.substring(rel.lastIndexOf('/') + 1) : rel);
-              cases.addAll(parsed.testCases());
+              ParsedReport parsed = parse(spec.format(), content, path);
+              parsed.testCases().forEach(tc -> keep(cases, tc, rel, problems));
               coverage.addAll(parsed.coverage());
             } catch (IOException | RuntimeException bad) {
               problems.add(rel + ": " + bad.getMessage());
@@ -93,9 +113,24 @@ public final class ReportCollector {
     return summarize(spec, groupName, groupArn, executionId, files, problems, cases, coverage);
   }
 
+  /** Keeps a test case, up to {@link #MAX_TEST_CASES}; says once where the rest were dropped. */
+  private static void keep(List<TestCase> cases, TestCase tc, String rel, List<String> problems) {
+    if (cases.size() < MAX_TEST_CASES) {
+      cases.add(tc);
+      if (cases.size() == MAX_TEST_CASES) {
+        problems.add(
+            rel + ": " + MAX_TEST_CASES + " test cases reached; any more are not reported");
+      }
+    }
+  }
+
   static ParsedReport parse(ReportFormat format, byte[] content, String path) throws IOException {
     return switch (format) {
-      case JUNITXML -> ParsedReport.tests(TestReportParsers.junit(content, path));
+      case JUNITXML -> {
+        List<TestCase> cases = new ArrayList<>();
+        JunitStream.parse(new java.io.ByteArrayInputStream(content), path, cases::add);
+        yield ParsedReport.tests(cases);
+      }
       case NUNITXML -> ParsedReport.tests(TestReportParsers.nunit(content, path));
       case NUNIT3XML -> ParsedReport.tests(TestReportParsers.nunit3(content, path));
       case TESTNGXML -> ParsedReport.tests(TestReportParsers.testng(content, path));

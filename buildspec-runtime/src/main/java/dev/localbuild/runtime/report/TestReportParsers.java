@@ -4,7 +4,6 @@ import static dev.localbuild.runtime.report.Xml.all;
 import static dev.localbuild.runtime.report.Xml.attr;
 import static dev.localbuild.runtime.report.Xml.child;
 import static dev.localbuild.runtime.report.Xml.children;
-import static dev.localbuild.runtime.report.Xml.failureText;
 import static dev.localbuild.runtime.report.Xml.secondsToNanos;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -20,44 +19,6 @@ final class TestReportParsers {
   private TestReportParsers() {}
 
   private static final ObjectMapper JSON = new ObjectMapper();
-
-  /**
-   * JUnit XML, including Surefire's and pytest's dialects; {@code testsuites} or one {@code
-   * testsuite}.
-   */
-  static List<TestCase> junit(byte[] content, String path) throws IOException {
-    Element root = Xml.parse(content).getDocumentElement();
-    List<TestCase> out = new ArrayList<>();
-    List<Element> suites =
-        Xml.local(root).equals("testsuite") ? List.of(root) : all(root, "testsuite");
-    if (suites.isEmpty() && Xml.local(root).equals("testsuites")) {
-      suites = List.of(root);
-    }
-    for (Element suite : suites) {
-      for (Element tc : children(suite, "testcase")) {
-        Element failure = child(tc, "failure");
-        Element error = child(tc, "error");
-        Element skipped = child(tc, "skipped");
-        String status =
-            failure != null
-                ? TestCase.FAILED
-                : error != null
-                    ? TestCase.ERROR
-                    : skipped != null ? TestCase.SKIPPED : TestCase.SUCCEEDED;
-        String message = failureText(failure != null ? failure : error != null ? error : skipped);
-        out.add(
-            new TestCase(
-                attr(suite, "name"),
-                attr(tc, "classname"),
-                nameOf(tc),
-                status,
-                secondsToNanos(attr(tc, "time")),
-                message,
-                path));
-      }
-    }
-    return out;
-  }
 
   /** NUnit 2 XML ({@code test-results}): {@code result} Success, Failure, Error, Ignored... */
   static List<TestCase> nunit(byte[] content, String path) throws IOException {

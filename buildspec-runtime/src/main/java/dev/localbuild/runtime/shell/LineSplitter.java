@@ -2,7 +2,6 @@ package dev.localbuild.runtime.shell;
 
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
-import java.util.function.BiConsumer;
 
 /**
  * Rebuilds lines from the chunks a stream arrives in (a line can span chunks, a chunk can hold many
@@ -14,13 +13,21 @@ final class LineSplitter {
 
   private final ByteArrayOutputStream pending = new ByteArrayOutputStream();
 
-  /** Receives each line and whether it ended with a newline. */
-  private final BiConsumer<String, Boolean> sink;
+  /** Receives lines. */
+  interface Sink {
+    /**
+     * @param terminated whether it ended with a newline
+     * @param cut whether it is a piece of an over-long line that goes on in the next one
+     */
+    void line(String text, boolean terminated, boolean cut);
+  }
+
+  private final Sink sink;
 
   /** Bytes kept back when splitting an over-long line, so a frame marker is never cut in two. */
   private final int keep;
 
-  LineSplitter(int keep, BiConsumer<String, Boolean> sink) {
+  LineSplitter(int keep, Sink sink) {
     this.keep = keep;
     this.sink = sink;
   }
@@ -44,7 +51,7 @@ final class LineSplitter {
         cut--;
       }
       pending.reset();
-      sink.accept(new String(all, 0, cut, StandardCharsets.UTF_8), false);
+      sink.line(new String(all, 0, cut, StandardCharsets.UTF_8), false, true);
       pending.write(all, cut, all.length - cut);
     }
   }
@@ -63,6 +70,6 @@ final class LineSplitter {
     if (terminated && n > 0 && b[n - 1] == '\r') {
       n--;
     }
-    sink.accept(new String(b, 0, n, StandardCharsets.UTF_8), terminated);
+    sink.line(new String(b, 0, n, StandardCharsets.UTF_8), terminated, false);
   }
 }

@@ -53,8 +53,8 @@ public final class ShellSession {
     this.input = Objects.requireNonNull(input);
     this.lines = Objects.requireNonNull(lines);
     int keep = token.length() + 40;
-    this.stdout = new LineSplitter(keep, (text, nl) -> onLine(Stream.STDOUT, text, nl));
-    this.stderr = new LineSplitter(keep, (text, nl) -> onLine(Stream.STDERR, text, nl));
+    this.stdout = new LineSplitter(keep, (text, nl, cut) -> onLine(Stream.STDOUT, text, nl, cut));
+    this.stderr = new LineSplitter(keep, (text, nl, cut) -> onLine(Stream.STDERR, text, nl, cut));
   }
 
   /** Output from the supervisor; called by the transport's reader threads. */
@@ -200,17 +200,17 @@ public final class ShellSession {
         : new ShellClosedException(closedReason, closedCause);
   }
 
-  private void onLine(Stream stream, String text, boolean terminated) {
+  private void onLine(Stream stream, String text, boolean terminated, boolean cut) {
     int at = text.indexOf(token);
     Exit exit = at < 0 ? null : Exit.parse(text.substring(at + token.length()));
     if (exit == null) {
-      deliver(stream, text, terminated);
+      deliver(stream, text, terminated, cut);
       return;
     }
     // output the command wrote without a final newline shares the marker's line; it goes first,
     // before the waiting command is released (a capture must see all of its output)
     if (at > 0) {
-      deliver(stream, text.substring(0, at), false);
+      deliver(stream, text.substring(0, at), false, false);
     }
     lock.lock();
     try {
@@ -242,7 +242,7 @@ public final class ShellSession {
     }
   }
 
-  private void deliver(Stream stream, String text, boolean terminated) {
+  private void deliver(Stream stream, String text, boolean terminated, boolean cut) {
     StringBuilder c = capture;
     if (stream == Stream.STDOUT && c != null) {
       c.append(text);
@@ -251,6 +251,6 @@ public final class ShellSession {
       }
       return;
     }
-    lines.accept(new OutputLine(stream, text));
+    lines.accept(new OutputLine(stream, text, cut));
   }
 }

@@ -6,7 +6,12 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class RedactorTest {
-  final Redactor r = new Redactor(line -> {});
+  final List<LogLine> seen = new java.util.ArrayList<>();
+  final Redactor r = new Redactor(seen::add);
+
+  static LogLine piece(String text, boolean continued) {
+    return new LogLine(java.time.Instant.EPOCH, LogLine.Source.STDOUT, text, continued);
+  }
 
   @Test
   void masksEveryOccurrence() {
@@ -33,5 +38,26 @@ class RedactorTest {
   void shortValuesAreNotMasked() {
     r.addSecrets(List.of("ab"));
     assertThat(r.redact("ab")).isEqualTo("ab");
+  }
+
+  @Test
+  void aSecretAcrossTheCutOfAnOverLongLineIsMasked() {
+    r.addSecrets(List.of("hunter2-secret"));
+    // the line was cut inside the secret: "...hunter2-" | "secret..."
+    r.accept(piece("x".repeat(100) + "hunter2-", true));
+    r.accept(piece("secret and more", false));
+    String all = seen.stream().map(LogLine::text).reduce("", String::concat);
+    assertThat(all).isEqualTo("x".repeat(100) + "*** and more").doesNotContain("hunter2");
+    assertThat(seen.get(0).text()).doesNotContain("hunter2");
+  }
+
+  @Test
+  void aCutLineWithoutSecretsLosesNothing() {
+    r.addSecrets(List.of("zzz-not-there"));
+    r.accept(piece("a".repeat(50), true));
+    r.accept(piece("b".repeat(50), true));
+    r.accept(piece("end", false));
+    assertThat(seen.stream().map(LogLine::text).reduce("", String::concat))
+        .isEqualTo("a".repeat(50) + "b".repeat(50) + "end");
   }
 }
