@@ -5,6 +5,7 @@ import com.github.dockerjava.api.exception.NotFoundException;
 import dev.localbuild.agent.aws.S3BlobStore;
 import dev.localbuild.agent.cache.ArchiveCache;
 import dev.localbuild.agent.cache.CustomCache;
+import dev.localbuild.agent.cache.LocalCaches;
 import dev.localbuild.agent.cache.RestoreOnlyCache;
 import dev.localbuild.agent.docker.DockerClients;
 import dev.localbuild.agent.docker.DockerHooks;
@@ -43,7 +44,8 @@ record Executor(
       case "host" -> {
         BuildCache buildCache =
             cache.has("LOCAL_CUSTOM_CACHE")
-                ? new CustomCache(state.resolve("cache/custom").resolve(project).toString())
+                ? new CustomCache(
+                    touched(state.resolve("cache/custom").resolve(project)).toString())
                 : archiveCache(cache, project, state, aws);
         return new Executor(
             new HostProvisioner(
@@ -139,7 +141,13 @@ record Executor(
           new S3BlobStore(clients.s3(), cache.location()), namespace, "s3://" + cache.location());
     }
     Path dir = state.resolve("cache/s3").resolve("local");
+    LocalCaches.touch(dir.resolve(namespace));
     return new ArchiveCache(new LocalBlobStore(dir), namespace, dir.toString());
+  }
+
+  private static Path touched(Path cacheDir) {
+    LocalCaches.touch(cacheDir);
+    return cacheDir;
   }
 
   private static void ensureVolume(DockerClient docker, String name, String project) {

@@ -17,6 +17,7 @@ import picocli.CommandLine.Command;
       RunCommand.class,
       ImageCommand.class,
       AwsCommand.class,
+      CacheCommand.class,
       CommandLine.HelpCommand.class
     },
     footer = {"", "Start with:  localbuild run --help"})

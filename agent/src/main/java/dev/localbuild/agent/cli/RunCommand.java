@@ -1,5 +1,6 @@
 package dev.localbuild.agent.cli;
 
+import dev.localbuild.agent.cache.LocalCaches;
 import dev.localbuild.agent.record.BuildHistory;
 import dev.localbuild.agent.record.BuildNumbers;
 import dev.localbuild.agent.record.RecordJson;
@@ -133,6 +134,16 @@ public final class RunCommand implements java.util.concurrent.Callable<Integer> 
       } finally {
         // only now may a Ctrl-C end the JVM: the record and the summary are written
         done.countDown();
+      }
+      for (var e : new LocalCaches(state).prune(LocalCaches.DEFAULT_LIMIT, null)) {
+        System.err.println(
+            "localbuild: removed the least recently used "
+                + e.kind()
+                + " cache "
+                + e.name()
+                + " ("
+                + CacheCommand.human(e.bytes())
+                + ") to keep caches under 20 GiB");
       }
       if (options.deploy != null && exit == ExitCodes.SUCCEEDED) {
         exit =

@@ -195,10 +195,19 @@ public final class DockerProvisioner implements Provisioner {
       if (sidecar != null) {
         variables.put("DOCKER_HOST", InnerDaemon.DOCKER_HOST);
       }
-      CredentialsSidecar credentials = null;
-      if (settings.aws() != null) {
+      AutoCloseable credentials = null;
+      if (settings.aws() != null && "host".equals(settings.network())) {
+        // the host's network: an address added there would outlive the build and serve any
+        // process on this machine; a loopback endpoint that wants the build's token does not
         variables.putAll(settings.aws().variables());
-        credentials =
+        var server =
+            new dev.localbuild.agent.aws.HostCredentialsServer(settings.aws().credentials());
+        variables.putAll(server.variables());
+        credentials = server;
+        undo.add(0, server::close);
+      } else if (settings.aws() != null) {
+        variables.putAll(settings.aws().variables());
+        CredentialsSidecar sidecarEndpoint =
             CredentialsSidecar.start(
                 docker,
                 images,
@@ -206,9 +215,9 @@ public final class DockerProvisioner implements Provisioner {
                 Labels.of(build.buildId(), build.projectName(), "credentials"),
                 settings.aws().credentials(),
                 log);
-        variables.putAll(credentials.variables());
-        CredentialsSidecar c = credentials;
-        undo.add(0, c::close);
+        variables.putAll(sidecarEndpoint.variables());
+        credentials = sidecarEndpoint;
+        undo.add(0, sidecarEndpoint::close);
       }
       DockerSandbox sandbox =
           new DockerSandbox(
@@ -223,7 +232,14 @@ public final class DockerProvisioner implements Provisioner {
               variables);
       undo.clear();
       if (credentials != null) {
-        sandbox.onClose(credentials::close);
+        AutoCloseable c = credentials;
+        sandbox.onClose(() -> {
+          try {
+            c.close();
+          } catch (Exception e) {
+            // closing an endpoint that is already gone
+          }
+        });
       }
       if (sidecar != null) {
         String sc = sidecar;

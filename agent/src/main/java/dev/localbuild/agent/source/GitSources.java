@@ -74,7 +74,10 @@ public final class GitSources {
     fetch.add(version == null ? "HEAD" : version);
     git(dir, fetch.toArray(String[]::new));
     git(dir, "checkout", "-q", "--force", "FETCH_HEAD");
-    git(dir, "clean", "-q", "-ffdx");
+    git(dir, "clean", "-q", "-ffdx", "-e", "/.localbuild-used");
+    if (cacheKey != null) {
+      dev.localbuild.agent.cache.LocalCaches.touch(dir);
+    }
     return new Fetched(dir, cached);
   }
 

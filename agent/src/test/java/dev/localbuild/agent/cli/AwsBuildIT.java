@@ -366,6 +366,85 @@ class AwsBuildIT {
         .doesNotContain(yours.accessKeyId(), yours.secretAccessKey());
   }
 
+  /**
+   * A stranger's build gets nothing: no credentials endpoint, no secrets (CodeBuild's Decrypted
+   * Variables Error), no privileged mode even when asked for.
+   */
+  @Test
+  void anUntrustedBuildGetsNoCredentialsSecretsOrPrivileges() throws Exception {
+    Run r =
+        run(
+            """
+            version: 0.2
+            env:
+              secrets-manager:
+                HUB: dockerhub:password
+            phases:
+              build:
+                commands:
+                  - echo "never runs"
+            """,
+            "-i",
+            "busybox:latest",
+            "--untrusted",
+            "-d");
+    assertThat(r.exit()).isEqualTo(1);
+    assertThat(r.err())
+        .contains("localbuild: untrusted build: no AWS credentials or secrets, no privileged mode");
+    assertThat(r.out()).contains("an untrusted build gets no secrets").doesNotContain(HUB_PASSWORD);
+    assertThat(r.phases()).containsEntry("DOWNLOAD_SOURCE", "FAILED");
+
+    Run plain =
+        run(
+            """
+            version: 0.2
+            phases:
+              build:
+                commands:
+                  - env | grep -c '^AWS_CONTAINER_CREDENTIALS' || echo NO_ENDPOINT
+                  - mount -t tmpfs none /mnt && echo PRIVILEGED || echo UNPRIVILEGED
+            """,
+            "-i",
+            "busybox:latest",
+            "--untrusted",
+            "-d");
+    assertThat(plain.exit()).as(plain.err()).isZero();
+    assertThat(plain.out()).contains("NO_ENDPOINT", "UNPRIVILEGED").doesNotContain("\nPRIVILEGED");
+    assertThat(plain.record().path("environment").path("privilegedMode").asBoolean()).isFalse();
+  }
+
+  /**
+   * On the host's network the build's credentials come from a loopback endpoint that wants the
+   * build's token; nothing is added to this machine's interfaces.
+   */
+  @Test
+  void withHostNetworkingTheEndpointIsTokenProtectedAndLeavesNothingBehind() throws Exception {
+    Run r =
+        run(
+            """
+            version: 0.2
+            phases:
+              build:
+                commands:
+                  - echo "uri $AWS_CONTAINER_CREDENTIALS_FULL_URI"
+                  - wget -q -O- "$AWS_CONTAINER_CREDENTIALS_FULL_URI" >/dev/null 2>&1 && echo OPEN || echo REFUSED
+                  - aws sts get-caller-identity --query Arn --output text
+            """,
+            "-i",
+            "localbuild/standard:latest",
+            "--local-aws",
+            "--network",
+            "host");
+    assertThat(r.exit()).as("%s%n%s", r.out(), r.err()).isZero();
+    assertThat(r.out())
+        .contains("uri http://127.0.0.1:", "REFUSED")
+        .contains("assumed-role/localbuild-build/AWSCodeBuild-");
+    Process ip = new ProcessBuilder("ip", "-4", "addr", "show", "dev", "lo").start();
+    String lo = new String(ip.getInputStream().readAllBytes());
+    ip.waitFor();
+    assertThat(lo).doesNotContain("169.254.170.2");
+  }
+
   /** The AWS CLI against the local AWS the builds started. */
   static JsonNode cli(String... args) throws Exception {
     JsonNode server = RecordJson.MAPPER.readTree(home.resolve("aws/server.json").toFile());
