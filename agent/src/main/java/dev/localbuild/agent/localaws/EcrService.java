@@ -258,6 +258,17 @@ final class EcrService implements JsonService {
     return Json.object().set("authorizationData", Json.array().add(data));
   }
 
+  /**
+   * A token for the local ECS itself, pulling a task's image (as ECS pulls with the task's
+   * execution role): it acts as the account's root.
+   */
+  ObjectNode serviceToken(String caller) {
+    return authorizationToken(
+        caller,
+        new dev.localbuild.agent.localaws.auth.AccessKey(
+            "local-ecs", "", null, "arn:aws:iam::" + account + ":root", null, null));
+  }
+
   /** Who a registry token was issued to. */
   record TokenOwner(String principalArn, @org.jspecify.annotations.Nullable String roleName) {}
 

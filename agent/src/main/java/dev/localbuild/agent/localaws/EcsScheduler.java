@@ -82,10 +82,7 @@ final class EcsScheduler implements AutoCloseable {
   }
 
   private String ecrPassword() {
-    JsonNode data =
-        ecr.handle("GetAuthorizationToken", Json.object(), "127.0.0.1")
-            .path("authorizationData")
-            .get(0);
+    JsonNode data = ecr.serviceToken("127.0.0.1").path("authorizationData").get(0);
     String decoded =
         new String(java.util.Base64.getDecoder().decode(data.path("authorizationToken").asText()));
     return decoded.substring(decoded.indexOf(':') + 1);

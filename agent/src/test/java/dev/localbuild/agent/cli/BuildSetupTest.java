@@ -223,4 +223,32 @@ class BuildSetupTest {
                 tmp.resolve("state")))
         .hasMessageStartingWith("--source-version: source version '--upload-pack=touch /tmp/x'");
   }
+
+  /** A runner that reports a pull request green must have built the pull request's code. */
+  @Test
+  void sourceVersionBuildsThatVersionOfTheProjectsGitSource() throws Exception {
+    Path repo = java.nio.file.Files.createDirectories(tmp.resolve("repo"));
+    dev.localbuild.agent.source.GitSourcesTest.git(repo, "init", "-q", "-b", "main");
+    Files.writeString(repo.resolve("buildspec.yml"), "version: 0.2\n");
+    Files.writeString(repo.resolve("which.txt"), "main\n");
+    dev.localbuild.agent.source.GitSourcesTest.git(repo, "add", ".");
+    dev.localbuild.agent.source.GitSourcesTest.git(repo, "commit", "-q", "-m", "main");
+    dev.localbuild.agent.source.GitSourcesTest.git(repo, "checkout", "-q", "-b", "pr-branch");
+    Files.writeString(repo.resolve("which.txt"), "pull request\n");
+    dev.localbuild.agent.source.GitSourcesTest.git(repo, "commit", "-q", "-am", "pr");
+    dev.localbuild.agent.source.GitSourcesTest.git(repo, "checkout", "-q", "main");
+    Path project = tmp.resolve("project.json");
+    Files.writeString(
+        project,
+        "{\"name\": \"gitproj\", \"source\": {\"type\": \"GITHUB\", \"location\": \""
+            + repo.toUri()
+            + "\"}}");
+    BuildSetup s =
+        BuildSetup.from(
+            parse("--project", project.toString(), "--source-version", "pr-branch"),
+            Map.of(),
+            tmp.resolve("state"));
+    assertThat(s.source().resolve("which.txt")).hasContent("pull request");
+    assertThat(s.request().primarySource().sourceVersion()).isEqualTo("pr-branch");
+  }
 }

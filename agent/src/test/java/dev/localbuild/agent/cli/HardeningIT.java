@@ -94,9 +94,13 @@ class HardeningIT {
       p.process.waitFor(100, TimeUnit.MILLISECONDS);
     }
     assertThat(p.out()).contains("bombing");
-    // BUILD_GENERAL1_SMALL's limit is 4096: the bomb got no further, whatever it tried
-    assertThat(max.get()).as("processes added on this machine at most").isLessThan(4096 + 300);
-    assertThat(p.process.exitValue()).as(p.err()).isIn(1, 4);
+    // BUILD_GENERAL1_SMALL's limit is 4096: the bomb got that far and no further
+    assertThat(max.get())
+        .as("processes added on this machine at most")
+        .isGreaterThan(1000)
+        .isLessThan(4096 + 300);
+    // whether its last command could still fork decides the status: contained either way
+    assertThat(p.process.exitValue()).as(p.err()).isIn(0, 1, 4);
     assertThat(containers()).isZero();
     assertThat(hostProcesses() - before).as("processes left").isLessThan(100);
   }
@@ -154,6 +158,33 @@ class HardeningIT {
       assertThat(exit).as("run %d: %s", i, p.err()).isIn(0, 130);
       assertThat(p.err()).as("run %d", i).doesNotContain("Exception");
       assertThat(containers()).as("containers after run %d", i).isZero();
+    }
+  }
+
+  /** Two builds that start the local AWS at once get one server, and both get its port. */
+  @Test
+  void twoStartsAtOnceGiveOneLocalAws() throws Exception {
+    try {
+      LocalbuildProcess a = LocalbuildProcess.start(src, home, "aws", "start");
+      LocalbuildProcess b = LocalbuildProcess.start(src, home, "aws", "start");
+      assertThat(a.waitFor()).as(a.err()).isZero();
+      assertThat(b.waitFor()).as(b.err()).isZero();
+      assertThat(a.out().strip()).isEqualTo(b.out().strip()).startsWith("http://127.0.0.1:");
+      LocalbuildProcess status = LocalbuildProcess.start(src, home, "aws", "status");
+      assertThat(status.waitFor()).isZero();
+      assertThat(status.out().strip()).isEqualTo(a.out().strip());
+      LocalbuildProcess env = LocalbuildProcess.start(src, home, "aws", "env");
+      assertThat(env.waitFor()).isZero();
+      assertThat(env.out())
+          .contains("export AWS_ENDPOINT_URL=" + a.out().strip())
+          .contains("export AWS_ACCESS_KEY_ID=LKIA")
+          .contains("export AWS_SECRET_ACCESS_KEY=");
+      assertThat(java.nio.file.Files.getPosixFilePermissions(home.resolve("aws/root-key.json")))
+          .containsExactlyInAnyOrder(
+              java.nio.file.attribute.PosixFilePermission.OWNER_READ,
+              java.nio.file.attribute.PosixFilePermission.OWNER_WRITE);
+    } finally {
+      assertThat(LocalbuildProcess.start(src, home, "aws", "stop", "--purge").waitFor()).isZero();
     }
   }
 }

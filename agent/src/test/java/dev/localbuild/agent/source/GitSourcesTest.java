@@ -11,7 +11,7 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Versions come from strangers (a pull request's branch): git must never take one for an option.
  */
-class GitSourcesTest {
+public class GitSourcesTest {
   @TempDir Path tmp;
 
   @Test
@@ -60,7 +60,7 @@ class GitSourcesTest {
     return repo;
   }
 
-  static void git(Path dir, String... args) throws Exception {
+  public static void git(Path dir, String... args) throws Exception {
     var cmd =
         new java.util.ArrayList<>(
             java.util.List.of(
