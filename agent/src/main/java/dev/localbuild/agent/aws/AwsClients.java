@@ -144,14 +144,18 @@ public final class AwsClients implements AutoCloseable {
         configure(StsClient.builder(), "sts")
             .credentialsProvider(StaticCredentialsProvider.create(keys))
             .build()) {
-      var c = sts.getSessionToken(b -> b.durationSeconds(12 * 3600)).credentials();
-      return AwsSessionCredentials.builder()
-          .accessKeyId(c.accessKeyId())
-          .secretAccessKey(c.secretAccessKey())
-          .sessionToken(c.sessionToken())
-          .expirationTime(c.expiration())
-          .build();
+      return session(sts.getSessionToken(b -> b.durationSeconds(12 * 3600)).credentials());
     }
+  }
+
+  private static AwsSessionCredentials session(
+      software.amazon.awssdk.services.sts.model.Credentials c) {
+    return AwsSessionCredentials.builder()
+        .accessKeyId(c.accessKeyId())
+        .secretAccessKey(c.secretAccessKey())
+        .sessionToken(c.sessionToken())
+        .expirationTime(c.expiration())
+        .build();
   }
 
   /**
@@ -160,18 +164,12 @@ public final class AwsClients implements AutoCloseable {
    */
   public AwsSessionCredentials assumeRole(String roleArn, String sessionName, Duration duration) {
     try (StsClient sts = configure(StsClient.builder(), "sts").build()) {
-      var c =
+      return session(
           sts.assumeRole(b ->
                   b.roleArn(roleArn)
                       .roleSessionName(sessionName)
                       .durationSeconds((int) duration.toSeconds()))
-              .credentials();
-      return AwsSessionCredentials.builder()
-          .accessKeyId(c.accessKeyId())
-          .secretAccessKey(c.secretAccessKey())
-          .sessionToken(c.sessionToken())
-          .expirationTime(c.expiration())
-          .build();
+              .credentials());
     }
   }
 

@@ -179,6 +179,15 @@ final class AwsSetup implements AutoCloseable {
     }
   }
 
+  /**
+   * The clients that act as the build (its role's session in the local AWS), for what the agent
+   * does on the build's behalf as CodeBuild does with the service role: the S3 cache and S3
+   * artifacts. Null without AWS.
+   */
+  @Nullable AwsClients asBuild() {
+    return clients == null ? null : buildClients();
+  }
+
   @Nullable AwsClients clients() {
     return clients;
   }

@@ -135,8 +135,8 @@ record Executor(
       return BuildCache.NONE;
     }
     String namespace = cache.namespace() != null ? cache.namespace() : project;
-    if (cache.location() != null && aws.clients() != null) {
-      var clients = aws.clients();
+    if (cache.location() != null && aws.asBuild() != null) {
+      var clients = aws.asBuild();
       return new ArchiveCache(
           new S3BlobStore(clients.s3(), cache.location()), namespace, "s3://" + cache.location());
     }

@@ -59,12 +59,12 @@ record Outputs(
 
   private ArtifactStore artifacts(AwsSetup aws, @Nullable ProjectConfig project) {
     ArtifactStore local = new DirectoryArtifactStore(artifactsDir);
-    if (project == null || aws.clients() == null) {
+    if (project == null || aws.asBuild() == null) {
       return local;
     }
     Map<String, ProjectConfig.Artifacts> secondary = new LinkedHashMap<>();
     project.secondaryArtifacts().forEach(a -> secondary.put(a.artifactIdentifier(), a));
-    AwsClients clients = aws.clients();
+    AwsClients clients = aws.asBuild();
     return new S3ArtifactStore(local, clients::s3, project.artifacts(), secondary);
   }
 }

@@ -186,7 +186,7 @@ public final class LocalAwsServer implements AutoCloseable {
       return;
     }
     var signed = (SigV4Verifier.Signed) verdict;
-    S3Service.Action a = S3Service.action(req);
+    S3Action a = S3Action.of(req);
     var denied = gate.denied(signed.key(), a.action(), List.of(a.resource()));
     if (denied.isPresent()) {
       s3.refuse(req, "AccessDenied", denied.get(), 403, Map.of());

@@ -56,47 +56,11 @@ final class S3Service {
     }
   }
 
-  /** The IAM action and resource of an S3 request, for the caller's policy. */
-  record Action(String action, String resource) {}
-
-  /** What IAM calls a request: {@code s3:GetObject} on {@code arn:aws:s3:::bucket/key}... */
-  static Action action(HttpServerRequest req) {
-    String rest = req.path().substring(1);
-    int slash = rest.indexOf('/');
-    String bucket = percentDecode(slash < 0 ? rest : rest.substring(0, slash));
-    String key = slash < 0 ? "" : percentDecode(rest.substring(slash + 1));
-    MultiMap q = req.params();
-    HttpMethod m = req.method();
-    if (bucket.isEmpty()) {
-      return new Action("s3:ListAllMyBuckets", "*");
-    }
-    String bucketArn = "arn:aws:s3:::" + bucket;
-    if (key.isEmpty()) {
-      String a =
-          m == HttpMethod.PUT
-              ? "s3:CreateBucket"
-              : m == HttpMethod.DELETE
-                  ? "s3:DeleteBucket"
-                  : m == HttpMethod.POST
-                      ? "s3:DeleteObject"
-                      : q.contains("location") ? "s3:GetBucketLocation" : "s3:ListBucket";
-      return new Action(a, m == HttpMethod.POST ? bucketArn + "/*" : bucketArn);
-    }
-    String a =
-        m == HttpMethod.GET || m == HttpMethod.HEAD
-            ? "s3:GetObject"
-            : m == HttpMethod.DELETE
-                ? q.contains("uploadId") ? "s3:AbortMultipartUpload" : "s3:DeleteObject"
-                : "s3:PutObject";
-    return new Action(a, bucketArn + "/" + key);
-  }
-
   void handle(
       HttpServerRequest req, dev.localbuild.agent.localaws.auth.SigV4Verifier.Signed signed) {
-    String rest = req.path().substring(1);
-    int slash = rest.indexOf('/');
-    String bucket = percentDecode(slash < 0 ? rest : rest.substring(0, slash));
-    String key = slash < 0 ? "" : percentDecode(rest.substring(slash + 1));
+    S3Action.Address address = S3Action.Address.of(req);
+    String bucket = address.bucket();
+    String key = address.key();
     MultiMap q = req.params();
     HttpMethod m = req.method();
     if (bucket.isEmpty()) {
@@ -383,39 +347,7 @@ final class S3Service {
               () -> {
                 Path body = raw;
                 try {
-                  String claimed = signed.contentSha256();
-                  if (AwsChunked.applies(claimed, req.getHeader("Content-Encoding"))) {
-                    body = store.incoming();
-                    boolean signedChunks = claimed.startsWith("STREAMING-AWS4-HMAC-SHA256-PAYLOAD");
-                    try {
-                      AwsChunked.decode(
-                          raw,
-                          body,
-                          signedChunks
-                              ? new AwsChunked.Signatures(
-                                  signed.signingKey(),
-                                  signed.amzDate(),
-                                  signed.scope(),
-                                  signed.signature())
-                              : null);
-                    } catch (AwsChunked.BadChunkSignature e) {
-                      throw new S3Error(
-                          "SignatureDoesNotMatch",
-                          "The request signature we calculated does not match the signature you"
-                              + " provided. Check your key and signing method.",
-                          403,
-                          Map.of());
-                    }
-                    Files.delete(raw);
-                  } else if (claimed.matches("[0-9a-f]{64}") && !claimed.equals(sha256(raw))) {
-                    // the body is not the one that was signed
-                    throw new S3Error(
-                        "XAmzContentSHA256Mismatch",
-                        "The provided 'x-amz-content-sha256' header does not match what was"
-                            + " computed.",
-                        400,
-                        Map.of("ClientComputedContentSHA256", claimed));
-                  }
+                  body = S3Upload.signedBody(raw, signed, req.getHeader("Content-Encoding"), store);
                   return then.accept(body);
                 } finally {
                   deleteQuietly(raw);
@@ -423,20 +355,6 @@ final class S3Service {
                 }
               });
         });
-  }
-
-  private static String sha256(Path file) throws java.io.IOException {
-    try (var in = Files.newInputStream(file)) {
-      var d = java.security.MessageDigest.getInstance("SHA-256");
-      byte[] buf = new byte[1 << 16];
-      int n;
-      while ((n = in.read(buf)) > 0) {
-        d.update(buf, 0, n);
-      }
-      return HexFormat.of().formatHex(d.digest());
-    } catch (java.security.NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
   }
 
   /** An error before any handling: a refused signature or a denied call. */

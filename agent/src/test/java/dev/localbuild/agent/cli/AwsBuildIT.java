@@ -445,6 +445,55 @@ class AwsBuildIT {
     assertThat(lo).doesNotContain("169.254.170.2");
   }
 
+  /**
+   * The agent uploads artifacts and reads secrets as the project's service role, as CodeBuild does:
+   * a role whose policy denies s3:PutObject fails UPLOAD_ARTIFACTS with AWS's message.
+   */
+  @Test
+  void theServiceRolesPolicyDecidesWhatTheBuildMayDo() throws Exception {
+    Files.createDirectories(home.resolve("aws/iam"));
+    Files.writeString(
+        home.resolve("aws/iam/no-upload.json"),
+        """
+        {"Version": "2012-10-17", "Statement": [
+          {"Effect": "Allow", "Action": "*", "Resource": "*"},
+          {"Effect": "Deny", "Action": "s3:PutObject", "Resource": "arn:aws:s3:::locked-bucket/*"}]}
+        """);
+    Path project = tmp.resolve("project.json");
+    Files.writeString(
+        project,
+        """
+        {"name": "locked", "serviceRole": "arn:aws:iam::000000000000:role/no-upload",
+         "artifacts": {"type": "S3", "location": "locked-bucket", "name": "app.zip"}}
+        """);
+    Run r =
+        run(
+            """
+            version: 0.2
+            phases:
+              build:
+                commands:
+                  - aws sts get-caller-identity --query Arn --output text
+                  - echo hi > app.txt
+            artifacts:
+              files: [app.txt]
+            """,
+            "-i",
+            "localbuild/standard:latest",
+            "--project",
+            project.toString());
+    assertThat(r.exit()).as("%s%n%s", r.out(), r.err()).isEqualTo(1);
+    assertThat(r.out()).contains("assumed-role/no-upload/AWSCodeBuild-");
+    assertThat(r.phases())
+        .containsEntry("BUILD", "SUCCEEDED")
+        .containsEntry("UPLOAD_ARTIFACTS", "FAILED");
+    assertThat(r.phase("UPLOAD_ARTIFACTS").at("/contexts/0/message").asText())
+        .contains("AccessDenied")
+        .contains(
+            "is not authorized to perform: s3:PutObject on resource: arn:aws:s3:::locked-bucket/")
+        .contains("with an explicit deny in an identity-based policy");
+  }
+
   /** The AWS CLI against the local AWS the builds started. */
   static JsonNode cli(String... args) throws Exception {
     JsonNode server = RecordJson.MAPPER.readTree(home.resolve("aws/server.json").toFile());

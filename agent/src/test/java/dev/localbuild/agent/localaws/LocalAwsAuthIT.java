@@ -103,27 +103,15 @@ class LocalAwsAuthIT {
     String gateway = aws.server().gateway();
     assertThat(gateway).as("this engine's bridge gateway").isNotNull();
     // issue 7's reproduction: before, this printed the secret
-    var p =
-        new ProcessBuilder(
-                "docker",
-                "run",
-                "--rm",
-                "--label",
-                "dev.localbuild.test=LocalAwsAuthIT",
-                "busybox:latest",
-                "sh",
-                "-c",
-                "wget -q -O- --header 'X-Amz-Target: secretsmanager.GetSecretValue'"
-                    + " --header 'Content-Type: application/x-amz-json-1.1'"
-                    + " --post-data '{\"SecretId\":\"NAME\"}' http://"
-                    + gateway
-                    + ":"
-                    + aws.server().port()
-                    + "/ 2>&1; echo EXIT=$?")
-            .redirectErrorStream(true)
-            .start();
-    String out = new String(p.getInputStream().readAllBytes());
-    assertThat(p.waitFor(2, TimeUnit.MINUTES)).isTrue();
+    String out =
+        inContainer(
+            "wget -q -O- --header 'X-Amz-Target: secretsmanager.GetSecretValue'"
+                + " --header 'Content-Type: application/x-amz-json-1.1'"
+                + " --post-data '{\"SecretId\":\"NAME\"}' http://"
+                + gateway
+                + ":"
+                + aws.server().port()
+                + "/ 2>&1; echo EXIT=$?");
     assertThat(out)
         .doesNotContain("the-secret-value")
         .contains("400 Bad Request")
@@ -140,21 +128,9 @@ class LocalAwsAuthIT {
             .iterator()
             .next()
             .getIpAddress();
-    var q =
-        new ProcessBuilder(
-                "docker",
-                "run",
-                "--rm",
-                "--label",
-                "dev.localbuild.test=LocalAwsAuthIT",
-                "busybox:latest",
-                "sh",
-                "-c",
-                "wget -q -T 3 -O- http://" + registryIp + ":5000/v2/_catalog 2>&1; echo EXIT=$?")
-            .redirectErrorStream(true)
-            .start();
-    String direct = new String(q.getInputStream().readAllBytes());
-    assertThat(q.waitFor(2, TimeUnit.MINUTES)).isTrue();
+    String direct =
+        inContainer(
+            "wget -q -T 3 -O- http://" + registryIp + ":5000/v2/_catalog 2>&1; echo EXIT=$?");
     assertThat(direct)
         .as("the registry from the bridge")
         .contains("EXIT=1")
@@ -296,6 +272,26 @@ class LocalAwsAuthIT {
     } finally {
       docker(config, null, "rmi", registry + "/pushed:v1");
     }
+  }
+
+  /** A script in a busybox container on Docker's default bridge, as any build's container is. */
+  static String inContainer(String script) throws Exception {
+    Process p =
+        new ProcessBuilder(
+                "docker",
+                "run",
+                "--rm",
+                "--label",
+                "dev.localbuild.test=LocalAwsAuthIT",
+                "busybox:latest",
+                "sh",
+                "-c",
+                script)
+            .redirectErrorStream(true)
+            .start();
+    String out = new String(p.getInputStream().readAllBytes());
+    assertThat(p.waitFor(2, TimeUnit.MINUTES)).isTrue();
+    return out;
   }
 
   /** The docker CLI with its own config directory (no login lands in the user's). */

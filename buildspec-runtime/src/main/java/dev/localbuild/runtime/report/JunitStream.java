@@ -31,7 +31,14 @@ final class JunitStream {
     f.setProperty(XMLInputFactory.IS_COALESCING, false);
     XMLStreamReader r = null;
     try {
-      r = f.createXMLStreamReader(in);
+      // the parser closes its input at the end of the document; the input may be one entry of a
+      // tar stream (a container's files) that must stay open for the next entry
+      r =
+          f.createXMLStreamReader(
+              new java.io.FilterInputStream(in) {
+                @Override
+                public void close() {}
+              });
       // the enclosing suites' names (an array, as a name may be absent)
       Deque<String[]> suites = new ArrayDeque<>();
       Case current = null;

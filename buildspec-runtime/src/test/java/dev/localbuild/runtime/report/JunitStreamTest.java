@@ -98,4 +98,21 @@ class JunitStreamTest {
                 tc -> {}))
         .hasMessageContaining("not a JUnit XML report");
   }
+
+  /** In a container the report is one entry of a tar stream: reading it must not close the rest. */
+  @Test
+  void theInputStaysOpenForWhatFollows() throws IOException {
+    boolean[] closed = {false};
+    InputStream in =
+        new java.io.FilterInputStream(
+            new ByteArrayInputStream(
+                "<testsuite><testcase name=\"a\"/></testsuite>".getBytes(StandardCharsets.UTF_8))) {
+          @Override
+          public void close() {
+            closed[0] = true;
+          }
+        };
+    JunitStream.parse(in, "a.xml", tc -> {});
+    assertThat(closed[0]).isFalse();
+  }
 }
