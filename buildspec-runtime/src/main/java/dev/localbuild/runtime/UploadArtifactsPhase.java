@@ -74,9 +74,41 @@ final class UploadArtifactsPhase {
     return outcome;
   }
 
+  /**
+   * The spec with variables in {@code base-directory}, {@code files} and {@code exclude-paths}
+   * expanded in the build's shell, as CodeBuild expands them (AWS's multi-source samples use {@code
+   * base-directory: $CODEBUILD_SRC_DIR_source1}). Only {@code $} is expanded: globs stay globs.
+   */
+  private ArtifactsSpec expanded(ArtifactsSpec spec) throws Exception {
+    List<String> all = new ArrayList<>();
+    if (spec.baseDirectory() != null) {
+      all.add(spec.baseDirectory());
+    }
+    all.addAll(spec.files());
+    all.addAll(spec.excludePaths());
+    if (all.stream().noneMatch(s -> s.contains("$"))) {
+      return spec;
+    }
+    List<String> values = DownloadSourcePhase.expand(sandbox, state.shellProgram(), all);
+    int i = 0;
+    String base = spec.baseDirectory() == null ? null : values.get(i++);
+    List<String> files = values.subList(i, i + spec.files().size());
+    List<String> excludes = values.subList(i + spec.files().size(), values.size());
+    return new ArtifactsSpec(
+        files,
+        spec.name(),
+        base,
+        spec.discardPaths(),
+        excludes,
+        spec.enableSymlinks(),
+        spec.s3Prefix(),
+        spec.secondary());
+  }
+
   private record Upload(BuildRecord.@Nullable Artifact artifact, @Nullable PhaseContext failure) {}
 
-  private Upload upload(@Nullable String identifier, ArtifactsSpec spec) throws Exception {
+  private Upload upload(@Nullable String identifier, ArtifactsSpec given) throws Exception {
+    ArtifactsSpec spec = expanded(given);
     String name = null;
     if (spec.name() != null) {
       name = DownloadSourcePhase.expand(sandbox, state.shellProgram(), List.of(spec.name())).get(0);

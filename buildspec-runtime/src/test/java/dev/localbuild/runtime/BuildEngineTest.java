@@ -192,6 +192,32 @@ class BuildEngineTest {
                 "Error while executing command: exit 3. Reason: exit status 3"));
   }
 
+  /** AWS's multi-source samples: {@code base-directory: $CODEBUILD_SRC_DIR_source1}. */
+  @Test
+  void artifactPathsExpandTheBuildsVariables() throws Exception {
+    BuildRecord r =
+        h.run(
+            """
+            version: 0.2
+            env:
+              variables:
+                OUT_DIR: dist
+            phases:
+              build:
+                commands:
+                  - mkdir -p dist/sub && echo x > dist/sub/app.txt
+                  - export WHICH=app
+            artifacts:
+              base-directory: $OUT_DIR
+              files: ['sub/${WHICH}.txt']
+            """);
+    assertThat(statuses(r)).contains(entry(UPLOAD_ARTIFACTS, SUCCEEDED));
+    var zip =
+        new java.util.zip.ZipInputStream(
+            new java.io.ByteArrayInputStream(h.artifacts.get("artifacts")));
+    assertThat(zip.getNextEntry().getName()).isEqualTo("sub/app.txt");
+  }
+
   @Test
   void anArtifactThatCannotBeStoredFailsUploadArtifactsWithClientError() throws Exception {
     h.uploadFailure = "NoSuchBucket: The specified bucket does not exist";

@@ -97,6 +97,7 @@ record BuildSetup(
       projectName = projectName(sources.primary());
     }
     BuildspecSource buildspec = buildspec(o, project, sources.primary());
+    batchNote(buildspec).ifPresent(notes::add);
     String sourceVersion =
         o.sourceVersion != null
             ? o.sourceVersion
@@ -224,6 +225,23 @@ record BuildSetup(
         ext,
         notes,
         project);
+  }
+
+  /**
+   * A buildspec with a {@code batch} section runs here as StartBuild runs it in CodeBuild: as one
+   * build, the section ignored. Said, so nobody waits for the batch's builds.
+   */
+  static Optional<String> batchNote(BuildspecSource buildspec) {
+    try {
+      var batch = buildspec.parse().batch();
+      return batch == null
+          ? Optional.empty()
+          : Optional.of(
+              "the buildspec has a batch section: `localbuild run` runs it as one build, as"
+                  + " StartBuild does (batch builds, StartBuildBatch, are not run yet)");
+    } catch (RuntimeException invalid) {
+      return Optional.empty(); // DOWNLOAD_SOURCE reports it, as part of the build
+    }
   }
 
   /** What an untrusted build may not be given: each is a usage error, not a silent drop. */

@@ -7,6 +7,7 @@ import dev.localbuild.agent.cache.ArchiveCache;
 import dev.localbuild.agent.cache.CustomCache;
 import dev.localbuild.agent.cache.LocalCaches;
 import dev.localbuild.agent.cache.RestoreOnlyCache;
+import dev.localbuild.agent.docker.CuratedImages;
 import dev.localbuild.agent.docker.DockerClients;
 import dev.localbuild.agent.docker.DockerHooks;
 import dev.localbuild.agent.docker.DockerProvisioner;
@@ -85,10 +86,11 @@ record Executor(
                 ? new LayerCacheVolumes(
                     docker, state, setup.extensions().dockerLayerCacheLimitBytes())
                 : null;
+        String image = image(o, setup, docker);
         ComputeType compute = BuildSetup.computeType(setup.request().computeType());
         var settings =
             new DockerProvisioner.Settings(
-                setup.image(),
+                image,
                 setup.source(),
                 setup.secondary(),
                 setup.request().buildspec(),
@@ -143,6 +145,39 @@ record Executor(
     Path dir = state.resolve("cache/s3").resolve("local");
     LocalCaches.touch(dir.resolve(namespace));
     return new ArchiveCache(new LocalBlobStore(dir), namespace, dir.toString());
+  }
+
+  /**
+   * The image the build runs on: a curated image this machine lacks is a usage error that says how
+   * to build it, or with --image-fallback localbuild/standard, said once.
+   */
+  private static String image(RunOptions o, BuildSetup setup, DockerClient docker)
+      throws BuildSetup.SetupException {
+    String image = setup.image();
+    if (!CuratedImages.isCurated(image) || present(docker, image)) {
+      return image;
+    }
+    if (!o.imageFallback) {
+      throw new BuildSetup.SetupException(CuratedImages.missing(image, BuildSetup.DEFAULT_IMAGE));
+    }
+    System.err.println(
+        "localbuild: "
+            + image
+            + " is not on this machine; running on "
+            + BuildSetup.DEFAULT_IMAGE
+            + " (--image-fallback)");
+    return BuildSetup.DEFAULT_IMAGE;
+  }
+
+  private static boolean present(DockerClient docker, String image) {
+    try {
+      docker.inspectImageCmd(image).exec();
+      return true;
+    } catch (NotFoundException e) {
+      return false;
+    } catch (RuntimeException unreachable) {
+      return true; // Docker is not reachable: PROVISIONING reports it, as part of the build
+    }
   }
 
   private static Path touched(Path cacheDir) {

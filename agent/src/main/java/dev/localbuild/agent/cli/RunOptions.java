@@ -17,6 +17,15 @@ public final class RunOptions {
   String image;
 
   @Option(
+      names = "--image-fallback",
+      description =
+          "When the image is one of CodeBuild's curated images (aws/codebuild/...) and not on this"
+              + " machine, run on "
+              + BuildSetup.DEFAULT_IMAGE
+              + " instead, and say so.")
+  boolean imageFallback;
+
+  @Option(
       names = {"-a", "--artifacts"},
       paramLabel = "DIR",
       description =

@@ -65,9 +65,13 @@ final class RegistryProxy implements Handler<HttpServerRequest> {
     req.pause();
     var owner = owner(req.getHeader("Authorization"));
     if (owner.isEmpty()) {
-      error(req.response(), 401, "UNAUTHORIZED", "authentication required")
-          .putHeader("WWW-Authenticate", "Basic realm=\"localbuild ECR\"");
-      req.response().end(errorBody("UNAUTHORIZED", "authentication required"));
+      afterBody(
+          req,
+          () -> {
+            error(req.response(), 401, "UNAUTHORIZED", "authentication required")
+                .putHeader("WWW-Authenticate", "Basic realm=\"localbuild ECR\"");
+            req.response().end(errorBody("UNAUTHORIZED", "authentication required"));
+          });
       return;
     }
     Matcher m = PATH.matcher(req.path());
@@ -82,7 +86,11 @@ final class RegistryProxy implements Handler<HttpServerRequest> {
               ecr.repositoryArn(repository));
       if (denied.isPresent()) {
         // docker prints it as "denied: User: ... is not authorized to perform: ecr:PutImage ..."
-        error(req.response(), 403, "DENIED", denied.get()).end(errorBody("DENIED", denied.get()));
+        afterBody(
+            req,
+            () ->
+                error(req.response(), 403, "DENIED", denied.get())
+                    .end(errorBody("DENIED", denied.get())));
         return;
       }
     }
@@ -147,6 +155,16 @@ final class RegistryProxy implements Handler<HttpServerRequest> {
       }
     }
     res.pipeTo(out);
+  }
+
+  /**
+   * Answers once the request's body is read and dropped: a client streaming a layer reads no answer
+   * before it has sent it all.
+   */
+  private static void afterBody(HttpServerRequest req, Runnable answer) {
+    req.handler(ignored -> {});
+    req.end().onComplete(done -> answer.run());
+    req.resume();
   }
 
   /** Who holds the Basic-auth token, if it is one the local ECR issued and still honours. */

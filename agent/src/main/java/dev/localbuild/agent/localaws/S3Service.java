@@ -360,7 +360,10 @@ final class S3Service {
   /** An error before any handling: a refused signature or a denied call. */
   void refuse(
       HttpServerRequest req, String code, String message, int status, Map<String, String> details) {
-    fail(req, new S3Error(code, message, status, details));
+    // the body is read and dropped first: a client that streams an upload (after 100-continue)
+    // reads no answer until it has sent it all, and would wait for ever on an early one
+    req.handler(ignored -> {});
+    req.end().onComplete(done -> fail(req, new S3Error(code, message, status, details)));
   }
 
   @FunctionalInterface

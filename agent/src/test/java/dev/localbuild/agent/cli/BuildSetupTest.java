@@ -251,4 +251,17 @@ class BuildSetupTest {
     assertThat(s.source().resolve("which.txt")).hasContent("pull request");
     assertThat(s.request().primarySource().sourceVersion()).isEqualTo("pr-branch");
   }
+
+  @Test
+  void aBatchSectionIsSaidNotSilentlyIgnored() throws Exception {
+    Files.writeString(
+        tmp.resolve("buildspec.yml"),
+        "version: 0.2\nbatch:\n  build-list:\n    - identifier: a\nphases:\n  build:\n"
+            + "    commands: [echo hi]\n");
+    BuildSetup s = BuildSetup.from(parse("-s", tmp.toString()), Map.of(), tmp.resolve("state"));
+    assertThat(s.notes())
+        .containsExactly(
+            "the buildspec has a batch section: `localbuild run` runs it as one build, as"
+                + " StartBuild does (batch builds, StartBuildBatch, are not run yet)");
+  }
 }
