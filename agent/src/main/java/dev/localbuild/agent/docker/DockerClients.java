@@ -13,6 +13,41 @@ import java.time.Duration;
 public final class DockerClients {
   private DockerClients() {}
 
+  /** The engine's address as docker-java resolves it (DOCKER_HOST, or the default socket). */
+  public static String host() {
+    return String.valueOf(
+        DefaultDockerClientConfig.createDefaultConfigBuilder().build().getDockerHost());
+  }
+
+  /**
+   * Whether a failure is the engine being out of reach (no socket, refused, timed out), as opposed
+   * to an answer from it.
+   */
+  public static boolean unreachable(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof java.net.SocketException
+          || t instanceof java.net.SocketTimeoutException
+          || t instanceof java.nio.channels.UnresolvedAddressException) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** What to tell a user whose Docker engine cannot be reached. */
+  public static String unreachableMessage(Throwable e) {
+    Throwable root = e;
+    while (root.getCause() != null) {
+      root = root.getCause();
+    }
+    return "cannot reach the Docker engine at "
+        + host()
+        + " ("
+        + root.getMessage()
+        + "). Start it (systemctl start docker, or Docker Desktop), or set DOCKER_HOST to a running"
+        + " engine; --executor host runs builds without Docker.";
+  }
+
   /** A client for the default engine. */
   public static DockerClient create() {
     DefaultDockerClientConfig config =

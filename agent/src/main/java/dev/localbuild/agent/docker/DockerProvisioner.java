@@ -125,7 +125,14 @@ public final class DockerProvisioner implements Provisioner {
   @Override
   public Sandbox provision(BuildIdentity build, Consumer<OutputLine> output, LogSink log)
       throws ProvisioningException, InterruptedException {
-    images.ensure(settings.image(), log);
+    try {
+      images.ensure(settings.image(), log);
+    } catch (RuntimeException e) {
+      if (DockerClients.unreachable(e)) {
+        throw new ProvisioningException(DockerClients.unreachableMessage(e), false, e);
+      }
+      throw e;
+    }
     String root = "/codebuild/output/src" + (100_000_000 + RANDOM.nextInt(900_000_000));
     String sourceDir = root + "/src";
     Map<String, String> secondaryDirs = new LinkedHashMap<>();

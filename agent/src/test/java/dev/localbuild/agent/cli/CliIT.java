@@ -137,6 +137,26 @@ class CliIT {
   }
 
   @Test
+  void anUnreachableDockerEngineSaysWhereAndWhatToDo() throws Exception {
+    Files.writeString(src.resolve("buildspec.yml"), "version: 0.2\n");
+    LocalbuildProcess p =
+        LocalbuildProcess.start(
+            src,
+            home,
+            Map.of("DOCKER_HOST", "unix://" + tmp.resolve("no-docker.sock")),
+            "run",
+            "-i",
+            "busybox:latest");
+    assertThat(p.waitFor()).isEqualTo(3);
+    assertThat(p.err())
+        .contains(
+            "PROVISIONING FAULT AGENT_ERROR: cannot reach the Docker engine at unix://"
+                + tmp.resolve("no-docker.sock"))
+        .contains("set DOCKER_HOST to a running engine; --executor host runs builds without Docker")
+        .doesNotContain("SocketException");
+  }
+
+  @Test
   void usageErrorsAreTwoWithAOneLineMessage() throws Exception {
     LocalbuildProcess p = run("version: 0.2\n", "--executor", "vm");
     assertThat(p.waitFor()).isEqualTo(2);
