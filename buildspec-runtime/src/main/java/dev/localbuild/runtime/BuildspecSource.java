@@ -15,18 +15,23 @@ import org.jspecify.annotations.Nullable;
  * @param inline the text, or null for a file
  * @param pathInSource the file's path relative to the source directory when it lies inside it
  *     (CodeBuild logs its location inside the build), else null
+ * @param content the file's text once {@link #read()} has read it: every later use sees that text,
+ *     so a file that changes (or is swapped for a link) after the checks is never read again
  */
 public record BuildspecSource(
-    @Nullable Path file, @Nullable String inline, @Nullable String pathInSource) {
+    @Nullable Path file,
+    @Nullable String inline,
+    @Nullable String pathInSource,
+    @Nullable String content) {
   /** CodeBuild's location for a buildspec that is not a file of the source. */
   public static final String READONLY_LOCATION = "/codebuild/readonly/buildspec.yml";
 
   public static BuildspecSource file(Path file, @Nullable String pathInSource) {
-    return new BuildspecSource(file, null, pathInSource);
+    return new BuildspecSource(file, null, pathInSource, null);
   }
 
   public static BuildspecSource inline(String text) {
-    return new BuildspecSource(null, text, null);
+    return new BuildspecSource(null, text, null, null);
   }
 
   /**
@@ -36,8 +41,23 @@ public record BuildspecSource(
    */
   public Buildspec parse() {
     return file != null
-        ? BuildspecParser.parse(BuildspecFile.read(file, sourceRoot()), file.toString())
+        ? BuildspecParser.parse(text(), file.toString())
         : BuildspecParser.parse(inline, "inline buildspec");
+  }
+
+  /**
+   * This source with the file read now, once, with its checks; unchanged when it cannot be read
+   * (the build's DOWNLOAD_SOURCE then reports why, as CodeBuild's YAML_FILE_ERROR).
+   */
+  public BuildspecSource read() {
+    if (file == null || content != null) {
+      return this;
+    }
+    try {
+      return new BuildspecSource(file, null, pathInSource, BuildspecFile.read(file, sourceRoot()));
+    } catch (dev.localbuild.buildspec.parse.BuildspecException e) {
+      return this;
+    }
   }
 
   /**
@@ -47,7 +67,10 @@ public record BuildspecSource(
    * @throws BuildspecException when it cannot be read
    */
   public String text() {
-    return file != null ? BuildspecFile.read(file, sourceRoot()) : inline;
+    if (file == null) {
+      return inline;
+    }
+    return content != null ? content : BuildspecFile.read(file, sourceRoot());
   }
 
   /** The source directory a buildspec of the source must stay in; null for one given apart. */

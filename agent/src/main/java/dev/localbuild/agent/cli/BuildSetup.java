@@ -96,7 +96,8 @@ record BuildSetup(
     if (projectName == null) {
       projectName = projectName(sources.primary());
     }
-    BuildspecSource buildspec = buildspec(o, project, sources.primary());
+    // read once, here: the batch note, the AWS guess and the build all see this text
+    BuildspecSource buildspec = buildspec(o, project, sources.primary()).read();
     batchNote(buildspec).ifPresent(notes::add);
     String sourceVersion =
         o.sourceVersion != null
