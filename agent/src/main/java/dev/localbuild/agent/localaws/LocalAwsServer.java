@@ -158,6 +158,12 @@ public final class LocalAwsServer implements AutoCloseable {
                         .put("instance", LocalAwsProcess.instance(config.stateDir()))
                         .toString());
           } else if (req.getHeader("X-Amz-Target") != null || isQueryProtocol(req)) {
+            // read whole before the signature can be checked: bounded, whoever sends it
+            if (tooLarge(req)) {
+              req.response().setStatusCode(413).end();
+              req.connection().close();
+              return;
+            }
             req.body().onSuccess(body -> api(req, body));
           } else {
             s3(req);
@@ -193,6 +199,19 @@ public final class LocalAwsServer implements AutoCloseable {
       return;
     }
     s3.handle(req, signed);
+  }
+
+  /** JSON and query requests are small; AWS's own limits are a few MiB. */
+  static final long MAX_API_BODY = 16L << 20;
+
+  private static boolean tooLarge(HttpServerRequest req) {
+    String length = req.getHeader("Content-Length");
+    try {
+      // (a chunked body has no length to check first; no AWS client sends one to these APIs)
+      return length != null && Long.parseLong(length.trim()) > MAX_API_BODY;
+    } catch (NumberFormatException e) {
+      return true;
+    }
   }
 
   /**

@@ -137,6 +137,26 @@ class LocalAwsAuthIT {
         .doesNotContain("repositories");
   }
 
+  /** A body the server must hold whole before the signature can be checked is bounded. */
+  @Test
+  void anOversizedApiBodyIsRefusedBeforeItIsRead() throws Exception {
+    try (var socket = new java.net.Socket("127.0.0.1", aws.server().port())) {
+      socket.setSoTimeout(10_000);
+      socket
+          .getOutputStream()
+          .write(
+              ("POST / HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Amz-Target: AmazonSSM.GetParameter\r\n"
+                      + "Content-Type: application/x-amz-json-1.1\r\nContent-Length: 1000000000\r\n\r\n")
+                  .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+      String status =
+          new java.io.BufferedReader(
+                  new java.io.InputStreamReader(
+                      socket.getInputStream(), java.nio.charset.StandardCharsets.US_ASCII))
+              .readLine();
+      assertThat(status).isEqualTo("HTTP/1.1 413 Request Entity Too Large");
+    }
+  }
+
   @Test
   void aPresignedUrlWorksUntilTamperedWith() throws Exception {
     Path f = Files.writeString(tmp.resolve("obj.txt"), "presigned content");
