@@ -60,6 +60,27 @@ public final class LocalCaches {
     return out;
   }
 
+  /**
+   * {@link #prune} at most once per {@code every}: measuring the caches walks every file in them,
+   * which a run should not pay each time.
+   *
+   * @return what was removed; nothing when the last prune was more recent
+   */
+  public List<Entry> pruneIfDue(long limitBytes, java.time.Duration every) {
+    Path stamp = root.resolve(".pruned");
+    try {
+      if (Files.exists(stamp)
+          && Files.getLastModifiedTime(stamp).toInstant().isAfter(Instant.now().minus(every))) {
+        return List.of();
+      }
+      Files.createDirectories(root);
+      Files.writeString(stamp, "");
+    } catch (IOException e) {
+      return List.of(); // eviction is housekeeping: never a reason to fail a run
+    }
+    return prune(limitBytes, null);
+  }
+
   /** Marks a cache directory used now (made if missing). */
   public static void touch(Path dir) {
     try {

@@ -11,6 +11,7 @@ import dev.localbuild.agent.docker.CuratedImages;
 import dev.localbuild.agent.docker.DockerClients;
 import dev.localbuild.agent.docker.DockerHooks;
 import dev.localbuild.agent.docker.DockerProvisioner;
+import dev.localbuild.agent.docker.ImageResolver;
 import dev.localbuild.agent.docker.LayerCacheVolumes;
 import dev.localbuild.agent.docker.StandardImage;
 import dev.localbuild.agent.docker.StrayReaper;
@@ -171,10 +172,7 @@ record Executor(
 
   private static boolean present(DockerClient docker, String image) {
     try {
-      docker.inspectImageCmd(image).exec();
-      return true;
-    } catch (NotFoundException e) {
-      return false;
+      return new ImageResolver(docker).present(image);
     } catch (RuntimeException unreachable) {
       return true; // Docker is not reachable: PROVISIONING reports it, as part of the build
     }

@@ -12,6 +12,7 @@ import dev.localbuild.runtime.BuildRequest;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.UUID;
 import java.util.concurrent.CountDownLatch;
@@ -135,7 +136,8 @@ public final class RunCommand implements java.util.concurrent.Callable<Integer> 
         // only now may a Ctrl-C end the JVM: the record and the summary are written
         done.countDown();
       }
-      for (var e : new LocalCaches(state).prune(LocalCaches.DEFAULT_LIMIT, null)) {
+      for (var e :
+          new LocalCaches(state).pruneIfDue(LocalCaches.DEFAULT_LIMIT, Duration.ofHours(1))) {
         System.err.println(
             "localbuild: removed the least recently used "
                 + e.kind()

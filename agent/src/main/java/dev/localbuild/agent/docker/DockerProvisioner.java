@@ -202,7 +202,7 @@ public final class DockerProvisioner implements Provisioner {
       if (sidecar != null) {
         variables.put("DOCKER_HOST", InnerDaemon.DOCKER_HOST);
       }
-      AutoCloseable credentials = null;
+      Runnable closeCredentials = null;
       if (settings.aws() != null && "host".equals(settings.network())) {
         // the host's network: an address added there would outlive the build and serve any
         // process on this machine; a loopback endpoint that wants the build's token does not
@@ -210,8 +210,8 @@ public final class DockerProvisioner implements Provisioner {
         var server =
             new dev.localbuild.agent.aws.HostCredentialsServer(settings.aws().credentials());
         variables.putAll(server.variables());
-        credentials = server;
-        undo.add(0, server::close);
+        closeCredentials = server::close;
+        undo.add(0, closeCredentials);
       } else if (settings.aws() != null) {
         variables.putAll(settings.aws().variables());
         CredentialsSidecar sidecarEndpoint =
@@ -223,8 +223,8 @@ public final class DockerProvisioner implements Provisioner {
                 settings.aws().credentials(),
                 log);
         variables.putAll(sidecarEndpoint.variables());
-        credentials = sidecarEndpoint;
-        undo.add(0, sidecarEndpoint::close);
+        closeCredentials = sidecarEndpoint::close;
+        undo.add(0, closeCredentials);
       }
       DockerSandbox sandbox =
           new DockerSandbox(
@@ -238,15 +238,8 @@ public final class DockerProvisioner implements Provisioner {
               attach,
               variables);
       undo.clear();
-      if (credentials != null) {
-        AutoCloseable c = credentials;
-        sandbox.onClose(() -> {
-          try {
-            c.close();
-          } catch (Exception e) {
-            // closing an endpoint that is already gone
-          }
-        });
+      if (closeCredentials != null) {
+        sandbox.onClose(closeCredentials);
       }
       if (sidecar != null) {
         String sc = sidecar;

@@ -41,7 +41,8 @@ public class ImageResolver {
     }
   }
 
-  protected boolean present(String image) {
+  /** Whether the engine has the image. */
+  public boolean present(String image) {
     try {
       docker.inspectImageCmd(image).exec();
       return true;

@@ -57,4 +57,15 @@ class LocalCachesTest {
         new LocalCaches(state).prune(Long.MAX_VALUE, Instant.now().minus(Duration.ofDays(7)));
     assertThat(removed).extracting(LocalCaches.Entry::name).containsExactly("stale");
   }
+
+  @Test
+  void pruningAfterARunHappensAtMostOncePerPeriod() throws Exception {
+    cache("s3/local", "a", 100, Duration.ofDays(2));
+    LocalCaches caches = new LocalCaches(state);
+    assertThat(caches.pruneIfDue(10 * 1024, Duration.ofHours(1))).hasSize(1);
+    cache("s3/local", "b", 100, Duration.ofDays(2));
+    // within the hour: not measured again
+    assertThat(caches.pruneIfDue(10 * 1024, Duration.ofHours(1))).isEmpty();
+    assertThat(caches.pruneIfDue(10 * 1024, Duration.ZERO)).hasSize(1);
+  }
 }
