@@ -41,7 +41,8 @@ record BuildSetup(
     @Nullable ProjectConfig project) {
 
   static final String DEFAULT_IMAGE = "localbuild/standard:latest";
-  static final String DEFAULT_ACCOUNT = "000000000000";
+  // the local AWS's account: builds without -c run there
+  static final String DEFAULT_ACCOUNT = dev.localbuild.agent.localaws.LocalAwsProcess.ACCOUNT;
   private static final Pattern ID = Pattern.compile("[A-Za-z0-9_]{1,127}");
   private static final Pattern DURATION =
       Pattern.compile("(\\d+)\\s*(s|m|h)?", Pattern.CASE_INSENSITIVE);
