@@ -23,7 +23,8 @@ import org.jspecify.annotations.Nullable;
  */
 final class BuildAttempt {
   private final BuildServices services;
-  private final BuildRequest request;
+  // replaced once, when DOWNLOAD_SOURCE has fetched the sources and knows their commits
+  private BuildRequest request;
   private final BuildIdentity id;
   private final Redactor log;
   private final BuildRecordState state;
@@ -85,15 +86,22 @@ final class BuildAttempt {
       state.instant(PhaseType.QUEUED);
       Buildspec buildspec = null;
       BuildspecException invalid = null;
-      try {
-        buildspec = request.buildspec().parse();
-      } catch (BuildspecException e) {
-        invalid = e;
+      boolean fetching = services.sources() != null;
+      if (!fetching) {
+        // in the source on this machine already: an invalid one needs no sandbox to be reported
+        try {
+          buildspec = request.buildspec().parse();
+        } catch (BuildspecException e) {
+          invalid = e;
+        }
       }
-      if (!provision(invalid == null)) {
+      if (!provision(fetching || invalid == null)) {
         return state.complete();
       }
-      PhaseType next = downloadSource(buildspec, invalid);
+      PhaseType next = fetching ? fetchThenDownloadSource() : downloadSource(buildspec, invalid);
+      if (next == PhaseType.INSTALL) {
+        buildspec = parsedAfterFetch != null ? parsedAfterFetch : buildspec;
+      }
       if (next == PhaseType.INSTALL) {
         next = commandPhases(buildspec);
       }
@@ -149,6 +157,43 @@ final class BuildAttempt {
       state.end(PhaseType.PROVISIONING, start, fault(e));
       return false;
     }
+  }
+
+  private @Nullable Buildspec parsedAfterFetch;
+
+  /**
+   * DOWNLOAD_SOURCE for sources that are not on this machine yet: fetched first (a source that
+   * cannot be fetched fails the phase with CLIENT_ERROR, as CodeBuild's clone does), put into the
+   * sandbox, then the buildspec in them read.
+   */
+  private PhaseType fetchThenDownloadSource() {
+    Instant start = state.start(PhaseType.DOWNLOAD_SOURCE);
+    PhaseOutcome outcome =
+        outcome(() -> {
+          SourceFetcher.Fetched fetched;
+          try {
+            fetched = services.sources().fetch(id, this::agent);
+          } catch (SourceFetcher.SourceException e) {
+            return new PhaseOutcome.Failed(
+                new PhaseContext(PhaseContext.CLIENT_ERROR, e.getMessage()));
+          }
+          sandbox.receiveSources(fetched.directories());
+          request =
+              request.withSources(fetched.primary(), fetched.secondary(), fetched.buildspec());
+          state.sources(request);
+          Buildspec buildspec = null;
+          BuildspecException invalid = null;
+          try {
+            buildspec = request.buildspec().parse();
+          } catch (BuildspecException e) {
+            invalid = e;
+          }
+          parsedAfterFetch = buildspec;
+          return new DownloadSourcePhase(services, request, id, sandbox, log, this::agent, state)
+              .run(buildspec, invalid);
+        });
+    phaseComplete(PhaseType.DOWNLOAD_SOURCE, start, outcome);
+    return outcome instanceof PhaseOutcome.Succeeded ? PhaseType.INSTALL : PhaseType.FINALIZING;
   }
 
   private PhaseType downloadSource(

@@ -13,17 +13,28 @@ import org.jspecify.annotations.Nullable;
  */
 public final class BuildEngine {
   private final BuildServices services;
-  private final ScheduledExecutorService timer =
-      Executors.newSingleThreadScheduledExecutor(r -> {
-        Thread t = new Thread(r, "localbuild-timeout");
-        t.setDaemon(true);
-        return t;
-      });
+  private final ScheduledExecutorService timer;
+  private final boolean ownTimer;
   private volatile @Nullable BuildAttempt current;
   private volatile boolean stopped;
 
+  /** An engine with its own timer thread, released by {@link #close()}. */
   public BuildEngine(BuildServices services) {
     this.services = services;
+    this.timer =
+        Executors.newSingleThreadScheduledExecutor(r -> {
+          Thread t = new Thread(r, "localbuild-timeout");
+          t.setDaemon(true);
+          return t;
+        });
+    this.ownTimer = true;
+  }
+
+  /** An engine whose timeouts run on a scheduler shared by many builds (one agent, many builds). */
+  public BuildEngine(BuildServices services, ScheduledExecutorService timer) {
+    this.services = services;
+    this.timer = timer;
+    this.ownTimer = false;
   }
 
   /**
@@ -89,8 +100,10 @@ public final class BuildEngine {
     }
   }
 
-  /** Releases the timer thread. */
+  /** Releases the timer thread, if it is the engine's own. */
   public void close() {
-    timer.shutdownNow();
+    if (ownTimer) {
+      timer.shutdownNow();
+    }
   }
 }

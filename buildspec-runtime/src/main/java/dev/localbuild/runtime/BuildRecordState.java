@@ -13,7 +13,7 @@ import org.jspecify.annotations.Nullable;
  * every change.
  */
 final class BuildRecordState {
-  private final BuildRequest request;
+  private BuildRequest request;
   private final BuildIdentity id;
   private final Provisioner provisioner;
   private final Consumer<BuildRecord> publish;
@@ -91,6 +91,13 @@ final class BuildRecordState {
 
   void shellProgram(String program) {
     shellProgram = program;
+  }
+
+  /** The sources as fetched: their commits and where the buildspec is. */
+  void sources(BuildRequest fetched) {
+    request = fetched;
+    resolvedSourceVersion = fetched.primarySource().resolvedVersion();
+    publish();
   }
 
   void resolvedSourceVersion(@Nullable String v) {

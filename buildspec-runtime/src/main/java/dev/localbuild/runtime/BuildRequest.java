@@ -47,6 +47,24 @@ public record BuildRequest(
     overrides = Map.copyOf(overrides);
   }
 
+  /** This request with its sources as fetched, and the buildspec read from them. */
+  public BuildRequest withSources(
+      SourceInfo primary, List<SourceInfo> secondary, BuildspecSource buildspec) {
+    return new BuildRequest(
+        projectName,
+        buildspec,
+        primary,
+        secondary,
+        projectVariables,
+        projectParameters,
+        projectSecrets,
+        overrides,
+        timeout,
+        privilegedMode,
+        computeType,
+        batchIdentifier);
+  }
+
   /** CodeBuild's default build timeout. */
   public static final Duration DEFAULT_TIMEOUT = Duration.ofMinutes(60);
 }

@@ -7,6 +7,7 @@ import dev.localbuild.runtime.sandbox.Provisioner;
 import java.time.Clock;
 import java.util.Objects;
 import java.util.function.Consumer;
+import org.jspecify.annotations.Nullable;
 
 /**
  * What the engine uses to run builds: the executor, where outputs go, how secrets resolve, where
@@ -21,6 +22,7 @@ import java.util.function.Consumer;
  * @param log receives every log line (already masked)
  * @param records receives each new build record (thread-safe; called on the build's thread)
  * @param clock the time
+ * @param sources fetches the sources in DOWNLOAD_SOURCE; null when they are on this machine already
  */
 public record BuildServices(
     Provisioner provisioner,
@@ -31,7 +33,22 @@ public record BuildServices(
     BuildHooks hooks,
     LogSink log,
     Consumer<BuildRecord> records,
-    Clock clock) {
+    Clock clock,
+    @Nullable SourceFetcher sources) {
+  /** Services for sources that are on this machine already. */
+  public BuildServices(
+      Provisioner provisioner,
+      ArtifactStore artifacts,
+      ReportStore reports,
+      SecretResolver secrets,
+      BuildCache cache,
+      BuildHooks hooks,
+      LogSink log,
+      Consumer<BuildRecord> records,
+      Clock clock) {
+    this(provisioner, artifacts, reports, secrets, cache, hooks, log, records, clock, null);
+  }
+
   public BuildServices {
     Objects.requireNonNull(provisioner, "provisioner");
     Objects.requireNonNull(artifacts, "artifacts");

@@ -52,6 +52,9 @@ final class EngineHarness implements Provisioner {
   BuildCache cache = BuildCache.NONE;
   BuildHooks hooks = BuildHooks.NONE;
 
+  /** When set, the sources are fetched in DOWNLOAD_SOURCE instead of being in {@link #src}. */
+  SourceFetcher sources;
+
   /** When set, every artifact upload fails with this message (a missing bucket, no access). */
   String uploadFailure;
 
@@ -72,6 +75,11 @@ final class EngineHarness implements Provisioner {
 
   BuildRecord run(String buildspec) throws IOException {
     file("buildspec.yml", buildspec);
+    return run();
+  }
+
+  /** Runs the build whose buildspec is in the source (or in the fetched one). */
+  BuildRecord run() {
     BuildRequest request =
         new BuildRequest(
             "demo",
@@ -114,7 +122,8 @@ final class EngineHarness implements Provisioner {
             hooks,
             (LogSink) log::add,
             records::add,
-            Clock.systemUTC());
+            Clock.systemUTC(),
+            sources);
     engine = new BuildEngine(services);
     try {
       BuildIdentity id =

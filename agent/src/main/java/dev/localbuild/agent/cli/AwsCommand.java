@@ -66,7 +66,7 @@ final class AwsCommand implements Runnable {
       try (LocalAwsServer server =
           new LocalAwsServer(
                   new LocalAwsServer.Config(
-                      state, region, BuildSetup.DEFAULT_ACCOUNT, port, createOnPush),
+                      state, region, LocalAwsProcess.ACCOUNT, port, createOnPush),
                   docker)
               .start()) {
         System.err.println(
@@ -95,7 +95,7 @@ final class AwsCommand implements Runnable {
 
     @Override
     public Integer call() throws Exception {
-      var r = LocalAwsProcess.ensure(defaultState(), jar(), region);
+      var r = LocalAwsProcess.ensure(defaultState(), LocalAwsProcess.jar(), region);
       System.out.println(r.endpoint());
       return 0;
     }
@@ -176,15 +176,6 @@ final class AwsCommand implements Runnable {
                 : "localbuild: the local AWS was not running");
       }
       return 0;
-    }
-  }
-
-  /** The jar localbuild runs from. */
-  static Path jar() {
-    try {
-      return Path.of(AwsCommand.class.getProtectionDomain().getCodeSource().getLocation().toURI());
-    } catch (java.net.URISyntaxException e) {
-      throw new IllegalStateException(e);
     }
   }
 }

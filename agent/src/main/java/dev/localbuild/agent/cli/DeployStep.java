@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.localbuild.agent.aws.AwsClients;
 import dev.localbuild.agent.aws.EcsDeployer;
 import dev.localbuild.agent.aws.ImageDefinitions;
+import dev.localbuild.agent.build.AwsAccess;
 import dev.localbuild.runtime.log.ContainerLogFormat;
 import dev.localbuild.runtime.log.LogLine;
 import java.io.IOException;
@@ -29,9 +30,9 @@ import software.amazon.awssdk.services.ecs.model.ClusterNotFoundException;
  */
 final class DeployStep {
   private final RunOptions o;
-  private final AwsSetup aws;
+  private final AwsAccess aws;
 
-  DeployStep(RunOptions o, AwsSetup aws) {
+  DeployStep(RunOptions o, AwsAccess aws) {
     this.o = o;
     this.aws = aws;
   }
@@ -48,16 +49,17 @@ final class DeployStep {
    * The deploy flags, checked before the build starts: a mistake in them is a usage error, not a
    * failure after a whole build.
    */
-  static void check(RunOptions o) throws BuildSetup.SetupException {
+  static void check(RunOptions o) throws CommandLineOrder.SetupException {
     if (o.deploy == null) {
       return;
     }
     if (!o.deploy.matches("[^/\\s]+/[^/\\s]+")) {
-      throw new BuildSetup.SetupException("--deploy " + o.deploy + ": expected CLUSTER/SERVICE");
+      throw new CommandLineOrder.SetupException(
+          "--deploy " + o.deploy + ": expected CLUSTER/SERVICE");
     }
-    BuildSetup.duration("--deploy-timeout", o.deployTimeout);
+    CommandLineOrder.duration("--deploy-timeout", o.deployTimeout);
     if (o.deployTaskDefinition != null && !Files.isReadable(o.deployTaskDefinition)) {
-      throw new BuildSetup.SetupException(
+      throw new CommandLineOrder.SetupException(
           "--deploy-task-definition " + o.deployTaskDefinition + ": no such file");
     }
   }
@@ -132,8 +134,9 @@ final class DeployStep {
 
   private Duration deployTimeout() {
     try {
-      return BuildSetup.duration("--deploy-timeout", o.deployTimeout); // 60 min, as CodePipeline
-    } catch (BuildSetup.SetupException checkedBeforeTheBuild) {
+      return CommandLineOrder.duration(
+          "--deploy-timeout", o.deployTimeout); // 60 min, as CodePipeline
+    } catch (CommandLineOrder.SetupException checkedBeforeTheBuild) {
       throw new IllegalStateException(checkedBeforeTheBuild);
     }
   }

@@ -36,7 +36,7 @@ final class ImageCommand implements Runnable {
       })
   static final class Build implements Callable<Integer> {
     @Option(names = "--tag", description = "Image name (default: ${DEFAULT-VALUE}).")
-    String tag = BuildSetup.DEFAULT_IMAGE;
+    String tag = dev.localbuild.agent.build.OrderResolver.DEFAULT_IMAGE;
 
     @Option(
         names = "--from",

@@ -1,23 +1,19 @@
 package dev.localbuild.agent.cli;
 
+import dev.localbuild.agent.build.BuildHandle;
+import dev.localbuild.agent.build.BuildLauncher;
+import dev.localbuild.agent.build.BuildListener;
+import dev.localbuild.agent.build.OrderException;
 import dev.localbuild.agent.cache.LocalCaches;
-import dev.localbuild.agent.record.BuildHistory;
-import dev.localbuild.agent.record.BuildNumbers;
+import dev.localbuild.agent.output.TerminalLog;
 import dev.localbuild.agent.record.RecordJson;
-import dev.localbuild.agent.record.StateDir;
-import dev.localbuild.runtime.BuildEngine;
-import dev.localbuild.runtime.BuildIdentity;
 import dev.localbuild.runtime.BuildRecord;
-import dev.localbuild.runtime.BuildRequest;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
-import java.util.UUID;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicReference;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -59,102 +55,90 @@ public final class RunCommand implements java.util.concurrent.Callable<Integer> 
   @Override
   public Integer call() throws Exception {
     try {
-      return run(BuildSetup.from(options, System.getenv()));
-    } catch (BuildSetup.SetupException e) {
+      return run(CommandLineOrder.from(options, System.getenv()));
+    } catch (CommandLineOrder.SetupException e) {
       spec.commandLine().getErr().println("localbuild: " + e.getMessage());
       return ExitCodes.USAGE;
     }
   }
 
-  private int run(BuildSetup setup) throws Exception {
-    Path state = StateDir.resolve();
-    setup.notes().forEach(n -> System.err.println("localbuild: " + n));
-    BuildHistory history = new BuildHistory(state);
-    for (String id : history.recoverAbandoned()) {
-      System.err.println(
-          "localbuild: build " + id + " was left unfinished by a stopped agent; recorded as FAULT");
-    }
-    try (AwsSetup aws = AwsSetup.create(options, setup, state, AwsSetup.buildspecText(setup));
-        Executor executor = Executor.create(options, setup, state, aws)) {
-      BuildRequest request = setup.request();
-      BuildNumbers numbers = new BuildNumbers(state);
-      BuildIdentity id =
-          new BuildIdentity(
-              request.projectName(),
-              UUID.randomUUID(),
-              numbers.next(request.projectName()),
-              setup.region(),
-              aws.accountId(),
-              Instant.now(),
-              setup.initiator());
-      Outputs outputs = Outputs.create(options, state, request.projectName(), id.buildNumber());
-      AtomicReference<BuildRecord> last = new AtomicReference<>();
-      BuildEngine engine =
-          new BuildEngine(
-              outputs.services(
-                  executor,
-                  aws,
-                  setup.project(),
-                  r -> {
-                    last.set(r);
-                    history.save(r);
-                  }));
-      CountDownLatch done = new CountDownLatch(1);
-      Thread hook =
-          new Thread(
-              () -> {
-                engine.stop();
-                try {
-                  // let the build clean up, record STOPPED and print its summary
-                  done.await(60, TimeUnit.SECONDS);
-                } catch (InterruptedException e) {
-                  Thread.currentThread().interrupt();
-                }
-              },
-              "localbuild-stop");
-      Runtime.getRuntime().addShutdownHook(hook);
-      BuildRecord record;
-      int exit;
-      try {
-        try {
-          record = engine.run(request, id, () -> numbers.next(request.projectName()));
-        } finally {
-          engine.close();
-        }
-        try {
-          Runtime.getRuntime().removeShutdownHook(hook);
-        } catch (IllegalStateException shuttingDown) {
-          // Ctrl-C: the hook waits for the record and summary below, then the JVM exits with 130
-        }
-        if (options.json != null) {
-          writeJson(options.json, record);
-        }
-        new RunSummary(System.err)
-            .print(record, outputs, history.recordFile(record.projectName(), record.buildNumber()));
-        exit = ExitCodes.of(record.buildStatus());
-      } finally {
-        // only now may a Ctrl-C end the JVM: the record and the summary are written
-        done.countDown();
-      }
-      for (var e :
-          new LocalCaches(state).pruneIfDue(LocalCaches.DEFAULT_LIMIT, Duration.ofHours(1))) {
+  private int run(CommandLineOrder command) throws Exception {
+    Path state = command.launcher().state();
+    try (BuildLauncher launcher = new BuildLauncher(command.launcher())) {
+      for (String id : launcher.recoverAbandoned()) {
         System.err.println(
-            "localbuild: removed the least recently used "
-                + e.kind()
-                + " cache "
-                + e.name()
-                + " ("
-                + CacheCommand.human(e.bytes())
-                + ") to keep caches under 20 GiB");
+            "localbuild: build "
+                + id
+                + " was left unfinished by a stopped agent; recorded as FAULT");
       }
-      if (options.deploy != null && exit == ExitCodes.SUCCEEDED) {
-        exit =
-            new DeployStep(options, aws).run(outputs.artifactsDir())
-                ? exit
-                : ExitCodes.DEPLOY_FAILED;
+      BuildHandle handle;
+      try {
+        handle =
+            launcher.start(
+                command.order(),
+                new BuildListener(
+                    n -> System.err.println("localbuild: " + n),
+                    new TerminalLog(System.out),
+                    r -> {}));
+      } catch (OrderException e) {
+        throw CommandLineOrder.worded(e);
       }
-      return exit;
+      try (handle) {
+        return run(handle, state);
+      }
     }
+  }
+
+  private int run(BuildHandle handle, Path state) throws Exception {
+    CountDownLatch done = new CountDownLatch(1);
+    Thread hook =
+        new Thread(
+            () -> {
+              handle.stop();
+              try {
+                // let the build clean up, record STOPPED and print its summary
+                done.await(60, TimeUnit.SECONDS);
+              } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+              }
+            },
+            "localbuild-stop");
+    Runtime.getRuntime().addShutdownHook(hook);
+    int exit;
+    try {
+      BuildRecord record = handle.await();
+      try {
+        Runtime.getRuntime().removeShutdownHook(hook);
+      } catch (IllegalStateException shuttingDown) {
+        // Ctrl-C: the hook waits for the record and summary below, then the JVM exits with 130
+      }
+      if (options.json != null) {
+        writeJson(options.json, record);
+      }
+      new RunSummary(System.err).print(record, handle.outputs(), handle.recordFile(record));
+      exit = ExitCodes.of(record.buildStatus());
+    } finally {
+      // only now may a Ctrl-C end the JVM: the record and the summary are written
+      done.countDown();
+    }
+    for (var e :
+        new LocalCaches(state).pruneIfDue(LocalCaches.DEFAULT_LIMIT, Duration.ofHours(1))) {
+      System.err.println(
+          "localbuild: removed the least recently used "
+              + e.kind()
+              + " cache "
+              + e.name()
+              + " ("
+              + CacheCommand.human(e.bytes())
+              + ") to keep caches under 20 GiB");
+    }
+    if (options.deploy != null && exit == ExitCodes.SUCCEEDED) {
+      exit =
+          new DeployStep(options, handle.aws()).run(handle.outputs().artifactsDir())
+              ? exit
+              : ExitCodes.DEPLOY_FAILED;
+    }
+    return exit;
   }
 
   private static void writeJson(Path file, BuildRecord record) throws IOException {

@@ -12,7 +12,7 @@ public final class RunOptions {
       paramLabel = "IMAGE",
       description =
           "Build image (default: the project's, else "
-              + BuildSetup.DEFAULT_IMAGE
+              + dev.localbuild.agent.build.OrderResolver.DEFAULT_IMAGE
               + ", built on first use).")
   String image;
 
@@ -21,7 +21,7 @@ public final class RunOptions {
       description =
           "When the image is one of CodeBuild's curated images (aws/codebuild/...) and not on this"
               + " machine, run on "
-              + BuildSetup.DEFAULT_IMAGE
+              + dev.localbuild.agent.build.OrderResolver.DEFAULT_IMAGE
               + " instead, and say so.")
   boolean imageFallback;
 

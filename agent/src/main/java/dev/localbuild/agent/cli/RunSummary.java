@@ -1,5 +1,6 @@
 package dev.localbuild.agent.cli;
 
+import dev.localbuild.agent.build.BuildOutputs;
 import dev.localbuild.runtime.BuildRecord;
 import dev.localbuild.runtime.PhaseRecord;
 import dev.localbuild.runtime.StatusType;
@@ -21,7 +22,7 @@ final class RunSummary {
     this.out = out;
   }
 
-  void print(BuildRecord r, Outputs outputs, Path recordFile) {
+  void print(BuildRecord r, BuildOutputs outputs, Path recordFile) {
     Duration took =
         r.endTime() == null ? Duration.ZERO : Duration.between(r.startTime(), r.endTime());
     out.println();
@@ -101,7 +102,7 @@ final class RunSummary {
   }
 
   /** A local artifact's path; an S3 one's ARN and the copy kept here. */
-  private static String where(String location, Outputs outputs, String name) {
+  private static String where(String location, BuildOutputs outputs, String name) {
     if (location.startsWith("file:")) {
       return Path.of(java.net.URI.create(location)).toString();
     }

@@ -6,6 +6,9 @@ import dev.localbuild.runtime.sandbox.Sandbox;
 import dev.localbuild.runtime.sandbox.Workspace;
 import dev.localbuild.runtime.shell.ShellSession;
 import java.io.Closeable;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -65,6 +68,20 @@ final class DockerSandbox implements Sandbox {
   @Override
   public Map<String, String> secondarySourceDirs() {
     return secondary;
+  }
+
+  @Override
+  public void receiveSources(Map<String, Path> directories) throws IOException {
+    List<SourceTar.Mapping> mappings = new ArrayList<>();
+    directories.forEach((id, dir) ->
+        mappings.add(new SourceTar.Mapping(dir, id.isEmpty() ? sourceDir : secondary.get(id))));
+    try (InputStream tar = SourceTar.stream(mappings, List.of())) {
+      docker
+          .copyArchiveToContainerCmd(containerId)
+          .withTarInputStream(tar)
+          .withRemotePath("/")
+          .exec();
+    }
   }
 
   @Override

@@ -6,15 +6,11 @@ import dev.localbuild.runtime.sandbox.LocalSandbox;
 import dev.localbuild.runtime.sandbox.Provisioner;
 import dev.localbuild.runtime.sandbox.ProvisioningException;
 import dev.localbuild.runtime.sandbox.Sandbox;
+import dev.localbuild.runtime.sandbox.TreeCopy;
 import dev.localbuild.runtime.shell.OutputLine;
 import java.io.IOException;
-import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
-import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.nio.file.SimpleFileVisitor;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.attribute.BasicFileAttributes;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -75,14 +71,14 @@ public final class HostProvisioner implements Provisioner {
     Path root = workRoot.resolve(build.uuid().toString());
     try {
       Files.createDirectories(root);
-      Path src = mountSource ? source.toAbsolutePath() : copy(source, root.resolve("src"));
+      Path src = mountSource ? source.toAbsolutePath() : TreeCopy.copy(source, root.resolve("src"));
       Map<String, Path> secondaryDirs = new LinkedHashMap<>();
       for (var e : secondary.entrySet()) {
         secondaryDirs.put(
             e.getKey(),
             mountSource
                 ? e.getValue().toAbsolutePath()
-                : copy(e.getValue(), root.resolve(e.getKey())));
+                : TreeCopy.copy(e.getValue(), root.resolve(e.getKey())));
       }
       Map<String, String> env = new HashMap<>(System.getenv());
       String location =
@@ -95,39 +91,5 @@ public final class HostProvisioner implements Provisioner {
       throw new ProvisioningException(
           "Unable to prepare the build directory " + root + ": " + e.getMessage(), false, e);
     }
-  }
-
-  /** Copies a tree, keeping links as links and permissions. */
-  static Path copy(Path from, Path to) throws IOException {
-    Path src = from.toAbsolutePath();
-    Files.walkFileTree(
-        src,
-        new SimpleFileVisitor<>() {
-          @Override
-          public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs)
-              throws IOException {
-            Files.createDirectories(to.resolve(src.relativize(dir).toString()));
-            return FileVisitResult.CONTINUE;
-          }
-
-          @Override
-          public FileVisitResult visitFile(Path file, BasicFileAttributes attrs)
-              throws IOException {
-            Path target = to.resolve(src.relativize(file).toString());
-            if (attrs.isSymbolicLink()) {
-              Files.createSymbolicLink(target, Files.readSymbolicLink(file));
-            } else {
-              Files.copy(
-                  file, target, StandardCopyOption.COPY_ATTRIBUTES, LinkOption.NOFOLLOW_LINKS);
-            }
-            return FileVisitResult.CONTINUE;
-          }
-
-          @Override
-          public FileVisitResult visitFileFailed(Path file, IOException exc) {
-            return FileVisitResult.CONTINUE;
-          }
-        });
-    return to;
   }
 }

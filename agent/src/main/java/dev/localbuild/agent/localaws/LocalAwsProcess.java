@@ -69,6 +69,16 @@ public final class LocalAwsProcess {
   /** The local AWS's account. */
   public static final String ACCOUNT = "000000000000";
 
+  /** The jar this code runs from: the local AWS runs as its own process from the same jar. */
+  public static Path jar() {
+    try {
+      return Path.of(
+          LocalAwsProcess.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+    } catch (java.net.URISyntaxException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
   static Path serverFile(Path stateDir) {
     return stateDir.resolve("server.json");
   }

@@ -106,7 +106,10 @@ public final class GitSources {
     List<String> cmd = new ArrayList<>(List.of("git", "-c", "advice.detachedHead=false"));
     cmd.addAll(List.of(args));
     try {
-      Process p = new ProcessBuilder(cmd).directory(dir.toFile()).redirectErrorStream(true).start();
+      ProcessBuilder pb = new ProcessBuilder(cmd).directory(dir.toFile()).redirectErrorStream(true);
+      // a private repository must fail the fetch, not wait for a password nobody will type
+      pb.environment().put("GIT_TERMINAL_PROMPT", "0");
+      Process p = pb.start();
       String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
       if (!p.waitFor(30, TimeUnit.MINUTES) || p.exitValue() != 0) {
         throw new GitException("git " + String.join(" ", args) + " failed: " + out.strip());

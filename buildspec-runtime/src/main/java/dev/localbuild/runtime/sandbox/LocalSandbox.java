@@ -97,6 +97,16 @@ public final class LocalSandbox implements Sandbox {
   }
 
   @Override
+  public void receiveSources(Map<String, Path> directories) throws IOException {
+    for (var e : directories.entrySet()) {
+      Path target = Path.of(e.getKey().isEmpty() ? sourceDir() : secondary.get(e.getKey()));
+      if (!Files.isSameFile(e.getValue(), target)) {
+        TreeCopy.copy(e.getValue(), target);
+      }
+    }
+  }
+
+  @Override
   public String shellDir() {
     return root.resolve("tmp").toString();
   }

@@ -1,6 +1,8 @@
 package dev.localbuild.runtime.sandbox;
 
 import dev.localbuild.runtime.shell.ShellSession;
+import java.io.IOException;
+import java.nio.file.Path;
 import java.util.Map;
 import java.util.Optional;
 
@@ -23,6 +25,12 @@ public interface Sandbox extends AutoCloseable {
 
   /** The shell that runs the build's commands; started. */
   ShellSession shell();
+
+  /**
+   * Puts sources fetched in DOWNLOAD_SOURCE where the build finds them: each directory's tree into
+   * {@link #sourceDir()} (key {@code ""}) or the secondary source's directory (its identifier).
+   */
+  void receiveSources(Map<String, Path> directories) throws IOException, InterruptedException;
 
   /** The sandbox's files. */
   Workspace workspace();

@@ -1,4 +1,4 @@
-package dev.localbuild.agent.cli;
+package dev.localbuild.agent.build;
 
 import dev.localbuild.agent.aws.AwsClients;
 import dev.localbuild.agent.aws.AwsErrors;
@@ -16,6 +16,7 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
 import software.amazon.awssdk.core.exception.SdkException;
@@ -28,7 +29,7 @@ import software.amazon.awssdk.core.exception.SdkException;
  * credentials endpoint, never from variables, and the build's {@code AWS_ENDPOINT_URL} names the
  * local AWS.
  */
-final class AwsSetup implements AutoCloseable {
+public final class AwsAccess implements AutoCloseable {
   private final @Nullable AwsClients clients;
   private final @Nullable String serviceRole;
   private @Nullable HostCredentialsServer hostCredentials;
@@ -36,73 +37,86 @@ final class AwsSetup implements AutoCloseable {
   private @Nullable AwsClients buildClients;
 
   private final String noSecrets;
+  private final Consumer<String> notices;
 
-  private AwsSetup(@Nullable AwsClients clients, @Nullable String serviceRole) {
+  private AwsAccess(
+      @Nullable AwsClients clients, @Nullable String serviceRole, Consumer<String> notices) {
     this(
-        clients, serviceRole, "no AWS is configured (use -c for your AWS account, or --local-aws)");
+        clients,
+        serviceRole,
+        "no AWS is configured (use -c for your AWS account, or --local-aws)",
+        notices);
   }
 
-  private AwsSetup(@Nullable AwsClients clients, @Nullable String serviceRole, String noSecrets) {
+  private AwsAccess(
+      @Nullable AwsClients clients,
+      @Nullable String serviceRole,
+      String noSecrets,
+      Consumer<String> notices) {
     this.clients = clients;
     this.serviceRole = serviceRole;
     this.noSecrets = noSecrets;
+    this.notices = notices;
   }
 
   /** A build that gets nothing of AWS: no credentials, no secrets, no endpoint. */
-  static AwsSetup none() {
-    return new AwsSetup(null, null);
+  static AwsAccess none(Consumer<String> notices) {
+    return new AwsAccess(null, null, notices);
   }
 
-  static AwsSetup create(RunOptions o, BuildSetup setup, Path state, String buildspecText)
+  static AwsAccess create(
+      LauncherConfig.Aws o,
+      ResolvedOrder setup,
+      Path state,
+      String buildspecText,
+      Consumer<String> notices)
       throws IOException, InterruptedException {
-    if (o.untrusted) {
-      return new AwsSetup(null, null, "an untrusted build gets no secrets");
+    if (setup.untrusted()) {
+      return new AwsAccess(null, null, "an untrusted build gets no secrets", notices);
     }
     String region = setup.region();
-    if (o.awsConfig) {
-      AwsTarget target =
-          AwsTarget.aws(o.profile, region, o.awsEndpoints, BuildSetup.DEFAULT_ACCOUNT);
+    if (o.yourAccount()) {
+      AwsTarget target = AwsTarget.aws(o.profile(), region, o.endpoints(), DEFAULT_ACCOUNT);
       // the build's ARNs name the caller's account, as CodeBuild's name the project's
       try (AwsClients probe = new AwsClients(target)) {
         target = target.withAccount(probe.accountId());
       } catch (SdkException e) {
-        System.err.println(
-            "localbuild: cannot ask STS which account this is ("
+        notices.accept(
+            "cannot ask STS which account this is ("
                 + AwsErrors.message(e)
                 + "); build ARNs name account "
                 + target.accountId());
       }
-      AwsSetup aws = new AwsSetup(new AwsClients(target), null);
-      aws.createRepositories(o.ecrRepositories);
+      AwsAccess aws = new AwsAccess(new AwsClients(target), null, notices);
+      aws.createRepositories(o.ecrRepositories());
       return aws;
     }
     Path awsState = state.resolve("aws");
     var running = LocalAwsProcess.find(awsState);
     if (running.isEmpty()
-        && (o.localAws
-            || o.deploy != null
-            || !o.ecrRepositories.isEmpty()
-            || needsAws(setup, buildspecText))) {
-      System.err.println(
-          "localbuild: starting the local AWS (ECR, ECS, S3, SSM, Secrets Manager, STS) in the background");
-      running = java.util.Optional.of(LocalAwsProcess.ensure(awsState, AwsCommand.jar(), region));
+        && (o.startLocal() || !o.ecrRepositories().isEmpty() || needsAws(setup, buildspecText))) {
+      notices.accept(
+          "starting the local AWS (ECR, ECS, S3, SSM, Secrets Manager, STS) in the background");
+      running =
+          java.util.Optional.of(LocalAwsProcess.ensure(awsState, LocalAwsProcess.jar(), region));
     }
     if (running.isEmpty()) {
-      return none();
+      return none(notices);
     }
     var r = running.get();
-    AwsSetup local =
-        new AwsSetup(
+    AwsAccess local =
+        new AwsAccess(
             new AwsClients(
                 AwsTarget.local(
                     r.port(),
                     r.gateway(),
                     region,
-                    BuildSetup.DEFAULT_ACCOUNT,
+                    DEFAULT_ACCOUNT,
                     LocalAwsProcess.rootKey(awsState))),
-            setup.project() == null ? null : setup.project().serviceRole());
+            setup.project() == null ? null : setup.project().serviceRole(),
+            notices);
     local.createLocalBuckets(setup.project());
-    local.createRepositories(o.ecrRepositories);
+    local.createRepositories(o.ecrRepositories());
     return local;
   }
 
@@ -119,21 +133,19 @@ final class AwsSetup implements AutoCloseable {
                   .createRepository(r -> r.repositoryName(name))
                   .repository()
                   .repositoryUri();
-          System.err.println("localbuild: created ECR repository " + uri);
+          notices.accept("created ECR repository " + uri);
         } catch (SdkException e) {
-          System.err.println(
-              "localbuild: cannot create ECR repository " + name + ": " + AwsErrors.message(e));
+          notices.accept("cannot create ECR repository " + name + ": " + AwsErrors.message(e));
         }
       } catch (SdkException e) {
-        System.err.println(
-            "localbuild: cannot look up ECR repository " + name + ": " + AwsErrors.message(e));
+        notices.accept("cannot look up ECR repository " + name + ": " + AwsErrors.message(e));
       }
     }
   }
 
   /** The account builds run in: the caller's with -c, else the local AWS's. */
   String accountId() {
-    return clients == null ? BuildSetup.DEFAULT_ACCOUNT : clients.target().accountId();
+    return clients == null ? DEFAULT_ACCOUNT : clients.target().accountId();
   }
 
   /**
@@ -150,9 +162,9 @@ final class AwsSetup implements AutoCloseable {
       } catch (SdkException missing) {
         try {
           clients.s3().createBucket(r -> r.bucket(b));
-          System.err.println("localbuild: created bucket " + b + " in the local AWS");
+          notices.accept("created bucket " + b + " in the local AWS");
         } catch (SdkException e) {
-          System.err.println("localbuild: cannot create bucket " + b + ": " + AwsErrors.message(e));
+          notices.accept("cannot create bucket " + b + ": " + AwsErrors.message(e));
         }
       }
     }
@@ -162,8 +174,9 @@ final class AwsSetup implements AutoCloseable {
    * Whether a build looks like it uses AWS: secret references, the aws CLI, or a project whose
    * cache or artifacts are in S3.
    */
-  static boolean needsAws(BuildSetup setup, String buildspecText) {
-    return (setup.project() != null && !setup.project().s3Buckets().isEmpty())
+  static boolean needsAws(ResolvedOrder setup, String buildspecText) {
+    return setup.fetcher() != null // its buildspec is not here yet: give it what CodeBuild would
+        || (setup.project() != null && !setup.project().s3Buckets().isEmpty())
         || !setup.request().projectParameters().isEmpty()
         || !setup.request().projectSecrets().isEmpty()
         || buildspecText.contains("parameter-store")
@@ -171,13 +184,16 @@ final class AwsSetup implements AutoCloseable {
         || buildspecText.matches("(?s).*(^|[\\s;|&(`$])aws\\s.*");
   }
 
-  static String buildspecText(BuildSetup setup) {
+  static String buildspecText(ResolvedOrder setup) {
     try {
       return setup.request().buildspec().text();
     } catch (dev.localbuild.buildspec.parse.BuildspecException e) {
       return ""; // DOWNLOAD_SOURCE reports it, as part of the build
     }
   }
+
+  /** The local AWS's account: builds that do not use yours run there. */
+  static final String DEFAULT_ACCOUNT = LocalAwsProcess.ACCOUNT;
 
   /**
    * The clients that act as the build (its role's session in the local AWS), for what the agent
@@ -188,7 +204,7 @@ final class AwsSetup implements AutoCloseable {
     return clients == null ? null : buildClients();
   }
 
-  @Nullable AwsClients clients() {
+  public @Nullable AwsClients clients() {
     return clients;
   }
 

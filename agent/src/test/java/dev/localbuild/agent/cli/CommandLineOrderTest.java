@@ -3,6 +3,9 @@ package dev.localbuild.agent.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.localbuild.agent.build.OrderException;
+import dev.localbuild.agent.build.OrderResolver;
+import dev.localbuild.agent.build.ResolvedOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -12,7 +15,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 
-class BuildSetupTest {
+class CommandLineOrderTest {
   @TempDir Path tmp;
 
   RunOptions parse(String... args) {
@@ -21,13 +24,30 @@ class BuildSetupTest {
     return cmd.options;
   }
 
+  /** The command line as the launcher resolves it, its errors worded with flags. */
+  static ResolvedOrder resolve(RunOptions o, Map<String, String> env, Path state)
+      throws CommandLineOrder.SetupException {
+    CommandLineOrder c = CommandLineOrder.from(o, env, state);
+    try {
+      return new OrderResolver(state, n -> {}).resolve(c.order());
+    } catch (OrderException e) {
+      throw CommandLineOrder.worded(e);
+    }
+  }
+
+  ResolvedOrder resolve(RunOptions o, Map<String, String> env)
+      throws CommandLineOrder.SetupException {
+    return resolve(o, env, tmp.resolve("state"));
+  }
+
   @Test
   void timeoutsAreMinutesUnlessAUnitIsGiven() throws Exception {
-    assertThat(BuildSetup.timeout(null)).isEqualTo(Duration.ofMinutes(60));
-    assertThat(BuildSetup.timeout("15")).isEqualTo(Duration.ofMinutes(15));
-    assertThat(BuildSetup.timeout("90s")).isEqualTo(Duration.ofSeconds(90));
-    assertThat(BuildSetup.timeout("2h")).isEqualTo(Duration.ofHours(2));
-    assertThatThrownBy(() -> BuildSetup.timeout("soon")).hasMessageContaining("--timeout soon");
+    assertThat(CommandLineOrder.timeout(null)).isEqualTo(Duration.ofMinutes(60));
+    assertThat(CommandLineOrder.timeout("15")).isEqualTo(Duration.ofMinutes(15));
+    assertThat(CommandLineOrder.timeout("90s")).isEqualTo(Duration.ofSeconds(90));
+    assertThat(CommandLineOrder.timeout("2h")).isEqualTo(Duration.ofHours(2));
+    assertThatThrownBy(() -> CommandLineOrder.timeout("soon"))
+        .hasMessageContaining("--timeout soon");
   }
 
   @Test
@@ -35,7 +55,7 @@ class BuildSetupTest {
     Path envFile = tmp.resolve("vars.env");
     Files.writeString(envFile, "A=file\nB=file\n");
     var overrides =
-        BuildSetup.overrides(
+        CommandLineOrder.overrides(
             parse("-e", envFile.toString(), "--env", "B=flag", "-c", "-p", "dev"),
             Map.of(
                 "AWS_REGION",
@@ -56,16 +76,16 @@ class BuildSetupTest {
 
   @Test
   void deployFlagsAreCheckedBeforeTheBuild() {
-    assertThatThrownBy(() ->
-            BuildSetup.from(parse("-s", tmp.toString(), "--deploy", "just-a-service"), Map.of()))
+    assertThatThrownBy(
+            () -> resolve(parse("-s", tmp.toString(), "--deploy", "just-a-service"), Map.of()))
         .hasMessage("--deploy just-a-service: expected CLUSTER/SERVICE");
     assertThatThrownBy(() ->
-            BuildSetup.from(
+            resolve(
                 parse("-s", tmp.toString(), "--deploy", "c/s", "--deploy-timeout", "soon"),
                 Map.of()))
         .hasMessageStartingWith("--deploy-timeout soon: expected a number of minutes");
     assertThatThrownBy(() ->
-            BuildSetup.from(
+            resolve(
                 parse(
                     "-s",
                     tmp.toString(),
@@ -80,11 +100,11 @@ class BuildSetupTest {
   @Test
   void awsEndpointsGoWithDashCAndAreUrls() {
     assertThatThrownBy(() ->
-            BuildSetup.from(
+            resolve(
                 parse("-s", tmp.toString(), "--aws-endpoint", "http://localhost:4566"), Map.of()))
         .hasMessageContaining("--aws-endpoint goes with -c");
     assertThatThrownBy(() ->
-            BuildSetup.from(
+            resolve(
                 parse("-s", tmp.toString(), "-c", "--aws-endpoint", "s3=localhost:4566"), Map.of()))
         .hasMessage(
             "--aws-endpoint s3=localhost:4566: expected URL or SERVICE=URL, e.g."
@@ -99,11 +119,11 @@ class BuildSetupTest {
     String before = System.getProperty("aws.configFile");
     System.setProperty("aws.configFile", config.toString());
     try {
-      assertThat(BuildSetup.profileRegion(null, Map.of())).isEqualTo("eu-north-1");
-      assertThat(BuildSetup.profileRegion("dev", Map.of())).isEqualTo("ap-south-1");
-      assertThat(BuildSetup.profileRegion(null, Map.of("AWS_PROFILE", "dev")))
+      assertThat(CommandLineOrder.profileRegion(null, Map.of())).isEqualTo("eu-north-1");
+      assertThat(CommandLineOrder.profileRegion("dev", Map.of())).isEqualTo("ap-south-1");
+      assertThat(CommandLineOrder.profileRegion(null, Map.of("AWS_PROFILE", "dev")))
           .isEqualTo("ap-south-1");
-      assertThat(BuildSetup.profileRegion("missing", Map.of())).isNull();
+      assertThat(CommandLineOrder.profileRegion("missing", Map.of())).isNull();
     } finally {
       if (before == null) {
         System.clearProperty("aws.configFile");
@@ -115,22 +135,22 @@ class BuildSetupTest {
 
   @Test
   void badInputNamesTheFlag() {
-    assertThatThrownBy(() -> BuildSetup.overrides(parse("--env", "novalue"), Map.of()))
+    assertThatThrownBy(() -> CommandLineOrder.overrides(parse("--env", "novalue"), Map.of()))
         .hasMessage("--env novalue: expected NAME=VALUE");
-    assertThatThrownBy(() -> BuildSetup.overrides(parse("-p", "dev"), Map.of()))
+    assertThatThrownBy(() -> CommandLineOrder.overrides(parse("-p", "dev"), Map.of()))
         .hasMessageContaining("needs -c");
-    assertThatThrownBy(() -> BuildSetup.from(parse("-s", tmp.resolve("nope").toString()), Map.of()))
+    assertThatThrownBy(() -> resolve(parse("-s", tmp.resolve("nope").toString()), Map.of()))
         .hasMessageContaining("no such directory");
-    assertThatThrownBy(() -> BuildSetup.checkProjectName("-bad"))
-        .hasMessageContaining("--project-name -bad");
+    assertThatThrownBy(() -> resolve(parse("-s", tmp.toString(), "--project-name", "x"), Map.of()))
+        .hasMessageStartingWith("--project-name x: a project name is");
   }
 
   @Test
   void sourcesAreAPrimaryAndIdentifiedSecondaries() throws Exception {
     Path a = Files.createDirectories(tmp.resolve("app"));
     Path lib = Files.createDirectories(tmp.resolve("lib"));
-    BuildSetup s =
-        BuildSetup.from(
+    ResolvedOrder s =
+        resolve(
             parse("-s", a.toString(), "-s", "shared_lib:" + lib),
             Map.of("AWS_DEFAULT_REGION", "ap-south-1"));
     assertThat(s.source()).isEqualTo(a);
@@ -145,16 +165,26 @@ class BuildSetupTest {
 
   @Test
   void projectNamesFollowCodeBuildsRules() {
-    assertThat(BuildSetup.projectName(Path.of("/x/my app.v2"))).isEqualTo("my-app-v2");
-    assertThat(BuildSetup.projectName(Path.of("/x/_a"))).isEqualTo("build-a");
+    assertThat(OrderResolver.projectName(Path.of("/x/my app.v2"))).isEqualTo("my-app-v2");
+    assertThat(OrderResolver.projectName(Path.of("/x/_a"))).isEqualTo("build-a");
   }
 
   @Test
-  void aBuildspecOutsideTheSourceIsNotInIt() {
-    assertThat(BuildSetup.buildspec(Path.of("/elsewhere/b.yml"), Path.of("/src")).pathInSource())
+  void aBuildspecOutsideTheSourceIsNotInIt() throws Exception {
+    Path elsewhere = Files.createDirectories(tmp.resolve("elsewhere"));
+    Files.writeString(elsewhere.resolve("b.yml"), "version: 0.2\n");
+    Path src = Files.createDirectories(tmp.resolve("src"));
+    // -b is relative to the current directory, not to the source
+    assertThat(
+            resolve(
+                    parse("-s", src.toString(), "-b", elsewhere.resolve("b.yml").toString()),
+                    Map.of())
+                .request()
+                .buildspec()
+                .pathInSource())
         .isNull();
-    assertThat(BuildSetup.buildspec(null, Path.of("/src")).file())
-        .isEqualTo(Path.of("/src/buildspec.yml"));
+    assertThat(resolve(parse("-s", src.toString()), Map.of()).request().buildspec().file())
+        .isEqualTo(src.resolve("buildspec.yml"));
   }
 
   @Test
@@ -192,22 +222,21 @@ class BuildSetupTest {
   @Test
   void anUntrustedBuildGetsNoPrivilegesAndItsLimitsAreUsageErrors() throws Exception {
     Files.writeString(tmp.resolve("buildspec.yml"), "version: 0.2\n");
-    BuildSetup s =
-        BuildSetup.from(
-            parse("-s", tmp.toString(), "--untrusted", "-d"), Map.of(), tmp.resolve("state"));
+    ResolvedOrder s =
+        resolve(parse("-s", tmp.toString(), "--untrusted", "-d"), Map.of(), tmp.resolve("state"));
     assertThat(s.request().privilegedMode()).isFalse();
     assertThat(s.notes())
         .containsExactly(
             "untrusted build: no AWS credentials or secrets, no privileged mode (asked for,"
                 + " refused), caches restored but not saved");
     assertThatThrownBy(() ->
-            BuildSetup.from(
+            resolve(
                 parse("-s", tmp.toString(), "--untrusted", "--executor", "host"),
                 Map.of(),
                 tmp.resolve("state")))
         .hasMessageStartingWith("--untrusted needs --executor docker");
     assertThatThrownBy(() ->
-            BuildSetup.from(
+            resolve(
                 parse("-s", tmp.toString(), "--untrusted", "--deploy", "c/s"),
                 Map.of(),
                 tmp.resolve("state")))
@@ -217,7 +246,7 @@ class BuildSetupTest {
   @Test
   void aSourceVersionThatIsAnOptionIsAUsageError() {
     assertThatThrownBy(() ->
-            BuildSetup.from(
+            resolve(
                 parse("-s", tmp.toString(), "--source-version", "--upload-pack=touch /tmp/x"),
                 Map.of(),
                 tmp.resolve("state")))
@@ -243,13 +272,19 @@ class BuildSetupTest {
         "{\"name\": \"gitproj\", \"source\": {\"type\": \"GITHUB\", \"location\": \""
             + repo.toUri()
             + "\"}}");
-    BuildSetup s =
-        BuildSetup.from(
+    ResolvedOrder s =
+        resolve(
             parse("--project", project.toString(), "--source-version", "pr-branch"),
             Map.of(),
             tmp.resolve("state"));
-    assertThat(s.source().resolve("which.txt")).hasContent("pull request");
+    // fetched in DOWNLOAD_SOURCE, not before the build
+    assertThat(s.source()).isEmptyDirectory();
     assertThat(s.request().primarySource().sourceVersion()).isEqualTo("pr-branch");
+    var fetched = s.fetcher().fetch(null, line -> {});
+    assertThat(fetched.directories().get("").resolve("which.txt")).hasContent("pull request");
+    assertThat(fetched.primary().resolvedVersion()).matches("[0-9a-f]{40}");
+    assertThat(fetched.buildspec().file())
+        .isEqualTo(fetched.directories().get("").resolve("buildspec.yml"));
   }
 
   @Test
@@ -258,7 +293,7 @@ class BuildSetupTest {
         tmp.resolve("buildspec.yml"),
         "version: 0.2\nbatch:\n  build-list:\n    - identifier: a\nphases:\n  build:\n"
             + "    commands: [echo hi]\n");
-    BuildSetup s = BuildSetup.from(parse("-s", tmp.toString()), Map.of(), tmp.resolve("state"));
+    ResolvedOrder s = resolve(parse("-s", tmp.toString()), Map.of(), tmp.resolve("state"));
     assertThat(s.notes())
         .containsExactly(
             "the buildspec has a batch section: `localbuild run` runs it as one build, as"

@@ -1,4 +1,4 @@
-package dev.localbuild.agent.cli;
+package dev.localbuild.agent.build;
 
 import com.github.dockerjava.api.DockerClient;
 import com.github.dockerjava.api.exception.NotFoundException;
@@ -8,13 +8,11 @@ import dev.localbuild.agent.cache.CustomCache;
 import dev.localbuild.agent.cache.LocalCaches;
 import dev.localbuild.agent.cache.RestoreOnlyCache;
 import dev.localbuild.agent.docker.CuratedImages;
-import dev.localbuild.agent.docker.DockerClients;
 import dev.localbuild.agent.docker.DockerHooks;
 import dev.localbuild.agent.docker.DockerProvisioner;
 import dev.localbuild.agent.docker.ImageResolver;
 import dev.localbuild.agent.docker.LayerCacheVolumes;
 import dev.localbuild.agent.docker.StandardImage;
-import dev.localbuild.agent.docker.StrayReaper;
 import dev.localbuild.agent.host.HostProvisioner;
 import dev.localbuild.agent.project.ComputeType;
 import dev.localbuild.agent.project.ProjectConfig;
@@ -26,53 +24,51 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
+import java.util.function.Consumer;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The executor chosen with {@code --executor}, with the caches and hooks that go with it, and what
- * it holds open (a Docker client).
+ * A build's executor, with the caches and hooks that go with it. The Docker client is the
+ * launcher's, shared by every build.
  */
-record Executor(
-    Provisioner provisioner, BuildCache cache, BuildHooks hooks, @Nullable DockerClient docker)
-    implements AutoCloseable {
+record ExecutorKit(Provisioner provisioner, BuildCache cache, BuildHooks hooks) {
 
   static final Duration DAEMON_TIMEOUT = Duration.ofSeconds(60);
 
-  static Executor create(RunOptions o, BuildSetup setup, Path state, AwsSetup aws)
-      throws BuildSetup.SetupException, IOException {
+  static ExecutorKit create(
+      LauncherConfig config,
+      ResolvedOrder setup,
+      AwsAccess aws,
+      @Nullable DockerClient docker,
+      Consumer<String> notices)
+      throws OrderException, IOException {
+    Path state = config.state();
     String project = setup.request().projectName();
     ProjectConfig.Cache cache = setup.cache();
-    switch (o.executor) {
-      case "host" -> {
+    switch (config.executor()) {
+      case HOST -> {
         BuildCache buildCache =
             cache.has("LOCAL_CUSTOM_CACHE")
                 ? new CustomCache(
                     touched(state.resolve("cache/custom").resolve(project)).toString())
                 : archiveCache(cache, project, state, aws);
-        return new Executor(
+        return new ExecutorKit(
             new HostProvisioner(
                 state.resolve("work"),
                 setup.source(),
                 setup.secondary(),
                 setup.request().buildspec().pathInSource(),
-                o.mountSource,
-                o.keep,
+                config.mountSource(),
+                config.keep(),
                 aws.host()),
             buildCache,
-            BuildHooks.NONE,
-            null);
+            BuildHooks.NONE);
       }
-      case "docker" -> {
-        DockerClient docker = DockerClients.create();
-        try {
-          new StrayReaper(docker).reap();
-        } catch (RuntimeException e) {
-          // Docker is not reachable: PROVISIONING reports it, as part of the build
-        }
+      case DOCKER -> {
         boolean privileged = setup.request().privilegedMode();
         String customVolume = null;
         BuildCache buildCache = archiveCache(cache, project, state, aws);
-        if (o.untrusted) {
+        if (setup.untrusted()) {
           // restored, never saved: a stranger's build must not poison the next trusted one (the
           // custom cache is a writable volume, so it is not mounted at all)
           buildCache =
@@ -87,22 +83,22 @@ record Executor(
                 ? new LayerCacheVolumes(
                     docker, state, setup.extensions().dockerLayerCacheLimitBytes())
                 : null;
-        String image = image(o, setup, docker);
-        ComputeType compute = BuildSetup.computeType(setup.request().computeType());
+        String image = image(setup, docker, notices);
+        ComputeType compute = computeType(setup.request().computeType());
         var settings =
             new DockerProvisioner.Settings(
                 image,
                 setup.source(),
                 setup.secondary(),
                 setup.request().buildspec(),
-                o.mountSource,
+                config.mountSource(),
                 privileged,
                 compute.memoryBytes(),
                 Math.min(compute.vcpus(), Runtime.getRuntime().availableProcessors())
                     * 1_000_000_000L,
                 compute.pids(),
                 compute.diskBytes(),
-                o.network,
+                config.network(),
                 setup.extensions().registryMirror(),
                 layers,
                 customVolume,
@@ -114,16 +110,19 @@ record Executor(
                 .map(c ->
                     new DockerHooks.Login(c.registry(), c.usernameVariable(), c.passwordVariable()))
                 .toList();
-        return new Executor(
+        return new ExecutorKit(
             new DockerProvisioner(docker, settings, new StandardImage(docker)),
             buildCache,
-            new DockerHooks(privileged, logins, setup.extensions().cacheFrom(), aws.ecrLogin()),
-            docker);
+            new DockerHooks(privileged, logins, setup.extensions().cacheFrom(), aws.ecrLogin()));
       }
-      default ->
-          throw new BuildSetup.SetupException(
-              "--executor " + o.executor + ": expected docker or host");
     }
+    throw new IllegalStateException("unknown executor " + config.executor());
+  }
+
+  /** A compute type's limits; the project file has already refused one CodeBuild lacks. */
+  static ComputeType computeType(String name) {
+    return ComputeType.of(name)
+        .orElseThrow(() -> new IllegalArgumentException("unknown compute type " + name));
   }
 
   /**
@@ -133,7 +132,7 @@ record Executor(
    * NO_CACHE and LOCAL without custom paths ignore the buildspec's cache, as CodeBuild does.
    */
   static BuildCache archiveCache(
-      ProjectConfig.Cache cache, String project, Path state, AwsSetup aws) {
+      ProjectConfig.Cache cache, String project, Path state, AwsAccess aws) {
     if (!"S3".equals(cache.type())) {
       return BuildCache.NONE;
     }
@@ -149,25 +148,25 @@ record Executor(
   }
 
   /**
-   * The image the build runs on: a curated image this machine lacks is a usage error that says how
-   * to build it, or with --image-fallback localbuild/standard, said once.
+   * The image the build runs on: a curated image this machine lacks is an error that says how to
+   * build it, or with the image fallback localbuild/standard, said once.
    */
-  private static String image(RunOptions o, BuildSetup setup, DockerClient docker)
-      throws BuildSetup.SetupException {
+  private static String image(ResolvedOrder setup, DockerClient docker, Consumer<String> notices)
+      throws OrderException {
     String image = setup.image();
     if (!CuratedImages.isCurated(image) || present(docker, image)) {
       return image;
     }
-    if (!o.imageFallback) {
-      throw new BuildSetup.SetupException(CuratedImages.missing(image, BuildSetup.DEFAULT_IMAGE));
+    if (!setup.imageFallback()) {
+      throw new OrderException(
+          "imageOverride", CuratedImages.missing(image, OrderResolver.DEFAULT_IMAGE));
     }
-    System.err.println(
-        "localbuild: "
-            + image
+    notices.accept(
+        image
             + " is not on this machine; running on "
-            + BuildSetup.DEFAULT_IMAGE
+            + OrderResolver.DEFAULT_IMAGE
             + " (--image-fallback)");
-    return BuildSetup.DEFAULT_IMAGE;
+    return OrderResolver.DEFAULT_IMAGE;
   }
 
   private static boolean present(DockerClient docker, String image) {
@@ -194,13 +193,6 @@ record Executor(
           .exec();
     } catch (RuntimeException e) {
       // Docker is not reachable: PROVISIONING reports it
-    }
-  }
-
-  @Override
-  public void close() throws IOException {
-    if (docker != null) {
-      docker.close();
     }
   }
 }

@@ -1,15 +1,15 @@
-package dev.localbuild.agent.cli;
+package dev.localbuild.agent.build;
 
 import dev.localbuild.agent.aws.AwsClients;
 import dev.localbuild.agent.aws.S3ArtifactStore;
 import dev.localbuild.agent.output.DirectoryArtifactStore;
 import dev.localbuild.agent.output.DirectoryReportStore;
 import dev.localbuild.agent.output.DockerOutputWatch;
-import dev.localbuild.agent.output.TerminalLog;
 import dev.localbuild.agent.project.ProjectConfig;
 import dev.localbuild.runtime.BuildRecord;
 import dev.localbuild.runtime.BuildServices;
 import dev.localbuild.runtime.artifact.ArtifactStore;
+import dev.localbuild.runtime.log.LogSink;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.LinkedHashMap;
@@ -21,30 +21,25 @@ import org.jspecify.annotations.Nullable;
  * Where one run's artifacts, reports and log go. Artifacts are always kept in the artifacts
  * directory; a project's S3 destinations get them too.
  */
-record Outputs(
+public record BuildOutputs(
     Path artifactsDir, Path reportsDir, DirectoryReportStore reports, DockerOutputWatch watch) {
-  static Outputs create(RunOptions o, Path state, String project, long buildNumber) {
-    Path base = state.resolve("projects").resolve(project);
+  static BuildOutputs create(ResolvedOrder o, Path state, long buildNumber, LogSink log) {
+    Path base = state.resolve("projects").resolve(o.request().projectName());
     Path artifacts =
-        o.artifacts != null
-            ? o.artifacts.toAbsolutePath()
+        o.artifactsDirectory() != null
+            ? o.artifactsDirectory().toAbsolutePath()
             : base.resolve("artifacts").resolve(Long.toString(buildNumber));
     Path reports =
-        o.reports != null
-            ? o.reports.toAbsolutePath()
+        o.reportsDirectory() != null
+            ? o.reportsDirectory().toAbsolutePath()
             : base.resolve("reports").resolve(Long.toString(buildNumber));
-    return new Outputs(
-        artifacts,
-        reports,
-        new DirectoryReportStore(reports),
-        new DockerOutputWatch(new TerminalLog(System.out)));
+    return new BuildOutputs(
+        artifacts, reports, new DirectoryReportStore(reports), new DockerOutputWatch(log));
   }
 
   BuildServices services(
-      Executor executor,
-      AwsSetup aws,
-      @Nullable ProjectConfig project,
-      Consumer<BuildRecord> records) {
+      ExecutorKit executor, AwsAccess aws, ResolvedOrder order, Consumer<BuildRecord> records) {
+    ProjectConfig project = order.project();
     return new BuildServices(
         executor.provisioner(),
         artifacts(aws, project),
@@ -54,10 +49,11 @@ record Outputs(
         executor.hooks(),
         watch,
         records,
-        Clock.systemUTC());
+        Clock.systemUTC(),
+        order.fetcher());
   }
 
-  private ArtifactStore artifacts(AwsSetup aws, @Nullable ProjectConfig project) {
+  private ArtifactStore artifacts(AwsAccess aws, @Nullable ProjectConfig project) {
     ArtifactStore local = new DirectoryArtifactStore(artifactsDir);
     if (project == null || aws.asBuild() == null) {
       return local;

@@ -1,0 +1,16 @@
+package dev.localbuild.agent.build;
+
+import dev.localbuild.runtime.BuildRecord;
+import dev.localbuild.runtime.log.LogSink;
+import java.util.function.Consumer;
+
+/**
+ * Who hears of a build: the front-end that started it. The command line prints; the server stores
+ * and publishes.
+ *
+ * @param notices the agent's own progress and notes, outside the build's log (the command line's
+ *     stderr)
+ * @param log the build's log lines, secrets already masked
+ * @param records each new record of the build (called on the build's thread)
+ */
+public record BuildListener(Consumer<String> notices, LogSink log, Consumer<BuildRecord> records) {}
