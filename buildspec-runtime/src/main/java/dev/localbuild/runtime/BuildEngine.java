@@ -1,5 +1,8 @@
 package dev.localbuild.runtime;
 
+import dev.localbuild.runtime.model.BuildIdentity;
+import dev.localbuild.runtime.model.BuildRecord;
+import dev.localbuild.runtime.model.StatusType;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;

@@ -1,5 +1,6 @@
 package dev.localbuild.runtime;
 
+import dev.localbuild.runtime.model.PhaseContext;
 import dev.localbuild.runtime.sandbox.Sandbox;
 import java.util.Map;
 import java.util.function.Consumer;

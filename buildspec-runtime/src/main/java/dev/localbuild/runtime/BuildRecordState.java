@@ -1,5 +1,11 @@
 package dev.localbuild.runtime;
 
+import dev.localbuild.runtime.model.BuildIdentity;
+import dev.localbuild.runtime.model.BuildRecord;
+import dev.localbuild.runtime.model.PhaseOutcome;
+import dev.localbuild.runtime.model.PhaseRecord;
+import dev.localbuild.runtime.model.PhaseType;
+import dev.localbuild.runtime.model.StatusType;
 import dev.localbuild.runtime.sandbox.Provisioner;
 import java.time.Clock;
 import java.time.Instant;

@@ -2,6 +2,7 @@ package dev.localbuild.runtime;
 
 import dev.localbuild.runtime.artifact.ArtifactStore;
 import dev.localbuild.runtime.log.LogSink;
+import dev.localbuild.runtime.model.BuildRecord;
 import dev.localbuild.runtime.report.ReportStore;
 import dev.localbuild.runtime.sandbox.Provisioner;
 import java.time.Clock;

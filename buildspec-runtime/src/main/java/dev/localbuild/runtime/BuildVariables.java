@@ -1,6 +1,7 @@
 package dev.localbuild.runtime;
 
 import dev.localbuild.buildspec.Buildspec;
+import dev.localbuild.runtime.model.BuildIdentity;
 import dev.localbuild.runtime.sandbox.Sandbox;
 import java.util.LinkedHashMap;
 import java.util.List;

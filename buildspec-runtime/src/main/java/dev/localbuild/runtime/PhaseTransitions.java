@@ -1,6 +1,10 @@
 package dev.localbuild.runtime;
 
 import dev.localbuild.buildspec.OnFailure;
+import dev.localbuild.runtime.model.PhaseOutcome;
+import dev.localbuild.runtime.model.PhaseRecord;
+import dev.localbuild.runtime.model.PhaseType;
+import dev.localbuild.runtime.model.StatusType;
 
 /**
  * Which phase comes after a command phase: CodeBuild's phase diagram, with {@code on-failure}.

@@ -3,6 +3,8 @@ package dev.localbuild.runtime;
 import dev.localbuild.buildspec.Buildspec;
 import dev.localbuild.buildspec.Phase;
 import dev.localbuild.buildspec.PhaseName;
+import dev.localbuild.runtime.model.PhaseContext;
+import dev.localbuild.runtime.model.PhaseOutcome;
 import dev.localbuild.runtime.sandbox.Sandbox;
 import dev.localbuild.runtime.shell.CommandScripts;
 import java.nio.charset.StandardCharsets;

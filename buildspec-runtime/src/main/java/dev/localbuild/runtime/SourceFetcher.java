@@ -1,5 +1,6 @@
 package dev.localbuild.runtime;
 
+import dev.localbuild.runtime.model.BuildIdentity;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;

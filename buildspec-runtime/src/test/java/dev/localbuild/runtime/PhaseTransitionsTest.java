@@ -3,6 +3,11 @@ package dev.localbuild.runtime;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.localbuild.buildspec.OnFailure;
+import dev.localbuild.runtime.model.PhaseContext;
+import dev.localbuild.runtime.model.PhaseOutcome;
+import dev.localbuild.runtime.model.PhaseRecord;
+import dev.localbuild.runtime.model.PhaseType;
+import dev.localbuild.runtime.model.StatusType;
 import java.time.Instant;
 import java.util.List;
 import java.util.regex.Pattern;

@@ -2,6 +2,11 @@ package dev.localbuild.runtime;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.localbuild.runtime.model.BuildRecord;
+import dev.localbuild.runtime.model.PhaseContext;
+import dev.localbuild.runtime.model.PhaseRecord;
+import dev.localbuild.runtime.model.PhaseType;
+import dev.localbuild.runtime.model.StatusType;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;

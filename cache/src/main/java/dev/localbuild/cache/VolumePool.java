@@ -4,11 +4,8 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
-import java.nio.channels.FileLock;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -123,19 +120,14 @@ public final class VolumePool {
 
   private <T> T update(java.util.function.Function<Map<String, Entry>, T> change) {
     try {
-      Files.createDirectories(file.getParent());
-      try (FileChannel ch =
-              FileChannel.open(
-                  file,
-                  StandardOpenOption.CREATE,
-                  StandardOpenOption.READ,
-                  StandardOpenOption.WRITE);
-          FileLock lock = ch.lock()) {
-        Map<String, Entry> entries = read(ch);
-        T result = change.apply(entries);
-        write(ch, entries);
-        return result;
-      }
+      return FileLocks.locked(
+          file,
+          ch -> {
+            Map<String, Entry> entries = read(ch);
+            T result = change.apply(entries);
+            write(ch, entries);
+            return result;
+          });
     } catch (IOException e) {
       throw new UncheckedIOException("cannot update the cache volume pool " + file, e);
     }

@@ -51,6 +51,35 @@ class VolumePoolTest {
     assertThat(p.acquire("web", "dlc-web", 3).name()).isEqualTo(a.name());
   }
 
+  /** Many builds of one agent acquire at once: each gets its own volume, none an exception. */
+  @Test
+  @org.junit.jupiter.api.Timeout(30)
+  void threadsOfOneAgentAcquireDistinctVolumes() throws Exception {
+    VolumePool p = new VolumePool(dir.resolve("pool"), Clock.systemUTC(), pid -> true);
+    var names = new java.util.concurrent.ConcurrentLinkedQueue<String>();
+    var go = new java.util.concurrent.CountDownLatch(1);
+    var pool = java.util.concurrent.Executors.newFixedThreadPool(8);
+    try {
+      var done = new java.util.ArrayList<java.util.concurrent.Future<?>>();
+      for (int i = 0; i < 8; i++) {
+        long owner = 100 + i;
+        done.add(
+            pool.submit(() -> {
+              go.await();
+              names.add(p.acquire("web", "dlc-web", owner).name());
+              return null;
+            }));
+      }
+      go.countDown();
+      for (var f : done) {
+        f.get();
+      }
+    } finally {
+      pool.shutdownNow();
+    }
+    assertThat(new HashSet<>(names)).hasSize(8);
+  }
+
   @Test
   void aDeadOwnerFreesItsVolume() {
     VolumePool p = pool();

@@ -1,7 +1,7 @@
 package dev.localbuild.agent.aws;
 
 import dev.localbuild.agent.project.ProjectConfig;
-import dev.localbuild.runtime.BuildIdentity;
+import dev.localbuild.runtime.model.BuildIdentity;
 import java.util.ArrayList;
 import java.util.List;
 import org.jspecify.annotations.Nullable;

@@ -1,8 +1,8 @@
 package dev.localbuild.agent.aws;
 
 import dev.localbuild.agent.project.ProjectConfig;
-import dev.localbuild.runtime.BuildIdentity;
 import dev.localbuild.runtime.artifact.ArtifactStore;
+import dev.localbuild.runtime.model.BuildIdentity;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;

@@ -2,8 +2,8 @@ package dev.localbuild.agent.build;
 
 import dev.localbuild.agent.record.BuildHistory;
 import dev.localbuild.runtime.BuildEngine;
-import dev.localbuild.runtime.BuildIdentity;
-import dev.localbuild.runtime.BuildRecord;
+import dev.localbuild.runtime.model.BuildIdentity;
+import dev.localbuild.runtime.model.BuildRecord;
 import java.nio.file.Path;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;

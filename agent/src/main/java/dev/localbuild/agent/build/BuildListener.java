@@ -1,7 +1,7 @@
 package dev.localbuild.agent.build;
 
-import dev.localbuild.runtime.BuildRecord;
 import dev.localbuild.runtime.log.LogSink;
+import dev.localbuild.runtime.model.BuildRecord;
 import java.util.function.Consumer;
 
 /**

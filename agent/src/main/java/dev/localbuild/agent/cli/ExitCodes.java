@@ -1,6 +1,6 @@
 package dev.localbuild.agent.cli;
 
-import dev.localbuild.runtime.StatusType;
+import dev.localbuild.runtime.model.StatusType;
 
 /** Exit statuses of {@code localbuild run}: 0 only when the build SUCCEEDED. */
 public final class ExitCodes {

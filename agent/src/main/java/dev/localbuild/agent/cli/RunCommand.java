@@ -7,7 +7,7 @@ import dev.localbuild.agent.build.OrderException;
 import dev.localbuild.agent.cache.LocalCaches;
 import dev.localbuild.agent.output.TerminalLog;
 import dev.localbuild.agent.record.RecordJson;
-import dev.localbuild.runtime.BuildRecord;
+import dev.localbuild.runtime.model.BuildRecord;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -1,9 +1,9 @@
 package dev.localbuild.agent.cli;
 
 import dev.localbuild.agent.build.BuildOutputs;
-import dev.localbuild.runtime.BuildRecord;
-import dev.localbuild.runtime.PhaseRecord;
-import dev.localbuild.runtime.StatusType;
+import dev.localbuild.runtime.model.BuildRecord;
+import dev.localbuild.runtime.model.PhaseRecord;
+import dev.localbuild.runtime.model.StatusType;
 import dev.localbuild.runtime.report.Report;
 import dev.localbuild.runtime.report.TestCase;
 import java.io.PrintStream;

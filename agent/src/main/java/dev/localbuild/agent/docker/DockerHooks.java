@@ -2,7 +2,7 @@ package dev.localbuild.agent.docker;
 
 import dev.localbuild.agent.aws.AwsClients;
 import dev.localbuild.runtime.BuildHooks;
-import dev.localbuild.runtime.PhaseContext;
+import dev.localbuild.runtime.model.PhaseContext;
 import dev.localbuild.runtime.sandbox.Sandbox;
 import dev.localbuild.runtime.shell.CommandScripts;
 import dev.localbuild.runtime.shell.ShellQuote;

@@ -1,7 +1,7 @@
 package dev.localbuild.agent.host;
 
-import dev.localbuild.runtime.BuildIdentity;
 import dev.localbuild.runtime.log.LogSink;
+import dev.localbuild.runtime.model.BuildIdentity;
 import dev.localbuild.runtime.sandbox.LocalSandbox;
 import dev.localbuild.runtime.sandbox.Provisioner;
 import dev.localbuild.runtime.sandbox.ProvisioningException;

@@ -150,17 +150,24 @@ public final class LocalAwsProcess {
     }
     Files.createDirectories(stateDir);
     // two builds starting at once must start one server: the second waits for the first's
-    try (var channel =
-            java.nio.channels.FileChannel.open(
-                stateDir.resolve("start.lock"),
-                java.nio.file.StandardOpenOption.CREATE,
-                java.nio.file.StandardOpenOption.WRITE);
-        var lock = channel.lock()) {
-      found = find(stateDir);
-      if (found.isPresent()) {
-        return found.get();
-      }
-      return spawn(stateDir, jar, region);
+    // (and two threads of one agent: a file lock alone would throw for the second)
+    try {
+      return dev.localbuild.cache.FileLocks.locked(
+          stateDir.resolve("start.lock"),
+          ch -> {
+            Optional<Running> again = find(stateDir);
+            if (again.isPresent()) {
+              return again.get();
+            }
+            try {
+              return spawn(stateDir, jar, region);
+            } catch (InterruptedException e) {
+              Thread.currentThread().interrupt();
+              throw new java.io.InterruptedIOException("interrupted while starting the local AWS");
+            }
+          });
+    } catch (java.io.InterruptedIOException e) {
+      throw new InterruptedException(e.getMessage());
     }
   }
 

@@ -1,7 +1,7 @@
 package dev.localbuild.agent.output;
 
-import dev.localbuild.runtime.BuildIdentity;
 import dev.localbuild.runtime.artifact.ArtifactStore;
+import dev.localbuild.runtime.model.BuildIdentity;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;

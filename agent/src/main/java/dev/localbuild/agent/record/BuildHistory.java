@@ -3,7 +3,7 @@ package dev.localbuild.agent.record;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.localbuild.runtime.BuildRecord;
+import dev.localbuild.runtime.model.BuildRecord;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.AtomicMoveNotSupportedException;

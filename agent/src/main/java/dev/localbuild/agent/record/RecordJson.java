@@ -4,9 +4,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.localbuild.runtime.BuildRecord;
-import dev.localbuild.runtime.PhaseContext;
-import dev.localbuild.runtime.PhaseRecord;
+import dev.localbuild.runtime.model.BuildRecord;
+import dev.localbuild.runtime.model.PhaseContext;
+import dev.localbuild.runtime.model.PhaseRecord;
 import dev.localbuild.runtime.report.Report;
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -60,7 +60,7 @@ public final class RecordJson {
         n.put("endTime", time(p.end()));
         n.put("durationInSeconds", p.durationInSeconds());
       }
-      if (p.status() != null && p.type() != dev.localbuild.runtime.PhaseType.SUBMITTED) {
+      if (p.status() != null && p.type() != dev.localbuild.runtime.model.PhaseType.SUBMITTED) {
         ArrayNode contexts = n.putArray("contexts");
         for (PhaseContext c : p.contexts()) {
           contexts.addObject().put("statusCode", c.statusCode()).put("message", c.message());

@@ -1,9 +1,9 @@
 package dev.localbuild.agent.source;
 
-import dev.localbuild.runtime.BuildIdentity;
 import dev.localbuild.runtime.BuildspecSource;
 import dev.localbuild.runtime.SourceFetcher;
 import dev.localbuild.runtime.SourceInfo;
+import dev.localbuild.runtime.model.BuildIdentity;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;

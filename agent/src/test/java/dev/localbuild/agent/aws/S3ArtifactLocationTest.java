@@ -3,7 +3,7 @@ package dev.localbuild.agent.aws;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.localbuild.agent.project.ProjectConfig;
-import dev.localbuild.runtime.BuildIdentity;
+import dev.localbuild.runtime.model.BuildIdentity;
 import java.time.Instant;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;

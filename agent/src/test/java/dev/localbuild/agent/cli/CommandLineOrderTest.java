@@ -212,11 +212,11 @@ class CommandLineOrderTest {
 
   @Test
   void exitCodes() {
-    assertThat(ExitCodes.of(dev.localbuild.runtime.StatusType.SUCCEEDED)).isZero();
-    assertThat(ExitCodes.of(dev.localbuild.runtime.StatusType.FAILED)).isEqualTo(1);
-    assertThat(ExitCodes.of(dev.localbuild.runtime.StatusType.FAULT)).isEqualTo(3);
-    assertThat(ExitCodes.of(dev.localbuild.runtime.StatusType.TIMED_OUT)).isEqualTo(4);
-    assertThat(ExitCodes.of(dev.localbuild.runtime.StatusType.STOPPED)).isEqualTo(130);
+    assertThat(ExitCodes.of(dev.localbuild.runtime.model.StatusType.SUCCEEDED)).isZero();
+    assertThat(ExitCodes.of(dev.localbuild.runtime.model.StatusType.FAILED)).isEqualTo(1);
+    assertThat(ExitCodes.of(dev.localbuild.runtime.model.StatusType.FAULT)).isEqualTo(3);
+    assertThat(ExitCodes.of(dev.localbuild.runtime.model.StatusType.TIMED_OUT)).isEqualTo(4);
+    assertThat(ExitCodes.of(dev.localbuild.runtime.model.StatusType.STOPPED)).isEqualTo(130);
   }
 
   @Test

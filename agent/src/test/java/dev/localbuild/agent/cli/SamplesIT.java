@@ -84,7 +84,7 @@ class SamplesIT {
     String expectedStatus = expected.getProperty("buildStatus");
     assertThat(exit)
         .as("exit status; stderr:%n%s%nstdout:%n%s", p.err(), p.out())
-        .isEqualTo(ExitCodes.of(dev.localbuild.runtime.StatusType.valueOf(expectedStatus)));
+        .isEqualTo(ExitCodes.of(dev.localbuild.runtime.model.StatusType.valueOf(expectedStatus)));
 
     JsonNode record = RecordJson.MAPPER.readTree(tmp.resolve("record.json").toFile());
     assertThat(record.path("buildStatus").asText()).isEqualTo(expectedStatus);

@@ -5,8 +5,8 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import com.github.dockerjava.api.DockerClient;
 import com.github.dockerjava.api.command.BuildImageResultCallback;
-import dev.localbuild.runtime.BuildIdentity;
 import dev.localbuild.runtime.BuildspecSource;
+import dev.localbuild.runtime.model.BuildIdentity;
 import dev.localbuild.runtime.sandbox.ProvisioningException;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;

@@ -4,10 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.github.dockerjava.api.DockerClient;
 import dev.localbuild.agent.ExecutorContract;
-import dev.localbuild.runtime.BuildRecord;
 import dev.localbuild.runtime.BuildspecSource;
-import dev.localbuild.runtime.PhaseType;
-import dev.localbuild.runtime.StatusType;
+import dev.localbuild.runtime.model.BuildRecord;
+import dev.localbuild.runtime.model.PhaseType;
+import dev.localbuild.runtime.model.StatusType;
 import dev.localbuild.runtime.sandbox.Provisioner;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -226,7 +226,7 @@ class DockerExecutorIT extends ExecutorContract {
                 .contexts()
                 .getFirst())
         .isEqualTo(
-            new dev.localbuild.runtime.PhaseContext(
+            new dev.localbuild.runtime.model.PhaseContext(
                 "YAML_FILE_ERROR",
                 "Unknown runtime named 'docker'. This build image has the following runtimes: java, nodejs, python"));
   }

@@ -4,11 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.localbuild.runtime.BuildRecord;
-import dev.localbuild.runtime.PhaseContext;
-import dev.localbuild.runtime.PhaseRecord;
-import dev.localbuild.runtime.PhaseType;
-import dev.localbuild.runtime.StatusType;
+import dev.localbuild.runtime.model.BuildRecord;
+import dev.localbuild.runtime.model.PhaseContext;
+import dev.localbuild.runtime.model.PhaseRecord;
+import dev.localbuild.runtime.model.PhaseType;
+import dev.localbuild.runtime.model.StatusType;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -143,7 +143,8 @@ class BuildHistoryTest {
             PhaseType.BUILD,
             Instant.parse("2026-01-28T20:46:49.460550Z"),
             Instant.parse("2026-01-28T20:46:51.9Z"),
-            new dev.localbuild.runtime.PhaseOutcome.Failed(PhaseContext.commandFailed("make", 2)));
+            new dev.localbuild.runtime.model.PhaseOutcome.Failed(
+                PhaseContext.commandFailed("make", 2)));
     JsonNode j = RecordJson.build(record(StatusType.FAILED, PhaseType.COMPLETED, List.of(failed)));
     assertThat(j.path("id").asText()).isEqualTo("p:abc");
     assertThat(j.path("buildNumber").asLong()).isEqualTo(7);

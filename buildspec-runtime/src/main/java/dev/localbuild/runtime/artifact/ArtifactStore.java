@@ -1,6 +1,6 @@
 package dev.localbuild.runtime.artifact;
 
-import dev.localbuild.runtime.BuildIdentity;
+import dev.localbuild.runtime.model.BuildIdentity;
 import java.io.IOException;
 import java.io.OutputStream;
 import org.jspecify.annotations.Nullable;

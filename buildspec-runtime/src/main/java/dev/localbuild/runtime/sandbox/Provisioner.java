@@ -1,7 +1,7 @@
 package dev.localbuild.runtime.sandbox;
 
-import dev.localbuild.runtime.BuildIdentity;
 import dev.localbuild.runtime.log.LogSink;
+import dev.localbuild.runtime.model.BuildIdentity;
 import dev.localbuild.runtime.shell.OutputLine;
 import java.util.function.Consumer;
 

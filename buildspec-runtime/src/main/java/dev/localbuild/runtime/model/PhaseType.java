@@ -1,4 +1,4 @@
-package dev.localbuild.runtime;
+package dev.localbuild.runtime.model;
 
 import dev.localbuild.buildspec.PhaseName;
 

@@ -1,4 +1,4 @@
-package dev.localbuild.runtime;
+package dev.localbuild.runtime.model;
 
 /**
  * Why a phase ended as it did: CodeBuild's {@code contexts[]} entry and its log line {@code Phase

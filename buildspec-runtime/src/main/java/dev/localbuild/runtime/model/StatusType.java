@@ -1,4 +1,4 @@
-package dev.localbuild.runtime;
+package dev.localbuild.runtime.model;
 
 /** A build's or a phase's status (the API's {@code StatusType}). */
 public enum StatusType {

@@ -1,4 +1,4 @@
-package dev.localbuild.runtime;
+package dev.localbuild.runtime.model;
 
 /**
  * How a phase ended. "The user's command failed" ({@link Failed}) is kept apart from "the agent
