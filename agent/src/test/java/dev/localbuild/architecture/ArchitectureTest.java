@@ -11,6 +11,7 @@ import com.tngtech.archunit.core.importer.ImportOption;
 import com.tngtech.archunit.core.importer.Location;
 import dev.localbuild.agent.build.BuildLauncher;
 import dev.localbuild.cache.VolumePool;
+import dev.localbuild.localaws.LocalAwsServer;
 import dev.localbuild.runtime.BuildEngine;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
@@ -18,9 +19,9 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * The direction of dependencies, checked: {@code buildspec-runtime <- cache <- agent}, the runtime
- * knowing nothing of Docker, Vert.x or AWS, the one build path knowing nothing of the command line,
- * and no package cycles anywhere.
+ * The direction of dependencies, checked: {@code buildspec-runtime <- cache <- agent} and {@code
+ * local-aws <- agent}, the runtime knowing nothing of Docker, Vert.x or AWS, the one build path
+ * knowing nothing of the command line, and no package cycles anywhere.
  */
 class ArchitectureTest {
   static JavaClasses classes;
@@ -34,12 +35,17 @@ class ArchitectureTest {
         new ClassFileImporter()
             .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
             .importLocations(
-                Stream.of(BuildEngine.class, VolumePool.class, BuildLauncher.class)
+                Stream.of(
+                        BuildEngine.class,
+                        VolumePool.class,
+                        LocalAwsServer.class,
+                        BuildLauncher.class)
                     .map(c -> Location.of(c.getProtectionDomain().getCodeSource().getLocation()))
                     .collect(Collectors.toSet()));
     assertThat(classes.contain(BuildEngine.class)).isTrue();
     assertThat(classes.contain(VolumePool.class)).isTrue();
     assertThat(classes.contain(BuildLauncher.class)).isTrue();
+    assertThat(classes.contain(LocalAwsServer.class)).isTrue();
   }
 
   @Test
@@ -103,7 +109,7 @@ class ArchitectureTest {
   void theLocalAwsStandsApartFromTheAgent() {
     noClasses()
         .that()
-        .resideInAPackage("dev.localbuild.agent.localaws..")
+        .resideInAPackage("dev.localbuild.localaws..")
         .should()
         .dependOnClassesThat()
         .resideInAnyPackage(

@@ -10,7 +10,9 @@ import dev.localbuild.runtime.sandbox.Provisioner;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Consumer;
 import org.jspecify.annotations.Nullable;
 
@@ -151,16 +153,24 @@ final class BuildRecordState {
                     s.sourceVersion() != null ? s.sourceVersion() : s.resolvedVersion()))
             .toList();
     SourceInfo p = request.primarySource();
-    List<BuildRecord.EnvironmentVariable> vars = new ArrayList<>();
+    // the variables the build was given, as CodeBuild's record shows them: the project's, with
+    // the overrides (environmentVariablesOverride, -e, --env) in place of those they override
+    Map<String, BuildRecord.EnvironmentVariable> byName = new LinkedHashMap<>();
     request
         .projectVariables()
-        .forEach((k, v) -> vars.add(new BuildRecord.EnvironmentVariable(k, v, "PLAINTEXT")));
+        .forEach((k, v) -> byName.put(k, new BuildRecord.EnvironmentVariable(k, v, "PLAINTEXT")));
     request
         .projectParameters()
-        .forEach((k, v) -> vars.add(new BuildRecord.EnvironmentVariable(k, v, "PARAMETER_STORE")));
+        .forEach(
+            (k, v) -> byName.put(k, new BuildRecord.EnvironmentVariable(k, v, "PARAMETER_STORE")));
     request
         .projectSecrets()
-        .forEach((k, v) -> vars.add(new BuildRecord.EnvironmentVariable(k, v, "SECRETS_MANAGER")));
+        .forEach(
+            (k, v) -> byName.put(k, new BuildRecord.EnvironmentVariable(k, v, "SECRETS_MANAGER")));
+    request
+        .overrides()
+        .forEach((k, v) -> byName.put(k, new BuildRecord.EnvironmentVariable(k, v, "PLAINTEXT")));
+    List<BuildRecord.EnvironmentVariable> vars = new ArrayList<>(byName.values());
     return new BuildRecord(
         id.buildId(),
         id.buildArn(),

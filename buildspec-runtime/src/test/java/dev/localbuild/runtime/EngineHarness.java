@@ -59,6 +59,9 @@ final class EngineHarness implements Provisioner {
   /** When set, the sources are fetched in DOWNLOAD_SOURCE instead of being in {@link #src}. */
   SourceFetcher sources;
 
+  /** When set, hears the build's records and log lines too. */
+  dev.localbuild.runtime.event.BuildEvents events;
+
   /** When set, every artifact upload fails with this message (a missing bucket, no access). */
   String uploadFailure;
 
@@ -124,8 +127,19 @@ final class EngineHarness implements Provisioner {
             },
             cache,
             hooks,
-            (LogSink) log::add,
-            records::add,
+            (LogSink)
+                line -> {
+                  log.add(line);
+                  if (events != null) {
+                    events.accept(line);
+                  }
+                },
+            r -> {
+              records.add(r);
+              if (events != null) {
+                events.accept(r);
+              }
+            },
             Clock.systemUTC(),
             sources);
     engine = new BuildEngine(services);

@@ -4,9 +4,11 @@ import com.github.dockerjava.api.DockerClient;
 import dev.localbuild.agent.docker.DockerClients;
 import dev.localbuild.agent.docker.StrayReaper;
 import dev.localbuild.agent.record.BuildHistory;
+import dev.localbuild.agent.record.BuildLogs;
 import dev.localbuild.agent.record.BuildNumbers;
 import dev.localbuild.runtime.BuildEngine;
 import dev.localbuild.runtime.BuildRequest;
+import dev.localbuild.runtime.event.BuildEvents;
 import dev.localbuild.runtime.model.BuildIdentity;
 import dev.localbuild.runtime.model.BuildRecord;
 import java.io.IOException;
@@ -28,6 +30,7 @@ public final class BuildLauncher implements AutoCloseable {
   private final LauncherConfig config;
   private final BuildHistory history;
   private final BuildNumbers numbers;
+  private final BuildLogs logs;
   private final ScheduledExecutorService scheduler =
       Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "localbuild-timeouts");
@@ -40,6 +43,7 @@ public final class BuildLauncher implements AutoCloseable {
     this.config = config;
     this.history = new BuildHistory(config.state());
     this.numbers = new BuildNumbers(config.state());
+    this.logs = new BuildLogs(config.state());
   }
 
   /**
@@ -86,8 +90,17 @@ public final class BuildLauncher implements AutoCloseable {
               aws.accountId(),
               Instant.now(),
               resolved.initiator());
+      // the log is kept with the record: every line goes to the listener and, numbered, to the file
+      BuildEvents events = new BuildEvents(logs);
       BuildOutputs outputs =
-          BuildOutputs.create(resolved, config.state(), id.buildNumber(), listener.log());
+          BuildOutputs.create(
+              resolved,
+              config.state(),
+              id.buildNumber(),
+              line -> {
+                listener.log().accept(line);
+                events.accept(line);
+              });
       AtomicReference<BuildRecord> latest = new AtomicReference<>();
       BuildEngine engine =
           new BuildEngine(
@@ -98,6 +111,8 @@ public final class BuildLauncher implements AutoCloseable {
                   r -> {
                     latest.set(r);
                     history.save(r);
+                    logs.learn(r);
+                    events.accept(r);
                     listener.records().accept(r);
                   }),
               scheduler);

@@ -2,9 +2,9 @@ package dev.localbuild.agent.cli;
 
 import com.github.dockerjava.api.DockerClient;
 import dev.localbuild.agent.docker.DockerClients;
-import dev.localbuild.agent.localaws.LocalAwsProcess;
-import dev.localbuild.agent.localaws.LocalAwsServer;
 import dev.localbuild.agent.record.StateDir;
+import dev.localbuild.localaws.LocalAwsProcess;
+import dev.localbuild.localaws.LocalAwsServer;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;

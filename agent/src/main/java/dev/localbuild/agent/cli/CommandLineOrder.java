@@ -70,6 +70,10 @@ record CommandLineOrder(LauncherConfig launcher, BuildOrder order) {
       untrusted(o);
     }
     DeployStep.check(o);
+    if (!List.of("build", "batch-get-builds").contains(o.jsonShape)) {
+      throw new SetupException(
+          "--json-shape " + o.jsonShape + ": expected build or batch-get-builds");
+    }
     if (!o.awsEndpoints.isEmpty() && !o.awsConfig) {
       throw new SetupException(
           "--aws-endpoint goes with -c (without -c, builds use the local AWS and its endpoint)");

@@ -17,6 +17,9 @@ import picocli.CommandLine.Command;
       RunCommand.class,
       ImageCommand.class,
       AwsCommand.class,
+      HistoryCommand.class,
+      LogsCommand.class,
+      RerunCommand.class,
       CacheCommand.class,
       CommandLine.HelpCommand.class
     },

@@ -1,17 +1,21 @@
 package dev.localbuild.agent.cli;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.localbuild.agent.build.BuildHandle;
 import dev.localbuild.agent.build.BuildLauncher;
 import dev.localbuild.agent.build.BuildListener;
 import dev.localbuild.agent.build.OrderException;
 import dev.localbuild.agent.cache.LocalCaches;
 import dev.localbuild.agent.output.TerminalLog;
+import dev.localbuild.agent.record.KeptBuilds;
 import dev.localbuild.agent.record.RecordJson;
 import dev.localbuild.runtime.model.BuildRecord;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import picocli.CommandLine;
@@ -84,6 +88,7 @@ public final class RunCommand implements java.util.concurrent.Callable<Integer> 
         throw CommandLineOrder.worded(e);
       }
       try (handle) {
+        keepCommand(state, handle);
         return run(handle, state);
       }
     }
@@ -121,6 +126,7 @@ public final class RunCommand implements java.util.concurrent.Callable<Integer> 
       // only now may a Ctrl-C end the JVM: the record and the summary are written
       done.countDown();
     }
+    pruneKeptBuilds(state);
     for (var e :
         new LocalCaches(state).pruneIfDue(LocalCaches.DEFAULT_LIMIT, Duration.ofHours(1))) {
       System.err.println(
@@ -141,11 +147,55 @@ public final class RunCommand implements java.util.concurrent.Callable<Integer> 
     return exit;
   }
 
-  private static void writeJson(Path file, BuildRecord record) throws IOException {
+  /** What {@code localbuild rerun} runs again: these flags, from this directory. */
+  private void keepCommand(Path state, BuildHandle handle) throws IOException {
+    var n = RecordJson.MAPPER.createObjectNode();
+    n.put("directory", Path.of("").toAbsolutePath().toString());
+    var args = n.putArray("arguments");
+    // the whole command line's arguments: those after `run` are this command's
+    List<String> original = spec.commandLine().getParseResult().originalArgs();
+    original.subList(original.indexOf("run") + 1, original.size()).forEach(args::add);
+    Path file =
+        new KeptBuilds(state).commandFile(handle.id().projectName(), handle.id().buildNumber());
+    Files.createDirectories(file.getParent());
+    RecordJson.MAPPER.writeValue(file.toFile(), n);
+  }
+
+  /** Kept builds stay bounded: per project the newest N, for D days. */
+  private static void pruneKeptBuilds(Path state) {
+    int keep = positive("LOCALBUILD_KEEP_BUILDS", KeptBuilds.DEFAULT_KEEP);
+    int days = positive("LOCALBUILD_KEEP_DAYS", KeptBuilds.DEFAULT_KEEP_DAYS);
+    new KeptBuilds(state).prune(keep, Duration.ofDays(days), java.time.Instant.now());
+  }
+
+  private static int positive(String variable, int otherwise) {
+    String v = System.getenv(variable);
+    try {
+      return v == null ? otherwise : Math.max(1, Integer.parseInt(v.trim()));
+    } catch (NumberFormatException e) {
+      System.err.println(
+          "localbuild: " + variable + "=" + v + " is not a number; using " + otherwise);
+      return otherwise;
+    }
+  }
+
+  private void writeJson(Path file, BuildRecord record) throws IOException {
+    JsonNode json = RecordJson.build(record);
+    if ("batch-get-builds".equals(options.jsonShape)) {
+      ObjectNode response = RecordJson.MAPPER.createObjectNode();
+      response.putArray("builds").add(json);
+      response.putArray("buildsNotFound");
+      json = response;
+    }
+    if (file.toString().equals("-")) {
+      System.out.println(RecordJson.MAPPER.writeValueAsString(json));
+      System.out.flush();
+      return;
+    }
     Path abs = file.toAbsolutePath();
     if (abs.getParent() != null) {
       Files.createDirectories(abs.getParent());
     }
-    RecordJson.MAPPER.writeValue(abs.toFile(), RecordJson.build(record));
+    RecordJson.MAPPER.writeValue(abs.toFile(), json);
   }
 }

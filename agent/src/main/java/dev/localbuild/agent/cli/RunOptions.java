@@ -119,8 +119,17 @@ public final class RunOptions {
       names = "--json",
       paramLabel = "FILE",
       description =
-          "Write the final build record here, in the shape of `aws codebuild batch-get-builds`.")
+          "Write the final build record here (- for stdout, after the log), as a Build object of"
+              + " `aws codebuild batch-get-builds`.")
   Path json;
+
+  @Option(
+      names = "--json-shape",
+      paramLabel = "SHAPE",
+      description =
+          "build (default): the Build object; batch-get-builds: the whole response,"
+              + " {\"builds\": [...], \"buildsNotFound\": []}.")
+  String jsonShape = "build";
 
   @Option(
       names = "--project-name",

@@ -99,9 +99,7 @@ public final class RecordJson {
             vars.addObject().put("name", v.name()).put("value", v.value()).put("type", v.type()));
     env.put("privilegedMode", r.environment().privilegedMode());
     env.put("imagePullCredentialsType", "CODEBUILD");
-    b.putObject("logs")
-        .put("streamName", r.id().substring(r.id().indexOf(':') + 1))
-        .put("groupName", "/aws/codebuild/" + r.projectName());
+    logs(b.putObject("logs"), r);
     b.put("timeoutInMinutes", r.timeoutInMinutes());
     b.put("queuedTimeoutInMinutes", 480);
     b.put("buildComplete", r.buildComplete());
@@ -128,6 +126,32 @@ public final class RecordJson {
     }
     b.put("executor", r.environment().executor());
     return b;
+  }
+
+  /**
+   * Where the build's log is, in CodeBuild's shape: its CloudWatch Logs group and stream (the
+   * server serves them through the Logs API), the console link and the stream's ARN.
+   */
+  private static void logs(ObjectNode n, BuildRecord r) {
+    String stream = r.id().substring(r.id().indexOf(':') + 1);
+    String group = "/aws/codebuild/" + r.projectName();
+    String[] arn = r.arn().split(":", 6); // arn:aws:codebuild:REGION:ACCOUNT:build/...
+    String region = arn.length > 4 ? arn[3] : "us-east-1";
+    String account = arn.length > 4 ? arn[4] : "000000000000";
+    n.put("groupName", group);
+    n.put("streamName", stream);
+    n.put(
+        "deepLink",
+        "https://console.aws.amazon.com/cloudwatch/home?region="
+            + region
+            + "#logEvent:group="
+            + group
+            + ";stream="
+            + stream);
+    n.put(
+        "cloudWatchLogsArn",
+        "arn:aws:logs:" + region + ":" + account + ":log-group:" + group + ":log-stream:" + stream);
+    n.putObject("cloudWatchLogs").put("status", "ENABLED");
   }
 
   private static void source(ObjectNode n, BuildRecord.Source s) {

@@ -1,8 +1,8 @@
 package dev.localbuild.agent.aws;
 
-import dev.localbuild.agent.localaws.LocalAwsFixture;
 import dev.localbuild.cache.store.BlobStore;
 import dev.localbuild.cache.store.BlobStoreContract;
+import dev.localbuild.localaws.LocalAwsFixture;
 import java.nio.file.Path;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterAll;

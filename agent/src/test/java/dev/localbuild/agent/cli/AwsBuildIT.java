@@ -3,8 +3,8 @@ package dev.localbuild.agent.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.localbuild.agent.localaws.LocalAwsFixture;
 import dev.localbuild.agent.record.RecordJson;
+import dev.localbuild.localaws.LocalAwsFixture;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -319,7 +319,7 @@ class AwsBuildIT {
     assertThat(start.waitFor()).isZero();
     String endpoint = start.out().strip();
     // "your account" is the local AWS here: its root key stands in for your keys
-    var yours = dev.localbuild.agent.localaws.LocalAwsProcess.rootKey(home.resolve("aws"));
+    var yours = dev.localbuild.localaws.LocalAwsProcess.rootKey(home.resolve("aws"));
     Files.writeString(
         src.resolve("buildspec.yml"),
         """
@@ -500,7 +500,7 @@ class AwsBuildIT {
     LocalAwsFixture.Cli r =
         LocalAwsFixture.cli(
             "http://127.0.0.1:" + server.path("port").asInt(),
-            dev.localbuild.agent.localaws.LocalAwsProcess.rootKey(home.resolve("aws")),
+            dev.localbuild.localaws.LocalAwsProcess.rootKey(home.resolve("aws")),
             args);
     assertThat(r.exit()).as("aws %s: %s", List.of(args), r.err()).isZero();
     return r.json();

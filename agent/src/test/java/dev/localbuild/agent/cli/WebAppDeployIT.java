@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.github.dockerjava.api.DockerClient;
 import dev.localbuild.agent.docker.DockerClients;
 import dev.localbuild.agent.docker.RegistryFixture;
-import dev.localbuild.agent.localaws.LocalAwsProcess;
+import dev.localbuild.localaws.LocalAwsProcess;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;

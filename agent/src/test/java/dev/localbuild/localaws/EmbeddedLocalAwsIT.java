@@ -1,0 +1,47 @@
+package dev.localbuild.localaws;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.github.dockerjava.api.DockerClient;
+import dev.localbuild.agent.docker.DockerClients;
+import io.vertx.core.Vertx;
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The local AWS inside a host's Vert.x (the build server's), as well as in a process of its own.
+ */
+@Timeout(120)
+class EmbeddedLocalAwsIT {
+  @TempDir Path state;
+
+  @Test
+  void itServesInTheHostsVertxAndLeavesItRunningWhenClosed() throws Exception {
+    Vertx vertx = Vertx.vertx();
+    try (DockerClient docker = DockerClients.create()) {
+      LocalAwsServer server =
+          new LocalAwsServer(
+                  new LocalAwsServer.Config(state, "us-east-1", "000000000000", 0, false),
+                  docker,
+                  vertx)
+              .start();
+      try {
+        var who =
+            LocalAwsFixture.cli(
+                server.endpoint(), LocalAwsProcess.rootKey(state), "sts", "get-caller-identity");
+        assertThat(who.exit()).as(who.err()).isZero();
+        assertThat(who.json().path("Account").asText()).isEqualTo("000000000000");
+      } finally {
+        server.close();
+      }
+      // the host's Vert.x is the host's: still running, still serving
+      var other = vertx.createHttpServer().requestHandler(r -> r.response().end("ok"));
+      assertThat(other.listen(0).await(10, TimeUnit.SECONDS).actualPort()).isPositive();
+    } finally {
+      vertx.close().await(10, TimeUnit.SECONDS);
+    }
+  }
+}
