@@ -94,10 +94,35 @@ class ArchitectureTest {
   }
 
   @Test
+  void theServerIsAFrontEndOfTheOneBuildPath() {
+    // the server drives builds through agent.build like the command line; the agent knows neither
+    noClasses()
+        .that()
+        .resideInAPackage("dev.localbuild.agent..")
+        .and()
+        .resideOutsideOfPackage("dev.localbuild.agent.cli..")
+        .should()
+        .dependOnClassesThat()
+        .resideInAPackage("dev.localbuild.server..")
+        .check(classes);
+    noClasses()
+        .that()
+        .resideInAPackage("dev.localbuild.server..")
+        .should()
+        .dependOnClassesThat()
+        .resideInAnyPackage(
+            "dev.localbuild.agent.docker..",
+            "dev.localbuild.agent.host..",
+            "com.github.dockerjava..")
+        .check(classes);
+  }
+
+  @Test
   void onlyTheCommandLinePrints() {
     noClasses()
         .that()
-        .resideInAnyPackage("dev.localbuild.agent.build..", "dev.localbuild.runtime..")
+        .resideInAnyPackage(
+            "dev.localbuild.agent.build..", "dev.localbuild.runtime..", "dev.localbuild.server..")
         .should()
         .accessField(System.class, "out")
         .orShould()

@@ -56,11 +56,33 @@ public final class BuildLauncher implements AutoCloseable {
   }
 
   /**
+   * A build's id and number, taken before it starts: the server answers StartBuild with them while
+   * the build waits in its queue.
+   */
+  public record Reservation(UUID uuid, long number, Instant submitted) {}
+
+  /** Reserves the next build of a project. */
+  public Reservation reserve(String project) {
+    return new Reservation(UUID.randomUUID(), numbers.next(project), Instant.now());
+  }
+
+  /**
    * Starts a build on its own thread.
    *
    * @throws OrderException when the order cannot make a build (nothing was started)
    */
   public BuildHandle start(BuildOrder order, BuildListener listener)
+      throws OrderException, IOException, InterruptedException {
+    return start(order, listener, null);
+  }
+
+  /**
+   * Starts a build on its own thread, with the id and number reserved for it (null: new ones).
+   *
+   * @throws OrderException when the order cannot make a build (nothing was started)
+   */
+  public BuildHandle start(
+      BuildOrder order, BuildListener listener, @Nullable Reservation reservation)
       throws OrderException, IOException, InterruptedException {
     ResolvedOrder resolved = new OrderResolver(config.state(), listener.notices()).resolve(order);
     resolved.notes().forEach(listener.notices());
@@ -81,17 +103,22 @@ public final class BuildLauncher implements AutoCloseable {
               listener.notices());
       BuildRequest request = resolved.request();
       String project = request.projectName();
+      Reservation reserved = reservation != null ? reservation : reserve(project);
       BuildIdentity id =
           new BuildIdentity(
               project,
-              UUID.randomUUID(),
-              numbers.next(project),
+              reserved.uuid(),
+              reserved.number(),
               resolved.region(),
               aws.accountId(),
-              Instant.now(),
+              reserved.submitted(),
               resolved.initiator());
       // the log is kept with the record: every line goes to the listener and, numbered, to the file
-      BuildEvents events = new BuildEvents(logs);
+      BuildEvents events =
+          new BuildEvents(e -> {
+            logs.accept(e);
+            listener.events().accept(e);
+          });
       BuildOutputs outputs =
           BuildOutputs.create(
               resolved,
@@ -134,7 +161,7 @@ public final class BuildLauncher implements AutoCloseable {
   }
 
   /** The shared Docker client, made on first use; strays of dead agents are reaped then, once. */
-  private synchronized DockerClient docker() {
+  public synchronized DockerClient docker() {
     if (docker == null) {
       docker = DockerClients.create();
       try {

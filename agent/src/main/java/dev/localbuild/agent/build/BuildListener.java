@@ -1,5 +1,6 @@
 package dev.localbuild.agent.build;
 
+import dev.localbuild.runtime.event.BuildEventSink;
 import dev.localbuild.runtime.log.LogSink;
 import dev.localbuild.runtime.model.BuildRecord;
 import java.util.function.Consumer;
@@ -12,5 +13,12 @@ import java.util.function.Consumer;
  *     stderr)
  * @param log the build's log lines, secrets already masked
  * @param records each new record of the build (called on the build's thread)
+ * @param events the build's numbered events (phases, log lines, its end), for stores and followers
  */
-public record BuildListener(Consumer<String> notices, LogSink log, Consumer<BuildRecord> records) {}
+public record BuildListener(
+    Consumer<String> notices, LogSink log, Consumer<BuildRecord> records, BuildEventSink events) {
+  /** A listener that does not need the numbered events. */
+  public BuildListener(Consumer<String> notices, LogSink log, Consumer<BuildRecord> records) {
+    this(notices, log, records, e -> {});
+  }
+}

@@ -20,6 +20,7 @@ import picocli.CommandLine.Command;
       HistoryCommand.class,
       LogsCommand.class,
       RerunCommand.class,
+      ServeCommand.class,
       CacheCommand.class,
       CommandLine.HelpCommand.class
     },

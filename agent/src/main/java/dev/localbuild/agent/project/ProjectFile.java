@@ -48,7 +48,7 @@ public final class ProjectFile {
     return parse(root, name, file.toString());
   }
 
-  static ProjectConfig parse(JsonNode root, @Nullable String name, String where)
+  public static ProjectConfig parse(JsonNode root, @Nullable String name, String where)
       throws ProjectFileException {
     JsonNode p = root;
     if (root.has("projects")) {

@@ -120,7 +120,12 @@ public final class BuildHistory {
   }
 
   /** Ends a record left IN_PROGRESS: the running phase and the build become FAULT. */
-  static void fault(ObjectNode r, long pid) {
+  public static void fault(ObjectNode r, long pid) {
+    fault(r, "The localbuild agent (process " + pid + ") stopped before the build finished");
+  }
+
+  /** Ends a record left IN_PROGRESS, saying why: the running phase and the build become FAULT. */
+  public static void fault(ObjectNode r, String why) {
     String now = RecordJson.time(Instant.now());
     ArrayNode phases = (ArrayNode) r.path("phases");
     for (JsonNode p : phases) {
@@ -128,13 +133,7 @@ public final class BuildHistory {
         ObjectNode phase = (ObjectNode) p;
         phase.put("phaseStatus", "FAULT");
         phase.put("endTime", now);
-        phase
-            .putArray("contexts")
-            .addObject()
-            .put("statusCode", "AGENT_ERROR")
-            .put(
-                "message",
-                "The localbuild agent (process " + pid + ") stopped before the build finished");
+        phase.putArray("contexts").addObject().put("statusCode", "AGENT_ERROR").put("message", why);
       }
     }
     phases.addObject().put("phaseType", "COMPLETED").put("startTime", now);

@@ -1,0 +1,251 @@
+package dev.localbuild.agent.cli;
+
+import dev.localbuild.agent.record.StateDir;
+import dev.localbuild.server.BuildServer;
+import dev.localbuild.server.store.Database;
+import dev.localbuild.server.store.KeyStore;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code localbuild serve}: CodeBuild's API for a team, on this host. */
+@Command(
+    name = "serve",
+    mixinStandardHelpOptions = true,
+    header = "Serve CodeBuild's API: the AWS CLI and SDKs start builds here (--endpoint-url).",
+    usageHelpWidth = 100,
+    description = {
+      "A long-running agent with CodeBuild's API (CreateProject, StartBuild, BatchGetBuilds,",
+      "StopBuild, ...) and CloudWatch Logs' GetLogEvents for build logs, on the AWS JSON protocol,",
+      "every request signed with a key from `localbuild serve keys create`. Builds wait in a queue,",
+      "fair between projects, and run as `localbuild run` runs them. State is kept in a database in",
+      "the data directory (or PostgreSQL with --database); a build that was running when the server",
+      "died is FAULT when it starts again, and queued builds run.",
+      "",
+      "Example:",
+      "  localbuild serve &",
+      "  localbuild serve keys create          # {\"accessKeyId\": ..., \"secretAccessKey\": ...}",
+      "  aws codebuild list-projects --endpoint-url http://127.0.0.1:4591",
+      "",
+    },
+    subcommands = {ServeCommand.Keys.class})
+final class ServeCommand implements Callable<Integer> {
+  /** Where the server keeps its state. */
+  static final class Store {
+    @Option(
+        names = "--data-dir",
+        paramLabel = "DIR",
+        description = "The server's data directory (default: $LOCALBUILD_HOME/server).")
+    Path dataDir;
+
+    @Option(
+        names = "--database",
+        paramLabel = "URL",
+        description =
+            "postgresql://[USER[:PASSWORD]@]HOST[:PORT]/NAME (default: a database in the data"
+                + " directory).")
+    String database;
+
+    Path dataDir() {
+      return (dataDir != null ? dataDir : StateDir.resolve().resolve("server")).toAbsolutePath();
+    }
+  }
+
+  @Mixin Store store;
+
+  @Option(
+      names = "--bind",
+      paramLabel = "ADDRESS",
+      description = "The address to listen on (default: 127.0.0.1, this machine only).")
+  String bind = "127.0.0.1";
+
+  @Option(names = "--port", paramLabel = "PORT", description = "The port (default: 4591).")
+  int port = 4591;
+
+  @Option(
+      names = "--concurrency",
+      paramLabel = "N",
+      description = "Builds that run at once (default: from this machine's cores and memory).")
+  Integer concurrency;
+
+  @Option(
+      names = "--region",
+      paramLabel = "REGION",
+      description = "The region ARNs name (default: AWS_REGION, else us-east-1).")
+  String region;
+
+  @Option(
+      names = "--stop-grace",
+      paramLabel = "DURATION",
+      description =
+          "On SIGTERM, how long running builds may go on before they are stopped (default: 60s).")
+  String stopGrace = "60s";
+
+  @Override
+  public Integer call() throws Exception {
+    Duration grace;
+    try {
+      grace = CommandLineOrder.duration("--stop-grace", stopGrace);
+    } catch (CommandLineOrder.SetupException e) {
+      System.err.println("localbuild: " + e.getMessage());
+      return ExitCodes.USAGE;
+    }
+    int n = concurrency != null ? concurrency : defaultConcurrency();
+    if (n < 1) {
+      System.err.println("localbuild: --concurrency " + n + ": expected 1 or more");
+      return ExitCodes.USAGE;
+    }
+    String r =
+        region != null
+            ? region
+            : System.getenv("AWS_REGION") != null ? System.getenv("AWS_REGION") : "us-east-1";
+    BuildServer server;
+    try {
+      server =
+          BuildServer.start(
+              new BuildServer.Config(bind, port, store.dataDir(), store.database, n, r),
+              m -> System.err.println("localbuild: " + m));
+    } catch (java.sql.SQLException e) {
+      System.err.println("localbuild: cannot open the database: " + e.getMessage());
+      return ExitCodes.USAGE;
+    }
+    CountDownLatch stopped = new CountDownLatch(1);
+    Runtime.getRuntime()
+        .addShutdownHook(
+            new Thread(
+                () -> {
+                  System.err.println("localbuild: stopping: running builds have " + stopGrace);
+                  try {
+                    server.shutdown(grace);
+                  } catch (Exception e) {
+                    System.err.println("localbuild: while stopping: " + e);
+                  }
+                  stopped.countDown();
+                },
+                "localbuild-serve-stop"));
+    System.err.println(
+        "localbuild: serving CodeBuild's API on http://"
+            + bind
+            + ":"
+            + server.port()
+            + " ("
+            + n
+            + " builds at once; data in "
+            + (store.database != null ? "the database" : store.dataDir())
+            + ")");
+    stopped.await();
+    return 0;
+  }
+
+  /** A build wants about 4 GiB and a core: as many as this machine has of both, at least one. */
+  static int defaultConcurrency() {
+    long memory =
+        ((com.sun.management.OperatingSystemMXBean)
+                java.lang.management.ManagementFactory.getOperatingSystemMXBean())
+            .getTotalMemorySize();
+    int byMemory = (int) (memory / (4L << 30));
+    return Math.max(1, Math.min(Runtime.getRuntime().availableProcessors(), byMemory));
+  }
+
+  @Command(
+      name = "keys",
+      mixinStandardHelpOptions = true,
+      description = "The access keys requests to the server are signed with.",
+      subcommands = {Keys.Create.class, Keys.ListKeys.class, Keys.Revoke.class})
+  static final class Keys implements Runnable {
+    @Override
+    public void run() {
+      new picocli.CommandLine(this).usage(System.err);
+    }
+
+    /** Work on the key store, the database closed after. */
+    interface Work {
+      int run(KeyStore keys) throws Exception;
+    }
+
+    static int withKeys(Store store, Work work) throws Exception {
+      try (Database db = Database.open(store.dataDir(), store.database)) {
+        return work.run(new KeyStore(db, store.dataDir(), BuildServer.ACCOUNT));
+      }
+    }
+
+    @Command(
+        name = "create",
+        mixinStandardHelpOptions = true,
+        description = "Issues a key and prints it as JSON: the only time its secret is shown.")
+    static final class Create implements Callable<Integer> {
+      @Mixin Store store;
+
+      @Override
+      public Integer call() throws Exception {
+        return withKeys(
+            store,
+            keys -> {
+              KeyStore.Issued k = keys.create();
+              System.out.println(
+                  "{\"accessKeyId\": \""
+                      + k.accessKeyId()
+                      + "\", \"secretAccessKey\": \""
+                      + k.secretAccessKey()
+                      + "\"}");
+              return 0;
+            });
+      }
+    }
+
+    @Command(name = "list", mixinStandardHelpOptions = true, description = "Lists the keys.")
+    static final class ListKeys implements Callable<Integer> {
+      @Mixin Store store;
+
+      @Override
+      public Integer call() throws Exception {
+        return withKeys(store, ListKeys::print);
+      }
+
+      private static int print(KeyStore keys) throws Exception {
+        System.out.printf("%-24s %-24s %s%n", "ACCESS KEY ID", "CREATED", "REVOKED");
+        for (KeyStore.Listed k : keys.list()) {
+          System.out.printf(
+              "%-24s %-24s %s%n",
+              k.accessKeyId(),
+              k.created().truncatedTo(java.time.temporal.ChronoUnit.SECONDS),
+              k.revoked() == null
+                  ? "-"
+                  : k.revoked().truncatedTo(java.time.temporal.ChronoUnit.SECONDS));
+        }
+        return 0;
+      }
+    }
+
+    @Command(
+        name = "revoke",
+        mixinStandardHelpOptions = true,
+        description = "Revokes a key: requests signed with it are refused from now on.")
+    static final class Revoke implements Callable<Integer> {
+      @Mixin Store store;
+
+      @Parameters(paramLabel = "ACCESS_KEY_ID")
+      String id;
+
+      @Override
+      public Integer call() throws Exception {
+        return withKeys(
+            store,
+            keys -> {
+              if (!keys.revoke(id)) {
+                System.err.println(
+                    "localbuild: no key " + id + " to revoke (see: localbuild serve keys list)");
+                return ExitCodes.USAGE;
+              }
+              System.err.println("localbuild: revoked " + id);
+              return 0;
+            });
+      }
+    }
+  }
+}

@@ -1,0 +1,123 @@
+package dev.localbuild.server;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.localbuild.agent.build.BuildLauncher;
+import dev.localbuild.agent.build.LauncherConfig;
+import dev.localbuild.localaws.LocalAwsProcess;
+import dev.localbuild.server.api.ApiServer;
+import dev.localbuild.server.api.CodeBuildApi;
+import dev.localbuild.server.api.LogsApi;
+import dev.localbuild.server.builds.BuildService;
+import dev.localbuild.server.store.BuildStore;
+import dev.localbuild.server.store.Database;
+import dev.localbuild.server.store.KeyStore;
+import dev.localbuild.server.store.ProjectStore;
+import io.vertx.core.Vertx;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * {@code localbuild serve}: a CodeBuild of one's own. Its state (projects, builds, logs, keys) is
+ * in a database; its builds run through the same launcher as {@code localbuild run}.
+ */
+public final class BuildServer implements AutoCloseable {
+  /** The account the server's ARNs name: the local AWS's. */
+  public static final String ACCOUNT = LocalAwsProcess.ACCOUNT;
+
+  /**
+   * How a server runs.
+   *
+   * @param bind the address to listen on (loopback unless told otherwise)
+   * @param port the port (0: any free one)
+   * @param dataDir the data directory: the embedded database, the master key, build state
+   * @param database a PostgreSQL URL, or null for the embedded database
+   * @param concurrency builds that run at once
+   * @param region the region ARNs name
+   */
+  public record Config(
+      String bind,
+      int port,
+      Path dataDir,
+      @Nullable String database,
+      int concurrency,
+      String region) {}
+
+  private final Database db;
+  private final BuildLauncher launcher;
+  private final BuildService service;
+  private final Vertx vertx;
+  private final ApiServer api;
+  private final int port;
+
+  private BuildServer(
+      Database db,
+      BuildLauncher launcher,
+      BuildService service,
+      Vertx vertx,
+      ApiServer api,
+      int port) {
+    this.db = db;
+    this.launcher = launcher;
+    this.service = service;
+    this.vertx = vertx;
+    this.api = api;
+    this.port = port;
+  }
+
+  /** Opens the store, recovers what the last server left, and serves. */
+  public static BuildServer start(Config c, Consumer<String> log) throws Exception {
+    Database db = Database.open(c.dataDir(), c.database());
+    KeyStore keys = new KeyStore(db, c.dataDir(), ACCOUNT);
+    ProjectStore projects = new ProjectStore(db);
+    BuildStore builds = new BuildStore(db);
+    BuildLauncher launcher =
+        new BuildLauncher(
+            new LauncherConfig(
+                c.dataDir(),
+                LauncherConfig.Executor.DOCKER,
+                false,
+                false,
+                null,
+                LauncherConfig.Aws.LOCAL));
+    BuildService service =
+        new BuildService(launcher, builds, c.concurrency(), c.region(), ACCOUNT, log);
+    Map<String, ObjectNode> byName = new LinkedHashMap<>();
+    for (String name : projects.names(false, false)) {
+      projects.get(name).ifPresent(p -> byName.put(name, p));
+    }
+    service.recover(byName);
+    Vertx vertx = Vertx.vertx();
+    ApiServer api =
+        new ApiServer(
+            vertx,
+            new CodeBuildApi(projects, builds, service, c.region(), ACCOUNT),
+            new LogsApi(builds),
+            keys::find,
+            log);
+    int port = api.listen(c.bind(), c.port());
+    return new BuildServer(db, launcher, service, vertx, api, port);
+  }
+
+  public int port() {
+    return port;
+  }
+
+  /** Stops accepting, lets running builds finish for the grace period, stops the rest. */
+  public void shutdown(Duration grace) throws Exception {
+    api.close();
+    service.shutdown(grace);
+    launcher.close();
+    vertx.close().await(10, TimeUnit.SECONDS);
+    db.close();
+  }
+
+  @Override
+  public void close() throws Exception {
+    shutdown(Duration.ZERO);
+  }
+}

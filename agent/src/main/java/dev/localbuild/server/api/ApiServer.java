@@ -1,0 +1,191 @@
+package dev.localbuild.server.api;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.localbuild.agent.record.RecordJson;
+import dev.localbuild.localaws.auth.AccessKey;
+import dev.localbuild.localaws.auth.ErrorShapes;
+import dev.localbuild.localaws.auth.SigV4Verifier;
+import dev.localbuild.localaws.auth.SignedRequest;
+import dev.localbuild.server.error.ApiException;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpServer;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.BodyHandler;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import java.util.function.Function;
+
+/**
+ * The server's HTTP face: CodeBuild's and CloudWatch Logs' JSON 1.1 APIs on {@code POST /},
+ * dispatched by {@code X-Amz-Target}, every request SigV4-verified against the server's keys; an
+ * unauthenticated {@code GET /health} for load balancers.
+ */
+public final class ApiServer implements AutoCloseable {
+  /** Requests larger than this are refused before they are read whole. */
+  static final long MAX_BODY = 1L << 20;
+
+  private static final Duration SKEW = Duration.ofMinutes(5);
+  private final Vertx vertx;
+  private final CodeBuildApi codebuild;
+  private final LogsApi logs;
+  private final SigV4Verifier verifier;
+  private final Consumer<String> log;
+  private HttpServer server;
+
+  public ApiServer(
+      Vertx vertx,
+      CodeBuildApi codebuild,
+      LogsApi logs,
+      Function<String, Optional<AccessKey>> keys,
+      Consumer<String> log) {
+    this.vertx = vertx;
+    this.codebuild = codebuild;
+    this.logs = logs;
+    this.verifier = new SigV4Verifier(keys, Clock.systemUTC());
+    this.log = log;
+  }
+
+  /** Listens; returns the port. */
+  public int listen(String bind, int port) throws Exception {
+    Router router = Router.router(vertx);
+    router
+        .get("/health")
+        .handler(ctx ->
+            ctx.response()
+                .putHeader("Content-Type", "application/json")
+                .end("{\"status\":\"ok\"}"));
+    router.post("/").handler(BodyHandler.create().setBodyLimit(MAX_BODY));
+    // stores are JDBC: the work runs off the event loop
+    router.post("/").blockingHandler(this::handle, false);
+    server =
+        vertx
+            .createHttpServer()
+            .requestHandler(router)
+            .listen(port, bind)
+            .await(30, TimeUnit.SECONDS);
+    return server.actualPort();
+  }
+
+  private void handle(RoutingContext ctx) {
+    String target = ctx.request().getHeader("X-Amz-Target");
+    try {
+      AccessKey key = authenticate(ctx);
+      ObjectNode in = body(ctx);
+      JsonNode out;
+      if (target == null || !target.contains(".")) {
+        throw new ApiException(
+            "UnknownOperationException", "Missing or malformed X-Amz-Target: " + target);
+      }
+      String service = target.substring(0, target.indexOf('.'));
+      String operation = target.substring(target.indexOf('.') + 1);
+      out =
+          switch (service) {
+            case "CodeBuild_20161006" -> codebuild.call(operation, in, key.accessKeyId());
+            case "Logs_20140328" -> logs.call(operation, in);
+            default ->
+                throw new ApiException("UnknownOperationException", "Unknown operation " + target);
+          };
+      reply(ctx, 200, ApiShapes.wire(out));
+    } catch (ApiException e) {
+      error(ctx, e.status(), e.type(), e.getMessage());
+    } catch (Exception e) {
+      log.accept("internal error in " + target + ": " + e);
+      error(
+          ctx,
+          500,
+          "InternalFailure",
+          "The server failed to process the request: " + e.getMessage());
+    }
+  }
+
+  private AccessKey authenticate(RoutingContext ctx) throws ApiException {
+    Map<String, List<String>> headers = new LinkedHashMap<>();
+    ctx.request()
+        .headers()
+        .forEach(
+            h -> headers.computeIfAbsent(h.getKey(), k -> new ArrayList<>()).add(h.getValue()));
+    if (ctx.request().getHeader("Host") == null && ctx.request().authority() != null) {
+      // HTTP/2 names the host in :authority, signed as host
+      headers.put("host", List.of(ctx.request().authority().toString()));
+    }
+    byte[] body = ctx.body().buffer() == null ? new byte[0] : ctx.body().buffer().getBytes();
+    SigV4Verifier.Verdict v =
+        verifier.verify(
+            new SignedRequest(
+                ctx.request().method().name(),
+                ctx.request().path(),
+                ctx.request().query(),
+                headers,
+                sha256(body)),
+            SKEW);
+    return switch (v) {
+      case SigV4Verifier.Signed s -> s.key();
+      case SigV4Verifier.Refused r -> {
+        ErrorShapes.Shape shape = ErrorShapes.json(r.failure());
+        throw new ApiException(shape.code(), shape.message(), shape.status());
+      }
+    };
+  }
+
+  private static ObjectNode body(RoutingContext ctx) throws ApiException {
+    String text = ctx.body().asString();
+    if (text == null || text.isBlank()) {
+      return RecordJson.MAPPER.createObjectNode();
+    }
+    try {
+      JsonNode n = RecordJson.MAPPER.readTree(text);
+      if (n instanceof ObjectNode o) {
+        return o;
+      }
+    } catch (java.io.IOException e) {
+      // answered below
+    }
+    throw new ApiException("SerializationException", "The request body is not a JSON object");
+  }
+
+  private static void reply(RoutingContext ctx, int status, JsonNode body) {
+    ctx.response()
+        .setStatusCode(status)
+        .putHeader("Content-Type", "application/x-amz-json-1.1")
+        .end(body.toString());
+  }
+
+  private static void error(RoutingContext ctx, int status, String type, String message) {
+    ObjectNode e = RecordJson.MAPPER.createObjectNode();
+    e.put("__type", type);
+    e.put("message", message);
+    ctx.response().putHeader("x-amzn-ErrorType", type);
+    reply(ctx, status, e);
+  }
+
+  private static String sha256(byte[] body) {
+    try {
+      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(body));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  @Override
+  public void close() {
+    if (server != null) {
+      try {
+        server.close().await(5, TimeUnit.SECONDS);
+      } catch (Exception e) {
+        // closing anyway
+      }
+    }
+  }
+}

@@ -1,0 +1,254 @@
+package dev.localbuild.server.api;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.localbuild.agent.project.ProjectFile;
+import dev.localbuild.agent.record.RecordJson;
+import dev.localbuild.server.builds.BuildService;
+import dev.localbuild.server.error.ApiException;
+import dev.localbuild.server.store.BuildStore;
+import dev.localbuild.server.store.ProjectStore;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * CodeBuild's operations ({@code CodeBuild_20161006.*}) on the server's projects and builds,
+ * requests and answers in CodeBuild's shapes.
+ */
+public final class CodeBuildApi {
+  private final ProjectStore projects;
+  private final BuildStore builds;
+  private final BuildService service;
+  private final String region;
+  private final String account;
+
+  public CodeBuildApi(
+      ProjectStore projects,
+      BuildStore builds,
+      BuildService service,
+      String region,
+      String account) {
+    this.projects = projects;
+    this.builds = builds;
+    this.service = service;
+    this.region = region;
+    this.account = account;
+  }
+
+  /** Runs an operation; its answer, or the error CodeBuild would give. */
+  public JsonNode call(String operation, ObjectNode in, String caller)
+      throws ApiException, SQLException {
+    return switch (operation) {
+      case "CreateProject" -> createProject(in);
+      case "UpdateProject" -> updateProject(in);
+      case "DeleteProject" -> deleteProject(in);
+      case "BatchGetProjects" -> batchGetProjects(in);
+      case "ListProjects" -> listProjects(in);
+      case "StartBuild" -> startBuild(in, caller);
+      case "RetryBuild" -> retryBuild(in, caller);
+      case "BatchGetBuilds" -> batchGetBuilds(in);
+      case "StopBuild" -> object("build", service.stop(required(in, "id")));
+      case "ListBuilds" -> ids(builds.ids(null, ascending(in)));
+      case "ListBuildsForProject" -> listBuildsForProject(in);
+      case "BatchDeleteBuilds" -> batchDeleteBuilds(in);
+      default ->
+          throw new ApiException(
+              "UnknownOperationException", "Unknown operation CodeBuild_20161006." + operation);
+    };
+  }
+
+  private JsonNode createProject(ObjectNode in) throws ApiException, SQLException {
+    String name = required(in, "name");
+    ObjectNode body = validProject(in, name);
+    String now = Instant.now().toString();
+    body.put("arn", projectArn(name));
+    body.put("created", now);
+    body.put("lastModified", now);
+    if (!projects.create(name, body)) {
+      throw new ApiException(
+          "ResourceAlreadyExistsException", "Project already exists: " + projectArn(name));
+    }
+    return object("project", body);
+  }
+
+  private JsonNode updateProject(ObjectNode in) throws ApiException, SQLException {
+    String name = required(in, "name");
+    ObjectNode body = projects.get(name).orElseThrow(() -> notFoundProject(name));
+    in.properties().forEach(e -> body.set(e.getKey(), e.getValue()));
+    validProject(body, name);
+    body.put("lastModified", Instant.now().toString());
+    projects.update(name, body);
+    return object("project", body);
+  }
+
+  private JsonNode deleteProject(ObjectNode in) throws ApiException, SQLException {
+    projects.delete(required(in, "name")); // CodeBuild answers {} for a project that is not there
+    return RecordJson.MAPPER.createObjectNode();
+  }
+
+  private JsonNode batchGetProjects(ObjectNode in) throws ApiException, SQLException {
+    ObjectNode out = RecordJson.MAPPER.createObjectNode();
+    ArrayNode found = out.putArray("projects");
+    ArrayNode missing = out.putArray("projectsNotFound");
+    for (String n : list(in, "names")) {
+      String name = n.startsWith("arn:") ? n.substring(n.lastIndexOf('/') + 1) : n;
+      Optional<ObjectNode> p = projects.get(name);
+      if (p.isPresent()) {
+        found.add(p.get());
+      } else {
+        missing.add(n);
+      }
+    }
+    return out;
+  }
+
+  private JsonNode listProjects(ObjectNode in) throws SQLException {
+    String sortBy = in.path("sortBy").asText("NAME");
+    boolean descending = "DESCENDING".equals(in.path("sortOrder").asText("ASCENDING"));
+    List<String> names = projects.names(!"NAME".equals(sortBy), descending);
+    ObjectNode out = RecordJson.MAPPER.createObjectNode();
+    ArrayNode a = out.putArray("projects");
+    names.forEach(a::add);
+    return out;
+  }
+
+  private JsonNode startBuild(ObjectNode in, String caller) throws ApiException, SQLException {
+    String name = required(in, "projectName");
+    ObjectNode project = projects.get(name).orElseThrow(() -> notFoundProject(name));
+    return object("build", service.start(name, project, in, caller));
+  }
+
+  private JsonNode retryBuild(ObjectNode in, String caller) throws ApiException, SQLException {
+    String id = required(in, "id");
+    BuildStore.Row row =
+        builds.get(id).orElseThrow(() -> ApiException.notFound("Build " + id + " does not exist"));
+    ObjectNode project =
+        projects.get(row.project()).orElseThrow(() -> notFoundProject(row.project()));
+    ObjectNode request = row.request().deepCopy();
+    request.remove("idempotencyToken");
+    if (in.has("idempotencyToken")) {
+      request.set("idempotencyToken", in.get("idempotencyToken"));
+    }
+    return object("build", service.start(row.project(), project, request, caller));
+  }
+
+  private JsonNode batchGetBuilds(ObjectNode in) throws ApiException, SQLException {
+    ObjectNode out = RecordJson.MAPPER.createObjectNode();
+    ArrayNode found = out.putArray("builds");
+    ArrayNode missing = out.putArray("buildsNotFound");
+    for (String ref : list(in, "ids")) {
+      String id = ref.startsWith("arn:") ? ref.substring(ref.indexOf(":build/") + 7) : ref;
+      Optional<BuildStore.Row> row = builds.get(id);
+      if (row.isPresent()) {
+        found.add(row.get().record());
+      } else {
+        missing.add(ref);
+      }
+    }
+    return out;
+  }
+
+  private JsonNode listBuildsForProject(ObjectNode in) throws ApiException, SQLException {
+    String name = required(in, "projectName");
+    if (projects.get(name).isEmpty()) {
+      throw notFoundProject(name);
+    }
+    return ids(builds.ids(name, ascending(in)));
+  }
+
+  private JsonNode batchDeleteBuilds(ObjectNode in) throws ApiException, SQLException {
+    ObjectNode out = RecordJson.MAPPER.createObjectNode();
+    ArrayNode deleted = out.putArray("buildsDeleted");
+    ArrayNode notDeleted = out.putArray("buildsNotDeleted");
+    for (String id : list(in, "ids")) {
+      Optional<BuildStore.Row> row = builds.get(id);
+      if (row.isPresent() && !row.get().record().path("buildComplete").asBoolean()) {
+        notDeleted.addObject().put("id", id).put("statusCode", "BUILD_IN_PROGRESS");
+      } else if (row.isPresent() && builds.delete(id)) {
+        deleted.add(row.get().record().path("arn").asText());
+      } else {
+        notDeleted.addObject().put("id", id).put("statusCode", "BUILD_NOT_FOUND");
+      }
+    }
+    return out;
+  }
+
+  /** A CreateProject body that makes a project, checked as the command line's project files. */
+  private ObjectNode validProject(ObjectNode in, String name) throws ApiException {
+    for (String member : List.of("source", "artifacts", "environment", "serviceRole")) {
+      if (!in.has(member)) {
+        throw ApiException.invalid(
+            "1 validation error detected: Value null at '"
+                + member
+                + "' failed to satisfy constraint: Member must not be null");
+      }
+    }
+    if (!ProjectFile.validName(name)) {
+      throw ApiException.invalid(
+          "1 validation error detected: Value '"
+              + name
+              + "' at 'name' failed to satisfy constraint: Member must satisfy regular expression"
+              + " pattern: [A-Za-z0-9][A-Za-z0-9\\-_]{1,254}");
+    }
+    try {
+      ProjectFile.parse(in, null, "project");
+    } catch (ProjectFile.ProjectFileException e) {
+      throw ApiException.invalid(e.getMessage());
+    }
+    ObjectNode body = in.deepCopy();
+    body.remove("tags");
+    return body;
+  }
+
+  private ApiException notFoundProject(String name) {
+    return ApiException.notFound("Project cannot be found: " + projectArn(name));
+  }
+
+  private String projectArn(String name) {
+    return "arn:aws:codebuild:" + region + ":" + account + ":project/" + name;
+  }
+
+  private static boolean ascending(ObjectNode in) {
+    return "ASCENDING".equals(in.path("sortOrder").asText("DESCENDING"));
+  }
+
+  private static ObjectNode ids(List<String> ids) {
+    ObjectNode out = RecordJson.MAPPER.createObjectNode();
+    ArrayNode a = out.putArray("ids");
+    ids.forEach(a::add);
+    return out;
+  }
+
+  private static ObjectNode object(String member, JsonNode value) {
+    ObjectNode out = RecordJson.MAPPER.createObjectNode();
+    out.set(member, value);
+    return out;
+  }
+
+  static String required(ObjectNode in, String member) throws ApiException {
+    JsonNode v = in.get(member);
+    if (v == null || v.isNull() || v.asText().isEmpty()) {
+      throw ApiException.invalid(
+          "1 validation error detected: Value null at '"
+              + member
+              + "' failed to satisfy constraint: Member must not be null");
+    }
+    return v.asText();
+  }
+
+  private static List<String> list(ObjectNode in, String member) throws ApiException {
+    JsonNode v = in.get(member);
+    if (v == null || !v.isArray() || v.isEmpty()) {
+      throw ApiException.invalid(
+          "1 validation error detected: Value at '"
+              + member
+              + "' failed to satisfy constraint: Member must have length greater than or equal to 1");
+    }
+    return java.util.stream.StreamSupport.stream(v.spliterator(), false)
+        .map(JsonNode::asText)
+        .toList();
+  }
+}

@@ -1,0 +1,161 @@
+package dev.localbuild.server.builds;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.localbuild.agent.build.BuildLauncher;
+import dev.localbuild.agent.build.OrderResolver;
+import dev.localbuild.agent.record.RecordJson;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+
+/**
+ * The record of a build before it runs (what StartBuild answers, and BatchGetBuilds while it
+ * waits), and what becomes of it when it stops or cannot start: CodeBuild's Build shape throughout.
+ */
+final class QueuedRecord {
+  private static final DateTimeFormatter TIME =
+      DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSSSSSxxx").withZone(ZoneOffset.UTC);
+
+  private QueuedRecord() {}
+
+  static ObjectNode of(
+      String id,
+      String arn,
+      BuildLauncher.Reservation reservation,
+      String projectName,
+      ObjectNode project,
+      ObjectNode request,
+      String initiator) {
+    ObjectNode b = RecordJson.MAPPER.createObjectNode();
+    String start = TIME.format(reservation.submitted());
+    b.put("id", id);
+    b.put("arn", arn);
+    b.put("buildNumber", reservation.number());
+    b.put("startTime", start);
+    b.put("currentPhase", "QUEUED");
+    b.put("buildStatus", "IN_PROGRESS");
+    String version = BuildService.text(request, "sourceVersion");
+    if (version == null) {
+      version = BuildService.text(project, "sourceVersion");
+    }
+    if (version != null) {
+      b.put("sourceVersion", version);
+    }
+    b.put("projectName", projectName);
+    ArrayNode phases = b.putArray("phases");
+    phases
+        .addObject()
+        .put("phaseType", "SUBMITTED")
+        .put("phaseStatus", "SUCCEEDED")
+        .put("startTime", start)
+        .put("endTime", start)
+        .put("durationInSeconds", 0);
+    phases
+        .addObject()
+        .put("phaseType", "QUEUED")
+        .put("phaseStatus", "IN_PROGRESS")
+        .put("startTime", start);
+    ObjectNode source = project.path("source").deepCopy();
+    if (request.has("buildspecOverride")) {
+      source.put("buildspec", request.path("buildspecOverride").asText());
+    }
+    b.set("source", source);
+    ObjectNode env = project.path("environment").deepCopy();
+    if (!env.has("type")) {
+      env.put("type", "LINUX_CONTAINER");
+    }
+    if (request.has("imageOverride")) {
+      env.put("image", request.path("imageOverride").asText());
+    } else if (!env.has("image")) {
+      env.put("image", OrderResolver.DEFAULT_IMAGE);
+    }
+    if (!env.has("computeType")) {
+      env.put("computeType", "BUILD_GENERAL1_SMALL");
+    }
+    if (request.has("privilegedModeOverride")) {
+      env.put("privilegedMode", request.path("privilegedModeOverride").asBoolean());
+    }
+    if (request.has("environmentVariablesOverride")) {
+      ArrayNode vars = env.withArray("environmentVariables");
+      for (JsonNode v : request.path("environmentVariablesOverride")) {
+        ObjectNode o = v.deepCopy();
+        if (!o.has("type")) {
+          o.put("type", "PLAINTEXT");
+        }
+        for (int i = vars.size() - 1; i >= 0; i--) {
+          if (vars.get(i).path("name").asText().equals(o.path("name").asText())) {
+            vars.remove(i);
+          }
+        }
+        vars.add(o);
+      }
+    }
+    b.set("environment", env);
+    String stream = id.substring(id.indexOf(':') + 1);
+    String[] a = arn.split(":", 6);
+    String group = "/aws/codebuild/" + projectName;
+    b.putObject("logs")
+        .put("groupName", group)
+        .put("streamName", stream)
+        .put(
+            "deepLink",
+            "https://console.aws.amazon.com/cloudwatch/home?region="
+                + a[3]
+                + "#logEvent:group="
+                + group
+                + ";stream="
+                + stream)
+        .put(
+            "cloudWatchLogsArn",
+            "arn:aws:logs:" + a[3] + ":" + a[4] + ":log-group:" + group + ":log-stream:" + stream);
+    b.put(
+        "timeoutInMinutes",
+        request.has("timeoutInMinutesOverride")
+            ? request.path("timeoutInMinutesOverride").asInt()
+            : project.path("timeoutInMinutes").asInt(60));
+    b.put("queuedTimeoutInMinutes", project.path("queuedTimeoutInMinutes").asInt(480));
+    b.put("buildComplete", false);
+    b.put("initiator", initiator);
+    return b;
+  }
+
+  /** A queued build stopped: it never had a container. */
+  static void stopped(ObjectNode r) {
+    end(r, "STOPPED", null, null);
+  }
+
+  /** A build that could not start: PROVISIONING FAILED (the order's fault) or FAULT (ours). */
+  static void failedProvisioning(ObjectNode r, String status, String code, String message) {
+    end(r, status, code, message);
+  }
+
+  private static void end(ObjectNode r, String status, String code, String message) {
+    String now = TIME.format(Instant.now());
+    ArrayNode phases = (ArrayNode) r.path("phases");
+    for (JsonNode p : phases) {
+      if ("IN_PROGRESS".equals(p.path("phaseStatus").asText())) {
+        ObjectNode phase = (ObjectNode) p;
+        phase.put("phaseStatus", code == null ? status : "SUCCEEDED");
+        phase.put("endTime", now);
+      }
+    }
+    if (code != null) {
+      ObjectNode provisioning =
+          phases
+              .addObject()
+              .put("phaseType", "PROVISIONING")
+              .put("phaseStatus", status)
+              .put("startTime", now)
+              .put("endTime", now)
+              .put("durationInSeconds", 0);
+      provisioning.putArray("contexts").addObject().put("statusCode", code).put("message", message);
+    }
+    phases.addObject().put("phaseType", "COMPLETED").put("startTime", now);
+    r.put("currentPhase", "COMPLETED");
+    r.put("buildStatus", status);
+    r.put("endTime", now);
+    r.put("buildComplete", true);
+  }
+}

@@ -1,0 +1,201 @@
+package dev.localbuild.server.store;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.localbuild.agent.record.RecordJson;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import org.jspecify.annotations.Nullable;
+
+/** Builds: their records (BatchGetBuilds' shape), the requests that started them, their logs. */
+public final class BuildStore {
+  private final Database db;
+
+  public BuildStore(Database db) {
+    this.db = db;
+  }
+
+  /** A stored build. */
+  public record Row(
+      String id,
+      String project,
+      long number,
+      String status,
+      ObjectNode record,
+      ObjectNode request) {}
+
+  public void insert(Row row, @Nullable String idempotencyToken) throws SQLException {
+    db.transact(c -> {
+      try (var st =
+          c.prepareStatement(
+              "INSERT INTO builds (id, project, number, status, record, request,"
+                  + " idempotency_token, submitted) VALUES (?, ?, ?, ?, ?, ?, ?, ?)")) {
+        st.setString(1, row.id());
+        st.setString(2, row.project());
+        st.setLong(3, row.number());
+        st.setString(4, row.status());
+        st.setString(5, row.record().toString());
+        st.setString(6, row.request().toString());
+        st.setString(7, idempotencyToken);
+        st.setLong(8, System.currentTimeMillis());
+        return st.executeUpdate();
+      }
+    });
+  }
+
+  /** A build's new record (and status). */
+  public void update(String id, String status, ObjectNode record) throws SQLException {
+    db.transact(c -> {
+      try (var st = c.prepareStatement("UPDATE builds SET status = ?, record = ? WHERE id = ?")) {
+        st.setString(1, status);
+        st.setString(2, record.toString());
+        st.setString(3, id);
+        return st.executeUpdate();
+      }
+    });
+  }
+
+  public Optional<Row> get(String id) throws SQLException {
+    List<Row> rows = query("SELECT * FROM builds WHERE id = ?", id);
+    return rows.isEmpty() ? Optional.empty() : Optional.of(rows.getFirst());
+  }
+
+  /** The builds with this status, oldest first. */
+  public List<Row> withStatus(String status) throws SQLException {
+    return query("SELECT * FROM builds WHERE status = ? ORDER BY submitted, number", status);
+  }
+
+  /** Build ids, newest first (or oldest), of a project or of all. */
+  public List<String> ids(@Nullable String project, boolean ascending) throws SQLException {
+    String order = ascending ? "ASC" : "DESC";
+    String sql =
+        project == null
+            ? "SELECT id FROM builds ORDER BY submitted " + order + ", number " + order
+            : "SELECT id FROM builds WHERE project = ? ORDER BY number " + order;
+    return db.transact(c -> {
+      List<String> out = new ArrayList<>();
+      try (var st = c.prepareStatement(sql)) {
+        if (project != null) {
+          st.setString(1, project);
+        }
+        try (ResultSet rs = st.executeQuery()) {
+          while (rs.next()) {
+            out.add(rs.getString(1));
+          }
+        }
+      }
+      return out;
+    });
+  }
+
+  /** The build a StartBuild with this token made since a time, if any. */
+  public Optional<Row> byToken(String token, long sinceMillis) throws SQLException {
+    List<Row> rows =
+        query(
+            "SELECT * FROM builds WHERE idempotency_token = ? AND submitted >= ? ORDER BY submitted DESC",
+            token,
+            sinceMillis);
+    return rows.isEmpty() ? Optional.empty() : Optional.of(rows.getFirst());
+  }
+
+  /**
+   * @return whether it was there
+   */
+  public boolean delete(String id) throws SQLException {
+    return db.transact(c -> {
+      try (var log = c.prepareStatement("DELETE FROM build_log WHERE build_id = ?")) {
+        log.setString(1, id);
+        log.executeUpdate();
+      }
+      try (var st = c.prepareStatement("DELETE FROM builds WHERE id = ?")) {
+        st.setString(1, id);
+        return st.executeUpdate() == 1;
+      }
+    });
+  }
+
+  /** A log line. */
+  public record LogLine(long seq, long atMillis, String text) {}
+
+  public void appendLog(String buildId, long seq, long atMillis, String line) throws SQLException {
+    db.transact(c -> {
+      try (var st =
+          c.prepareStatement(
+              "INSERT INTO build_log (build_id, seq, at_millis, line) VALUES (?, ?, ?, ?)")) {
+        st.setString(1, buildId);
+        st.setLong(2, seq);
+        st.setLong(3, atMillis);
+        st.setString(4, line);
+        return st.executeUpdate();
+      }
+    });
+  }
+
+  /**
+   * Log lines after {@code afterSeq} (ascending), or before {@code beforeSeq} (the newest first,
+   * returned ascending), at most {@code limit}.
+   */
+  public List<LogLine> log(
+      String buildId, long afterSeq, long beforeSeq, int limit, boolean fromHead)
+      throws SQLException {
+    String sql =
+        "SELECT seq, at_millis, line FROM build_log WHERE build_id = ? AND seq > ? AND seq < ?"
+            + " ORDER BY seq "
+            + (fromHead ? "ASC" : "DESC")
+            + " LIMIT ?";
+    List<LogLine> out =
+        db.transact(c -> {
+          List<LogLine> lines = new ArrayList<>();
+          try (var st = c.prepareStatement(sql)) {
+            st.setString(1, buildId);
+            st.setLong(2, afterSeq);
+            st.setLong(3, beforeSeq);
+            st.setInt(4, limit);
+            try (ResultSet rs = st.executeQuery()) {
+              while (rs.next()) {
+                lines.add(new LogLine(rs.getLong(1), rs.getLong(2), rs.getString(3)));
+              }
+            }
+          }
+          return lines;
+        });
+    if (!fromHead) {
+      java.util.Collections.reverse(out);
+    }
+    return out;
+  }
+
+  private List<Row> query(String sql, Object... args) throws SQLException {
+    return db.transact(c -> {
+      List<Row> out = new ArrayList<>();
+      try (var st = c.prepareStatement(sql)) {
+        for (int i = 0; i < args.length; i++) {
+          st.setObject(i + 1, args[i]);
+        }
+        try (ResultSet rs = st.executeQuery()) {
+          while (rs.next()) {
+            out.add(
+                new Row(
+                    rs.getString("id"),
+                    rs.getString("project"),
+                    rs.getLong("number"),
+                    rs.getString("status"),
+                    json(rs.getString("record")),
+                    json(rs.getString("request"))));
+          }
+        }
+      }
+      return out;
+    });
+  }
+
+  private static ObjectNode json(String text) {
+    try {
+      return (ObjectNode) RecordJson.MAPPER.readTree(text);
+    } catch (java.io.IOException e) {
+      throw new IllegalStateException("a stored build is not JSON", e);
+    }
+  }
+}

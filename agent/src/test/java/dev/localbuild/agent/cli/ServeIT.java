@@ -1,0 +1,298 @@
+package dev.localbuild.agent.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.github.dockerjava.api.DockerClient;
+import dev.localbuild.agent.docker.DockerClients;
+import dev.localbuild.agent.docker.Labels;
+import dev.localbuild.agent.record.RecordJson;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code localbuild serve} driven as its users drive it: Debian's AWS CLI with a key from {@code
+ * serve keys create}, against a fresh server.
+ */
+@Timeout(600)
+class ServeIT {
+  static final String AWS = "/usr/bin/aws";
+  static final Pattern PORT =
+      Pattern.compile("serving CodeBuild's API on http://127\\.0\\.0\\.1:(\\d+)");
+
+  @TempDir Path tmp;
+  Path home;
+  LocalbuildProcess server;
+  String endpoint;
+  JsonNode key;
+
+  @BeforeEach
+  void start() throws Exception {
+    home = Files.createDirectories(tmp.resolve("home"));
+    startServer();
+    LocalbuildProcess keys = LocalbuildProcess.start(tmp, home, "serve", "keys", "create");
+    assertThat(keys.waitFor()).as(keys.err()).isZero();
+    key = RecordJson.MAPPER.readTree(keys.out());
+    assertThat(key.path("accessKeyId").asText()).startsWith("AKIA");
+    assertThat(key.path("secretAccessKey").asText()).hasSize(40);
+  }
+
+  void startServer() throws Exception {
+    server = LocalbuildProcess.start(tmp, home, "serve", "--port", "0", "--concurrency", "2");
+    String err = "";
+    for (int i = 0; i < 600 && !PORT.matcher(err).find(); i++) {
+      assertThat(server.process.isAlive()).as(err).isTrue();
+      TimeUnit.MILLISECONDS.sleep(100);
+      err = server.err();
+    }
+    Matcher m = PORT.matcher(err);
+    assertThat(m.find()).as(err).isTrue();
+    endpoint = "http://127.0.0.1:" + m.group(1);
+  }
+
+  @AfterEach
+  void stop() throws Exception {
+    if (server != null && server.process.isAlive()) {
+      server.process.destroy();
+      server.process.waitFor(90, TimeUnit.SECONDS);
+    }
+  }
+
+  record Cli(int exit, String out, String err) {
+    JsonNode json() throws Exception {
+      return RecordJson.MAPPER.readTree(out);
+    }
+  }
+
+  Cli awsWithSecret(String secret, String... args) throws Exception {
+    List<String> cmd =
+        new ArrayList<>(List.of(AWS, "--endpoint-url", endpoint, "--output", "json"));
+    cmd.addAll(List.of(args));
+    ProcessBuilder pb = new ProcessBuilder(cmd);
+    Path out = Files.createTempFile(tmp, "aws", ".out");
+    Path err = Files.createTempFile(tmp, "aws", ".err");
+    pb.redirectOutput(out.toFile()).redirectError(err.toFile());
+    Map<String, String> env = pb.environment();
+    env.put("AWS_ACCESS_KEY_ID", key.path("accessKeyId").asText());
+    env.put("AWS_SECRET_ACCESS_KEY", secret);
+    env.put("AWS_DEFAULT_REGION", "us-east-1");
+    env.put("AWS_CONFIG_FILE", "/dev/null");
+    env.put("AWS_SHARED_CREDENTIALS_FILE", "/dev/null");
+    Process p = pb.start();
+    assertThat(p.waitFor(2, TimeUnit.MINUTES)).isTrue();
+    return new Cli(p.exitValue(), Files.readString(out), Files.readString(err));
+  }
+
+  Cli aws(String... args) throws Exception {
+    return awsWithSecret(key.path("secretAccessKey").asText(), args);
+  }
+
+  JsonNode build(String id) throws Exception {
+    Cli c = aws("codebuild", "batch-get-builds", "--ids", id);
+    assertThat(c.exit()).as(c.err()).isZero();
+    return c.json().path("builds").get(0);
+  }
+
+  JsonNode awaitBuild(String id, Predicate<JsonNode> condition) throws Exception {
+    JsonNode b = build(id);
+    for (int i = 0; i < 600 && !condition.test(b); i++) {
+      TimeUnit.MILLISECONDS.sleep(250);
+      b = build(id);
+    }
+    assertThat(condition.test(b)).as(b.toString()).isTrue();
+    return b;
+  }
+
+  void createProject(String name, String commands) throws Exception {
+    String buildspec = "version: 0.2\nphases:\n  build:\n    commands:\n" + commands;
+    Cli c =
+        aws(
+            "codebuild",
+            "create-project",
+            "--name",
+            name,
+            "--source",
+            RecordJson.MAPPER
+                .createObjectNode()
+                .put("type", "NO_SOURCE")
+                .put("buildspec", buildspec)
+                .toString(),
+            "--artifacts",
+            "type=NO_ARTIFACTS",
+            "--environment",
+            "type=LINUX_CONTAINER,image=debian:bookworm,computeType=BUILD_GENERAL1_SMALL",
+            "--service-role",
+            "arn:aws:iam::000000000000:role/localbuild-build");
+    assertThat(c.exit()).as(c.err()).isZero();
+    assertThat(c.json().path("project").path("arn").asText())
+        .isEqualTo("arn:aws:codebuild:us-east-1:000000000000:project/" + name);
+  }
+
+  long containers(String buildId) {
+    try (DockerClient docker = DockerClients.create()) {
+      return docker
+          .listContainersCmd()
+          .withShowAll(true)
+          .withLabelFilter(Map.of(Labels.BUILD, buildId))
+          .exec()
+          .size();
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
+
+  @Test
+  void theAwsCliRunsBuildsReadsTheirLogsStopsAndRetriesThem() throws Exception {
+    createProject("hello", "      - echo \"hello $WHO\"\n");
+    Cli exists =
+        aws(
+            "codebuild",
+            "create-project",
+            "--name",
+            "hello",
+            "--source",
+            "type=NO_SOURCE,buildspec=x",
+            "--artifacts",
+            "type=NO_ARTIFACTS",
+            "--environment",
+            "type=LINUX_CONTAINER,image=debian:bookworm,computeType=BUILD_GENERAL1_SMALL",
+            "--service-role",
+            "r");
+    assertThat(exists.exit()).isNotZero();
+    assertThat(exists.err()).contains("ResourceAlreadyExistsException");
+
+    Cli started =
+        aws(
+            "codebuild",
+            "start-build",
+            "--project-name",
+            "hello",
+            "--environment-variables-override",
+            "name=WHO,value=override,type=PLAINTEXT");
+    assertThat(started.exit()).as(started.err()).isZero();
+    JsonNode queued = started.json().path("build");
+    String id = queued.path("id").asText();
+    assertThat(id).startsWith("hello:");
+    assertThat(queued.path("buildStatus").asText()).isEqualTo("IN_PROGRESS");
+    assertThat(queued.path("buildNumber").asLong()).isEqualTo(1);
+
+    JsonNode done = awaitBuild(id, b -> b.path("buildComplete").asBoolean());
+    assertThat(done.path("buildStatus").asText()).as(done.toString()).isEqualTo("SUCCEEDED");
+    assertThat(done.path("environment").path("environmentVariables").toString())
+        .contains("\"name\":\"WHO\"", "\"value\":\"override\"");
+
+    Cli list = aws("codebuild", "list-builds-for-project", "--project-name", "hello");
+    assertThat(list.json().path("ids").toString()).contains(id);
+
+    Cli logs =
+        aws(
+            "logs",
+            "get-log-events",
+            "--log-group-name",
+            done.path("logs").path("groupName").asText(),
+            "--log-stream-name",
+            done.path("logs").path("streamName").asText(),
+            "--start-from-head");
+    assertThat(logs.exit()).as(logs.err()).isZero();
+    List<String> messages = new ArrayList<>();
+    logs.json().path("events").forEach(e -> messages.add(e.path("message").asText()));
+    assertThat(messages).contains("hello override");
+    assertThat(messages).anyMatch(m -> m.contains("Phase complete: BUILD State: SUCCEEDED"));
+
+    // a long build stopped: STOPPED, its container gone
+    createProject("sleepy", "      - sleep 300\n");
+    String long1 =
+        aws("codebuild", "start-build", "--project-name", "sleepy")
+            .json()
+            .path("build")
+            .path("id")
+            .asText();
+    awaitBuild(long1, b -> "BUILD".equals(b.path("currentPhase").asText()));
+    Cli stopped = aws("codebuild", "stop-build", "--id", long1);
+    assertThat(stopped.exit()).as(stopped.err()).isZero();
+    JsonNode s = awaitBuild(long1, b -> b.path("buildComplete").asBoolean());
+    assertThat(s.path("buildStatus").asText()).isEqualTo("STOPPED");
+    assertThat(containers(long1)).isZero();
+
+    Cli retried = aws("codebuild", "retry-build", "--id", id);
+    assertThat(retried.exit()).as(retried.err()).isZero();
+    String again = retried.json().path("build").path("id").asText();
+    assertThat(again).isNotEqualTo(id);
+    assertThat(
+            awaitBuild(again, b -> b.path("buildComplete").asBoolean())
+                .path("buildStatus")
+                .asText())
+        .isEqualTo("SUCCEEDED");
+  }
+
+  @Test
+  void unsignedAndWronglySignedRequestsAreRefusedAsAwsRefusesThem() throws Exception {
+    HttpResponse<String> unsigned =
+        HttpClient.newBuilder()
+            .version(HttpClient.Version.HTTP_1_1)
+            .build()
+            .send(
+                HttpRequest.newBuilder(URI.create(endpoint + "/"))
+                    .header("X-Amz-Target", "CodeBuild_20161006.ListProjects")
+                    .header("Content-Type", "application/x-amz-json-1.1")
+                    .POST(HttpRequest.BodyPublishers.ofString("{}"))
+                    .build(),
+                HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+    assertThat(unsigned.statusCode()).isEqualTo(400);
+    assertThat(unsigned.body()).contains("MissingAuthenticationTokenException");
+
+    Cli wrong = awsWithSecret("wrong" + "x".repeat(35), "codebuild", "list-projects");
+    assertThat(wrong.exit()).isNotZero();
+    assertThat(wrong.err()).contains("InvalidSignatureException");
+
+    Cli unknown = aws("codebuild", "batch-get-builds", "--ids", "nope:1234");
+    assertThat(unknown.json().path("buildsNotFound").get(0).asText()).isEqualTo("nope:1234");
+    Cli missing = aws("codebuild", "start-build", "--project-name", "nope");
+    assertThat(missing.err()).contains("ResourceNotFoundException", "Project cannot be found");
+
+    HttpResponse<String> health =
+        HttpClient.newHttpClient()
+            .send(
+                HttpRequest.newBuilder(URI.create(endpoint + "/health")).build(),
+                HttpResponse.BodyHandlers.ofString());
+    assertThat(health.statusCode()).isEqualTo(200);
+  }
+
+  @Test
+  void aServerKilledMidBuildRecordsItAsFaultAndRemovesItsContainerWhenItStartsAgain()
+      throws Exception {
+    createProject("sleepy", "      - sleep 300\n");
+    String id =
+        aws("codebuild", "start-build", "--project-name", "sleepy")
+            .json()
+            .path("build")
+            .path("id")
+            .asText();
+    awaitBuild(id, b -> "BUILD".equals(b.path("currentPhase").asText()));
+    assertThat(containers(id)).isPositive();
+    server.process.destroyForcibly();
+    server.process.waitFor(30, TimeUnit.SECONDS);
+    startServer();
+    JsonNode b = awaitBuild(id, x -> x.path("buildComplete").asBoolean());
+    assertThat(b.path("buildStatus").asText()).isEqualTo("FAULT");
+    assertThat(b.toString()).contains("The localbuild server stopped before the build finished");
+    assertThat(containers(id)).isZero();
+  }
+}
