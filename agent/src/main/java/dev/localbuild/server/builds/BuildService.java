@@ -226,6 +226,7 @@ public final class BuildService implements AutoCloseable {
 
   private void saveRecord(BuildRecord r) {
     ObjectNode json = RecordJson.build(r);
+    json.remove("executor"); // the command line's own member: not in CodeBuild's Build
     String status = r.buildComplete() ? r.buildStatus().name() : "IN_PROGRESS";
     try {
       if (builds.get(r.id()).isEmpty()) {

@@ -7,6 +7,7 @@ import com.github.dockerjava.api.DockerClient;
 import dev.localbuild.agent.docker.DockerClients;
 import dev.localbuild.agent.docker.Labels;
 import dev.localbuild.agent.record.RecordJson;
+import dev.localbuild.server.api.ServiceModel;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -195,6 +196,12 @@ class ServeIT {
 
     JsonNode done = awaitBuild(id, b -> b.path("buildComplete").asBoolean());
     assertThat(done.path("buildStatus").asText()).as(done.toString()).isEqualTo("SUCCEEDED");
+    // a whole build's record, as the CLI parsed it: CodeBuild's Build shape, nothing else
+    JsonNode response = aws("codebuild", "batch-get-builds", "--ids", id).json();
+    assertThat(
+            ServiceModel.botocore("codebuild", "2016-10-06")
+                .checkCliOutput("BatchGetBuilds", response))
+        .isEmpty();
     assertThat(done.path("environment").path("environmentVariables").toString())
         .contains("\"name\":\"WHO\"", "\"value\":\"override\"");
 
