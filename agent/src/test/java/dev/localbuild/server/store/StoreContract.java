@@ -1,0 +1,123 @@
+package dev.localbuild.server.store;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.localbuild.agent.record.RecordJson;
+import java.nio.file.Path;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * What the server's stores must do, whichever database holds them: run on the embedded H2 ({@link
+ * H2StoreTest}) and on PostgreSQL ({@link PostgresStoreIT}).
+ */
+abstract class StoreContract {
+  @TempDir Path data;
+  Database db;
+
+  /** A fresh, migrated, empty database. */
+  abstract Database open(Path data) throws Exception;
+
+  @BeforeEach
+  void openDatabase() throws Exception {
+    db = open(data);
+  }
+
+  @AfterEach
+  void closeDatabase() {
+    db.close();
+  }
+
+  static ObjectNode json(String text) throws Exception {
+    return (ObjectNode) RecordJson.MAPPER.readTree(text);
+  }
+
+  @Test
+  void projectsAreCreatedOnceReadUpdatedAndDeleted() throws Exception {
+    ProjectStore p = new ProjectStore(db);
+    assertThat(p.create("web", json("{\"name\": \"web\", \"n\": 1}"))).isTrue();
+    assertThat(p.create("web", json("{\"name\": \"web\", \"n\": 2}"))).isFalse();
+    assertThat(p.create("api", json("{\"name\": \"api\"}"))).isTrue();
+    assertThat(p.get("web")).get().extracting(n -> n.path("n").asInt()).isEqualTo(1);
+    assertThat(p.names(false, false)).containsExactly("api", "web");
+    assertThat(p.names(true, false)).containsExactly("web", "api");
+    assertThat(p.update("web", json("{\"name\": \"web\", \"n\": 3}"))).isTrue();
+    assertThat(p.get("web")).get().extracting(n -> n.path("n").asInt()).isEqualTo(3);
+    assertThat(p.update("nope", json("{}"))).isFalse();
+    assertThat(p.delete("web")).isTrue();
+    assertThat(p.get("web")).isEmpty();
+  }
+
+  @Test
+  void buildsAreStoredListedFoundByTokenAndTheirLogsReadBothWays() throws Exception {
+    BuildStore b = new BuildStore(db);
+    for (int n = 1; n <= 3; n++) {
+      b.insert(
+          new BuildStore.Row(
+              "web:" + n, "web", n, "QUEUED", json("{\"id\": \"web:" + n + "\"}"), json("{}")),
+          n == 2 ? "token" : null);
+    }
+    b.insert(new BuildStore.Row("api:1", "api", 1, "QUEUED", json("{}"), json("{}")), null);
+    b.update("web:1", "IN_PROGRESS", json("{\"id\": \"web:1\", \"buildStatus\": \"IN_PROGRESS\"}"));
+    assertThat(b.get("web:1"))
+        .get()
+        .extracting(r -> r.record().path("buildStatus").asText())
+        .isEqualTo("IN_PROGRESS");
+    assertThat(b.withStatus("QUEUED"))
+        .extracting(BuildStore.Row::id)
+        .contains("web:2", "web:3", "api:1");
+    assertThat(b.ids("web", false)).containsExactly("web:3", "web:2", "web:1");
+    assertThat(b.ids("web", true)).containsExactly("web:1", "web:2", "web:3");
+    assertThat(b.ids(null, false)).hasSize(4);
+    assertThat(b.byToken("token", 0)).get().extracting(BuildStore.Row::id).isEqualTo("web:2");
+    assertThat(b.byToken("token", System.currentTimeMillis() + 60_000)).isEmpty();
+
+    for (int s = 1; s <= 5; s++) {
+      b.appendLog("web:1", s, 1000 + s, "line " + s);
+    }
+    assertThat(b.log("web:1", 0, Long.MAX_VALUE, 2, true))
+        .extracting(BuildStore.LogLine::text)
+        .containsExactly("line 1", "line 2");
+    assertThat(b.log("web:1", 2, Long.MAX_VALUE, 10, true))
+        .extracting(BuildStore.LogLine::seq)
+        .containsExactly(3L, 4L, 5L);
+    assertThat(b.log("web:1", 0, Long.MAX_VALUE, 2, false))
+        .extracting(BuildStore.LogLine::text)
+        .containsExactly("line 4", "line 5");
+    assertThat(b.log("web:1", 0, 4, 10, false))
+        .extracting(BuildStore.LogLine::seq)
+        .containsExactly(1L, 2L, 3L);
+    assertThat(b.delete("web:1")).isTrue();
+    assertThat(b.log("web:1", 0, Long.MAX_VALUE, 10, true)).isEmpty();
+    assertThat(b.get("web:1")).isEmpty();
+  }
+
+  @Test
+  void keysAreEncryptedAtRestFoundUntilRevoked() throws Exception {
+    KeyStore k = new KeyStore(db, data, "000000000000");
+    KeyStore.Issued issued = k.create();
+    assertThat(k.find(issued.accessKeyId()))
+        .get()
+        .extracting(a -> a.secretAccessKey())
+        .isEqualTo(issued.secretAccessKey());
+    String stored =
+        db.transact(c -> {
+          try (var st = c.prepareStatement("SELECT secret FROM access_keys");
+              var rs = st.executeQuery()) {
+            rs.next();
+            return rs.getString(1);
+          }
+        });
+    assertThat(stored).doesNotContain(issued.secretAccessKey());
+    assertThat(k.list())
+        .extracting(KeyStore.Listed::accessKeyId)
+        .containsExactly(issued.accessKeyId());
+    assertThat(k.revoke(issued.accessKeyId())).isTrue();
+    assertThat(k.revoke(issued.accessKeyId())).isFalse();
+    assertThat(k.find(issued.accessKeyId())).isEmpty();
+    assertThat(k.list().getFirst().revoked()).isNotNull();
+  }
+}
