@@ -282,6 +282,62 @@ class ServeIT {
     assertThat(health.statusCode()).isEqualTo(200);
   }
 
+  /**
+   * Builds of five projects through a queue of two, the server killed and started again in the
+   * middle: every build ends, with the status it should have and its whole log, and none runs
+   * twice. (bench/serve-load runs the same with 200 builds.)
+   */
+  @Test
+  void aLoadOfBuildsSurvivesAKilledServerNoneLostNoneRunTwice() throws Exception {
+    int perProject = Integer.getInteger("serve.load.perProject", 4);
+    List<String> ids = new ArrayList<>();
+    for (int p = 0; p < 5; p++) {
+      createProject("load" + p, "      - echo \"ran $CODEBUILD_BUILD_ID\"\n");
+    }
+    for (int n = 0; n < perProject; n++) {
+      for (int p = 0; p < 5; p++) {
+        ids.add(
+            aws("codebuild", "start-build", "--project-name", "load" + p)
+                .json()
+                .path("build")
+                .path("id")
+                .asText());
+      }
+    }
+    // the kill comes while builds run and others wait
+    awaitBuild(ids.get(2), b -> !"QUEUED".equals(b.path("currentPhase").asText()));
+    server.process.destroyForcibly();
+    server.process.waitFor(30, TimeUnit.SECONDS);
+    startServer();
+    for (String id : ids) {
+      JsonNode b = awaitBuild(id, x -> x.path("buildComplete").asBoolean());
+      String status = b.path("buildStatus").asText();
+      if (status.equals("FAULT")) {
+        assertThat(b.toString())
+            .contains("The localbuild server stopped before the build finished");
+        continue;
+      }
+      assertThat(status).as(b.toString()).isEqualTo("SUCCEEDED");
+      Cli log =
+          aws(
+              "logs",
+              "get-log-events",
+              "--log-group-name",
+              "/aws/codebuild/" + b.path("projectName").asText(),
+              "--log-stream-name",
+              b.path("logs").path("streamName").asText(),
+              "--start-from-head");
+      List<String> lines = new ArrayList<>();
+      log.json().path("events").forEach(e -> lines.add(e.path("message").asText()));
+      assertThat(lines).as(id).containsOnlyOnce("ran " + id);
+      assertThat(lines.stream().filter(l -> l.contains("Entering phase BUILD")).count())
+          .as(id)
+          .isEqualTo(1);
+      assertThat(lines.getLast()).as(id).contains("Phase context status code");
+    }
+    assertThat(ids).doesNotHaveDuplicates();
+  }
+
   @Test
   void aServerKilledMidBuildRecordsItAsFaultAndRemovesItsContainerWhenItStartsAgain()
       throws Exception {
