@@ -67,4 +67,18 @@ final class HistoryCommand implements Callable<Integer> {
     }
     return 0;
   }
+
+  /** A kept build named on the command line, or null after saying on stderr why there is none. */
+  static KeptBuilds.Kept find(KeptBuilds kept, String build) {
+    try {
+      KeptBuilds.Kept k = kept.find(build).orElse(null);
+      if (k == null) {
+        System.err.println("localbuild: no build " + build + " is kept (see: localbuild history)");
+      }
+      return k;
+    } catch (IllegalArgumentException e) {
+      System.err.println("localbuild: " + e.getMessage());
+      return null;
+    }
+  }
 }

@@ -32,15 +32,8 @@ final class RerunCommand implements Callable<Integer> {
   @Override
   public Integer call() throws IOException, InterruptedException {
     KeptBuilds kept = new KeptBuilds(StateDir.resolve());
-    KeptBuilds.Kept k;
-    try {
-      k = kept.find(build).orElse(null);
-    } catch (IllegalArgumentException e) {
-      System.err.println("localbuild: " + e.getMessage());
-      return ExitCodes.USAGE;
-    }
+    KeptBuilds.Kept k = HistoryCommand.find(kept, build);
     if (k == null) {
-      System.err.println("localbuild: no build " + build + " is kept (see: localbuild history)");
       return ExitCodes.USAGE;
     }
     Path file = kept.commandFile(k.project(), k.number());

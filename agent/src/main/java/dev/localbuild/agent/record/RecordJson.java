@@ -133,9 +133,14 @@ public final class RecordJson {
    * server serves them through the Logs API), the console link and the stream's ARN.
    */
   private static void logs(ObjectNode n, BuildRecord r) {
-    String stream = r.id().substring(r.id().indexOf(':') + 1);
-    String group = "/aws/codebuild/" + r.projectName();
-    String[] arn = r.arn().split(":", 6); // arn:aws:codebuild:REGION:ACCOUNT:build/...
+    logs(n, r.id(), r.arn(), r.projectName());
+  }
+
+  /** A build's {@code logs} member, from its id, ARN and project. */
+  public static void logs(ObjectNode n, String id, String buildArn, String project) {
+    String stream = id.substring(id.indexOf(':') + 1);
+    String group = "/aws/codebuild/" + project;
+    String[] arn = buildArn.split(":", 6); // arn:aws:codebuild:REGION:ACCOUNT:build/...
     String region = arn.length > 4 ? arn[3] : "us-east-1";
     String account = arn.length > 4 ? arn[4] : "000000000000";
     n.put("groupName", group);

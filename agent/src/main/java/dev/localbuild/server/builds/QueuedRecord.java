@@ -93,23 +93,7 @@ final class QueuedRecord {
       }
     }
     b.set("environment", env);
-    String stream = id.substring(id.indexOf(':') + 1);
-    String[] a = arn.split(":", 6);
-    String group = "/aws/codebuild/" + projectName;
-    b.putObject("logs")
-        .put("groupName", group)
-        .put("streamName", stream)
-        .put(
-            "deepLink",
-            "https://console.aws.amazon.com/cloudwatch/home?region="
-                + a[3]
-                + "#logEvent:group="
-                + group
-                + ";stream="
-                + stream)
-        .put(
-            "cloudWatchLogsArn",
-            "arn:aws:logs:" + a[3] + ":" + a[4] + ":log-group:" + group + ":log-stream:" + stream);
+    RecordJson.logs(b.putObject("logs"), id, arn, projectName);
     b.put(
         "timeoutInMinutes",
         request.has("timeoutInMinutesOverride")

@@ -1,7 +1,6 @@
 package dev.localbuild.server.store;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.localbuild.agent.record.RecordJson;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
@@ -182,20 +181,12 @@ public final class BuildStore {
                     rs.getString("project"),
                     rs.getLong("number"),
                     rs.getString("status"),
-                    json(rs.getString("record")),
-                    json(rs.getString("request"))));
+                    StoredJson.object(rs.getString("record"), "build"),
+                    StoredJson.object(rs.getString("request"), "build request")));
           }
         }
       }
       return out;
     });
-  }
-
-  private static ObjectNode json(String text) {
-    try {
-      return (ObjectNode) RecordJson.MAPPER.readTree(text);
-    } catch (java.io.IOException e) {
-      throw new IllegalStateException("a stored build is not JSON", e);
-    }
   }
 }

@@ -1,7 +1,6 @@
 package dev.localbuild.server.store;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.localbuild.agent.record.RecordJson;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
@@ -72,7 +71,7 @@ public final class ProjectStore {
             }
           }
         });
-    return Optional.ofNullable(body).map(ProjectStore::parse);
+    return Optional.ofNullable(body).map(b -> StoredJson.object(b, "project"));
   }
 
   /** Project names, by name or by creation time. */
@@ -88,13 +87,5 @@ public final class ProjectStore {
       }
       return out;
     });
-  }
-
-  private static ObjectNode parse(String body) {
-    try {
-      return (ObjectNode) RecordJson.MAPPER.readTree(body);
-    } catch (java.io.IOException e) {
-      throw new IllegalStateException("a stored project is not JSON", e);
-    }
   }
 }
