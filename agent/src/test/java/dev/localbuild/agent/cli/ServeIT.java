@@ -338,6 +338,26 @@ class ServeIT {
     assertThat(ids).doesNotHaveDuplicates();
   }
 
+  /** SIGTERM: nothing new is accepted, and a running build may finish within the grace period. */
+  @Test
+  void sigtermLetsTheRunningBuildFinishThenTheServerExits() throws Exception {
+    createProject("brief", "      - sleep 6\n      - echo done\n");
+    String id =
+        aws("codebuild", "start-build", "--project-name", "brief")
+            .json()
+            .path("build")
+            .path("id")
+            .asText();
+    awaitBuild(id, b -> "BUILD".equals(b.path("currentPhase").asText()));
+    server.process.destroy(); // SIGTERM
+    assertThat(server.process.waitFor(90, TimeUnit.SECONDS)).isTrue();
+    assertThat(server.err()).contains("stopping: running builds have 60s");
+    startServer();
+    JsonNode b = build(id);
+    assertThat(b.path("buildStatus").asText()).as(b.toString()).isEqualTo("SUCCEEDED");
+    assertThat(containers(id)).isZero();
+  }
+
   @Test
   void aServerKilledMidBuildRecordsItAsFaultAndRemovesItsContainerWhenItStartsAgain()
       throws Exception {
