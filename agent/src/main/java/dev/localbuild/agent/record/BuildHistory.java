@@ -128,19 +128,28 @@ public final class BuildHistory {
   public static void fault(ObjectNode r, String why) {
     String now = RecordJson.time(Instant.now());
     ArrayNode phases = (ArrayNode) r.path("phases");
+    boolean said = false;
     for (JsonNode p : phases) {
       if ("IN_PROGRESS".equals(p.path("phaseStatus").asText())) {
-        ObjectNode phase = (ObjectNode) p;
-        phase.put("phaseStatus", "FAULT");
-        phase.put("endTime", now);
-        phase.putArray("contexts").addObject().put("statusCode", "AGENT_ERROR").put("message", why);
+        faulted((ObjectNode) p, now, why);
+        said = true;
       }
+    }
+    if (!said) {
+      // stopped between two phases: the reason still needs a phase to be told in
+      faulted(phases.addObject().put("phaseType", "FINALIZING").put("startTime", now), now, why);
     }
     phases.addObject().put("phaseType", "COMPLETED").put("startTime", now);
     r.put("currentPhase", "COMPLETED");
     r.put("buildStatus", "FAULT");
     r.put("endTime", now);
     r.put("buildComplete", true);
+  }
+
+  private static void faulted(ObjectNode phase, String now, String why) {
+    phase.put("phaseStatus", "FAULT");
+    phase.put("endTime", now);
+    phase.putArray("contexts").addObject().put("statusCode", "AGENT_ERROR").put("message", why);
   }
 
   static void writeAtomically(Path file, byte[] content) throws IOException {

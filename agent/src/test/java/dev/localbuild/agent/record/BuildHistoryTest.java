@@ -127,6 +127,23 @@ class BuildHistoryTest {
     assertThat(state.resolve("running")).isEmptyDirectory();
   }
 
+  /** Killed between two phases: no phase was running, and the reason is still told. */
+  @Test
+  void aBuildLeftBetweenPhasesIsFaultWithItsReason() throws Exception {
+    var r =
+        (com.fasterxml.jackson.databind.node.ObjectNode)
+            RecordJson.MAPPER.readTree(
+                "{\"phases\": [{\"phaseType\": \"BUILD\", \"phaseStatus\": \"SUCCEEDED\"}]}");
+    BuildHistory.fault(r, "The localbuild server stopped before the build finished");
+    assertThat(r.path("buildStatus").asText()).isEqualTo("FAULT");
+    var phases = r.path("phases");
+    assertThat(phases.get(1).path("phaseType").asText()).isEqualTo("FINALIZING");
+    assertThat(phases.get(1).path("phaseStatus").asText()).isEqualTo("FAULT");
+    assertThat(phases.get(1).path("contexts").get(0).path("message").asText())
+        .isEqualTo("The localbuild server stopped before the build finished");
+    assertThat(phases.get(2).path("phaseType").asText()).isEqualTo("COMPLETED");
+  }
+
   @Test
   void aLiveAgentsBuildIsLeftAlone() {
     BuildHistory h = new BuildHistory(state);
