@@ -47,6 +47,8 @@ public final class BuildService implements AutoCloseable {
   private final Consumer<String> log;
   private final BuildQueue<Queued> queue = new BuildQueue<>();
   private final Map<String, BuildHandle> running = new ConcurrentHashMap<>();
+  // builds whose row exists: a record change is an update, without reading the row first
+  private final java.util.Set<String> stored = ConcurrentHashMap.newKeySet();
   private final Semaphore slots;
   private final Thread dispatcher;
   private volatile boolean accepting = true;
@@ -201,6 +203,7 @@ public final class BuildService implements AutoCloseable {
     BuildListener listener =
         new BuildListener(
             n -> log.accept(q.id() + ": " + n), line -> {}, this::saveRecord, this::saveEvent);
+    stored.add(q.id()); // its row was written by start()
     BuildHandle handle;
     try {
       handle = launcher.start(order, listener, q.reservation());
@@ -221,6 +224,7 @@ public final class BuildService implements AutoCloseable {
       log.accept(q.id() + ": the build ended with an error: " + e);
     } finally {
       running.remove(q.id());
+      stored.remove(q.id());
     }
   }
 
@@ -229,7 +233,7 @@ public final class BuildService implements AutoCloseable {
     json.remove("executor"); // the command line's own member: not in CodeBuild's Build
     String status = r.buildComplete() ? r.buildStatus().name() : "IN_PROGRESS";
     try {
-      if (builds.get(r.id()).isEmpty()) {
+      if (stored.add(r.id())) {
         // an automatic retry is a new build, with the same request
         ObjectNode request =
             builds
