@@ -95,8 +95,8 @@ public final class BuildServer implements AutoCloseable {
     ApiServer api =
         new ApiServer(
             vertx,
-            new CodeBuildApi(projects, builds, service, c.region(), ACCOUNT),
-            new LogsApi(builds),
+            new CodeBuildApi(projects, builds, service, c.region(), ACCOUNT, launcher::images),
+            new LogsApi(builds, c.region(), ACCOUNT),
             keys::find,
             log);
     int port = api.listen(c.bind(), c.port());

@@ -13,6 +13,7 @@ import dev.localbuild.runtime.model.BuildIdentity;
 import dev.localbuild.runtime.model.BuildRecord;
 import java.io.IOException;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
@@ -171,6 +172,25 @@ public final class BuildLauncher implements AutoCloseable {
       }
     }
     return docker;
+  }
+
+  /**
+   * An image this host's engine has.
+   *
+   * @param tag {@code repository:tag}
+   * @param id the image id ({@code sha256:...})
+   */
+  public record LocalImage(String tag, String id) {}
+
+  /** The tagged images of this host's engine (what builds can run on without a pull). */
+  public List<LocalImage> images() {
+    List<LocalImage> out = new ArrayList<>();
+    for (var image : docker().listImagesCmd().exec()) {
+      for (String tag : image.getRepoTags() == null ? new String[0] : image.getRepoTags()) {
+        out.add(new LocalImage(tag, image.getId()));
+      }
+    }
+    return out;
   }
 
   @Override

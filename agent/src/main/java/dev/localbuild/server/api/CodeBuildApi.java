@@ -3,39 +3,52 @@ package dev.localbuild.server.api;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.localbuild.agent.build.BuildLauncher;
 import dev.localbuild.agent.project.ProjectFile;
 import dev.localbuild.agent.record.RecordJson;
 import dev.localbuild.server.builds.BuildService;
 import dev.localbuild.server.error.ApiException;
 import dev.localbuild.server.store.BuildStore;
 import dev.localbuild.server.store.ProjectStore;
+import java.nio.charset.StandardCharsets;
 import java.sql.SQLException;
 import java.time.Instant;
+import java.util.Base64;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Supplier;
 
 /**
  * CodeBuild's operations ({@code CodeBuild_20161006.*}) on the server's projects and builds,
  * requests and answers in CodeBuild's shapes.
  */
 public final class CodeBuildApi {
+  /** ListBuilds, ListBuildsForProject and ListProjects answer at most this many at a time. */
+  static final int PAGE = 100;
+
   private final ProjectStore projects;
   private final BuildStore builds;
   private final BuildService service;
   private final String region;
   private final String account;
+  private final Supplier<List<BuildLauncher.LocalImage>> images;
 
+  /**
+   * @param images the images this host has, for ListCuratedEnvironmentImages
+   */
   public CodeBuildApi(
       ProjectStore projects,
       BuildStore builds,
       BuildService service,
       String region,
-      String account) {
+      String account,
+      Supplier<List<BuildLauncher.LocalImage>> images) {
     this.projects = projects;
     this.builds = builds;
     this.service = service;
     this.region = region;
     this.account = account;
+    this.images = images;
   }
 
   /** Runs an operation; its answer, or the error CodeBuild would give. */
@@ -51,9 +64,10 @@ public final class CodeBuildApi {
       case "RetryBuild" -> retryBuild(in, caller);
       case "BatchGetBuilds" -> batchGetBuilds(in);
       case "StopBuild" -> object("build", service.stop(required(in, "id")));
-      case "ListBuilds" -> ids(builds.ids(null, ascending(in)));
+      case "ListBuilds" -> page("ids", builds.ids(null, ascending(in)), in);
       case "ListBuildsForProject" -> listBuildsForProject(in);
       case "BatchDeleteBuilds" -> batchDeleteBuilds(in);
+      case "ListCuratedEnvironmentImages" -> CuratedImages.answer(images.get());
       default ->
           throw new ApiException(
               "UnknownOperationException", "Unknown operation CodeBuild_20161006." + operation);
@@ -105,14 +119,10 @@ public final class CodeBuildApi {
     return out;
   }
 
-  private JsonNode listProjects(ObjectNode in) throws SQLException {
+  private JsonNode listProjects(ObjectNode in) throws ApiException, SQLException {
     String sortBy = in.path("sortBy").asText("NAME");
     boolean descending = "DESCENDING".equals(in.path("sortOrder").asText("ASCENDING"));
-    List<String> names = projects.names(!"NAME".equals(sortBy), descending);
-    ObjectNode out = RecordJson.MAPPER.createObjectNode();
-    ArrayNode a = out.putArray("projects");
-    names.forEach(a::add);
-    return out;
+    return page("projects", projects.names(!"NAME".equals(sortBy), descending), in);
   }
 
   private JsonNode startBuild(ObjectNode in, String caller) throws ApiException, SQLException {
@@ -156,7 +166,7 @@ public final class CodeBuildApi {
     if (projects.get(name).isEmpty()) {
       throw notFoundProject(name);
     }
-    return ids(builds.ids(name, ascending(in)));
+    return page("ids", builds.ids(name, ascending(in)), in);
   }
 
   private JsonNode batchDeleteBuilds(ObjectNode in) throws ApiException, SQLException {
@@ -215,10 +225,37 @@ public final class CodeBuildApi {
     return "ASCENDING".equals(in.path("sortOrder").asText("DESCENDING"));
   }
 
-  private static ObjectNode ids(List<String> ids) {
+  /**
+   * A page of a list: {@link #PAGE} names after the one the token names, and a token for the next
+   * page when there is one. The token names the last one given, not a position, so builds started
+   * between two pages neither repeat nor skip one.
+   */
+  static ObjectNode page(String member, List<String> all, ObjectNode in) throws ApiException {
+    int from = 0;
+    String token = in.path("nextToken").asText(null);
+    if (token != null) {
+      String after;
+      try {
+        after = new String(Base64.getUrlDecoder().decode(token), StandardCharsets.UTF_8);
+      } catch (IllegalArgumentException e) {
+        after = null;
+      }
+      from = after == null ? -1 : all.indexOf(after) + 1;
+      if (from <= 0) {
+        throw ApiException.invalid("Invalid pagination token: " + token);
+      }
+    }
     ObjectNode out = RecordJson.MAPPER.createObjectNode();
-    ArrayNode a = out.putArray("ids");
-    ids.forEach(a::add);
+    ArrayNode a = out.putArray(member);
+    int to = Math.min(all.size(), from + PAGE);
+    all.subList(from, to).forEach(a::add);
+    if (to < all.size()) {
+      out.put(
+          "nextToken",
+          Base64.getUrlEncoder()
+              .withoutPadding()
+              .encodeToString(all.get(to - 1).getBytes(StandardCharsets.UTF_8)));
+    }
     return out;
   }
 

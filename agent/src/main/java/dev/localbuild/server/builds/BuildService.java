@@ -20,12 +20,15 @@ import dev.localbuild.server.store.BuildStore;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
@@ -51,16 +54,23 @@ public final class BuildService implements AutoCloseable {
   private final java.util.Set<String> stored = ConcurrentHashMap.newKeySet();
   private final Semaphore slots;
   private final Thread dispatcher;
+  private final InstantSource clock;
+  private final ScheduledExecutorService sweeper;
   private volatile boolean accepting = true;
 
-  /** A build waiting for a slot. */
+  /** A build waiting for a slot, until its queued timeout. */
   record Queued(
       String id,
       String project,
       BuildLauncher.Reservation reservation,
       ObjectNode projectJson,
       ObjectNode request,
-      String initiator) {}
+      String initiator) {
+    /** When it has waited {@code queuedTimeoutInMinutes}: TIMED_OUT without running. */
+    Instant deadline() {
+      return reservation.submitted().plus(queuedTimeout(projectJson, request));
+    }
+  }
 
   public BuildService(
       BuildLauncher launcher,
@@ -69,13 +79,28 @@ public final class BuildService implements AutoCloseable {
       String region,
       String account,
       Consumer<String> log) {
+    this(launcher, builds, concurrency, region, account, log, InstantSource.system());
+  }
+
+  BuildService(
+      BuildLauncher launcher,
+      BuildStore builds,
+      int concurrency,
+      String region,
+      String account,
+      Consumer<String> log,
+      InstantSource clock) {
     this.launcher = launcher;
+    this.clock = clock;
     this.builds = builds;
     this.region = region;
     this.account = account;
     this.log = log;
     this.slots = new Semaphore(concurrency);
     this.dispatcher = Thread.ofPlatform().name("localbuild-dispatcher").unstarted(this::dispatch);
+    this.sweeper =
+        Executors.newSingleThreadScheduledExecutor(
+            Thread.ofPlatform().name("localbuild-queue-timeouts").daemon().factory());
   }
 
   /**
@@ -115,6 +140,7 @@ public final class BuildService implements AutoCloseable {
       log.accept("Docker is not reachable: builds will fail in PROVISIONING until it is");
     }
     dispatcher.start();
+    sweeper.scheduleWithFixedDelay(() -> timeOutQueued(clock.instant()), 1, 1, TimeUnit.SECONDS);
   }
 
   /** StartBuild: the build, queued (or the one this idempotency token already started). */
@@ -159,6 +185,40 @@ public final class BuildService implements AutoCloseable {
       h.stop();
     }
     return builds.get(id).map(BuildStore.Row::record).orElse(row.record());
+  }
+
+  /**
+   * Builds that waited longer than their {@code queuedTimeoutInMinutes} end TIMED_OUT, without a
+   * container, as CodeBuild's do.
+   *
+   * @return their ids
+   */
+  List<String> timeOutQueued(Instant now) {
+    List<String> ids = new ArrayList<>();
+    for (Queued q : queue.removeAll(q -> !q.deadline().isAfter(now))) {
+      try {
+        Optional<BuildStore.Row> row = builds.get(q.id());
+        if (row.isPresent()) {
+          ObjectNode r = row.get().record();
+          QueuedRecord.timedOut(r, queuedTimeout(q.projectJson(), q.request()));
+          builds.update(q.id(), "TIMED_OUT", r);
+          log.accept(q.id() + ": timed out in the queue");
+          ids.add(q.id());
+        }
+      } catch (SQLException e) {
+        log.accept(q.id() + ": cannot store its record: " + e.getMessage());
+      }
+    }
+    return ids;
+  }
+
+  /** The project's queued timeout, or the build's override: CodeBuild's default is 8 hours. */
+  static Duration queuedTimeout(ObjectNode project, ObjectNode request) {
+    int minutes =
+        request.has("queuedTimeoutInMinutesOverride")
+            ? request.path("queuedTimeoutInMinutesOverride").asInt()
+            : project.path("queuedTimeoutInMinutes").asInt(480);
+    return Duration.ofMinutes(minutes);
   }
 
   /** The running build's id, for tests and the web page. */
@@ -319,6 +379,16 @@ public final class BuildService implements AutoCloseable {
       }
       timeout = Duration.ofMinutes(m);
     }
+    if (req.has("queuedTimeoutInMinutesOverride")) {
+      int m = req.path("queuedTimeoutInMinutesOverride").asInt(-1);
+      if (m < 5 || m > 480) {
+        throw ApiException.invalid(
+            "1 validation error detected: Value '"
+                + req.path("queuedTimeoutInMinutesOverride").asText()
+                + "' at 'queuedTimeoutInMinutesOverride' failed to satisfy constraint: Member must"
+                + " have value between 5 and 480");
+      }
+    }
     Boolean privileged =
         req.has("privilegedModeOverride") ? req.path("privilegedModeOverride").asBoolean() : null;
     return new BuildOrder(
@@ -357,6 +427,7 @@ public final class BuildService implements AutoCloseable {
   public void shutdown(Duration grace) throws InterruptedException {
     accepting = false;
     dispatcher.interrupt();
+    sweeper.shutdownNow();
     long deadline = System.nanoTime() + grace.toNanos();
     while (!running.isEmpty() && System.nanoTime() < deadline) {
       TimeUnit.MILLISECONDS.sleep(100);

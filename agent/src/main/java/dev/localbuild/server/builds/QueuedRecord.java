@@ -99,7 +99,7 @@ final class QueuedRecord {
         request.has("timeoutInMinutesOverride")
             ? request.path("timeoutInMinutesOverride").asInt()
             : project.path("timeoutInMinutes").asInt(60));
-    b.put("queuedTimeoutInMinutes", project.path("queuedTimeoutInMinutes").asInt(480));
+    b.put("queuedTimeoutInMinutes", BuildService.queuedTimeout(project, request).toMinutes());
     b.put("buildComplete", false);
     b.put("initiator", initiator);
     return b;
@@ -108,6 +108,39 @@ final class QueuedRecord {
   /** A queued build stopped: it never had a container. */
   static void stopped(ObjectNode r) {
     end(r, "STOPPED", null, null);
+  }
+
+  /**
+   * A build that waited longer than its queued timeout: the QUEUED phase and the build are
+   * TIMED_OUT; it never had a container.
+   */
+  static void timedOut(ObjectNode r, java.time.Duration waited) {
+    String now = TIME.format(Instant.now());
+    for (JsonNode p : r.path("phases")) {
+      if ("IN_PROGRESS".equals(p.path("phaseStatus").asText())) {
+        ObjectNode phase = (ObjectNode) p;
+        phase.put("phaseStatus", "TIMED_OUT");
+        phase.put("endTime", now);
+        phase.put("durationInSeconds", durationSeconds(phase.path("startTime").asText(), now));
+        phase
+            .putArray("contexts")
+            .addObject()
+            .put("statusCode", "BUILD_TIMED_OUT")
+            .put(
+                "message", "Build timed out in the queue after " + waited.toMinutes() + " minutes");
+      }
+    }
+    ((ArrayNode) r.path("phases")).addObject().put("phaseType", "COMPLETED").put("startTime", now);
+    r.put("currentPhase", "COMPLETED");
+    r.put("buildStatus", "TIMED_OUT");
+    r.put("endTime", now);
+    r.put("buildComplete", true);
+  }
+
+  private static long durationSeconds(String from, String to) {
+    return java.time.Duration.between(
+            java.time.OffsetDateTime.parse(from, TIME), java.time.OffsetDateTime.parse(to, TIME))
+        .toSeconds();
   }
 
   /** A build that could not start: PROVISIONING FAILED (the order's fault) or FAULT (ours). */

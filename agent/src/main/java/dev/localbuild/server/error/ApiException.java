@@ -30,6 +30,11 @@ public final class ApiException extends Exception {
     return new ApiException("InvalidInputException", message);
   }
 
+  /** CloudWatch Logs' word for a bad request. */
+  public static ApiException invalidParameter(String message) {
+    return new ApiException("InvalidParameterException", message);
+  }
+
   public static ApiException notFound(String message) {
     return new ApiException("ResourceNotFoundException", message);
   }

@@ -70,6 +70,21 @@ public final class BuildQueue<T> {
     return false;
   }
 
+  /** Removes every waiting build that matches (builds past their queued timeout). */
+  public synchronized List<T> removeAll(Predicate<T> which) {
+    List<T> removed = new ArrayList<>();
+    for (Deque<T> line : lines.values()) {
+      line.removeIf(t -> {
+        if (which.test(t)) {
+          removed.add(t);
+          return true;
+        }
+        return false;
+      });
+    }
+    return removed;
+  }
+
   public synchronized int size() {
     return lines.values().stream().mapToInt(Deque::size).sum();
   }

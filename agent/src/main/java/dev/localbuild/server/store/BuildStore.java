@@ -166,6 +166,99 @@ public final class BuildStore {
     return out;
   }
 
+  /**
+   * A build's log as a stream of its project's group.
+   *
+   * @param firstAtMillis the first line's time, or null when it has none yet
+   */
+  public record LogStream(
+      String buildId,
+      long submittedMillis,
+      @Nullable Long firstAtMillis,
+      @Nullable Long lastAtMillis) {}
+
+  /** The log streams of a project's builds, oldest build first. */
+  public List<LogStream> streams(String project) throws SQLException {
+    String sql =
+        "SELECT b.id, b.submitted, MIN(l.at_millis), MAX(l.at_millis) FROM builds b"
+            + " LEFT JOIN build_log l ON l.build_id = b.id WHERE b.project = ?"
+            + " GROUP BY b.id, b.submitted, b.number ORDER BY b.number";
+    return db.transact(c -> {
+      List<LogStream> out = new ArrayList<>();
+      try (var st = c.prepareStatement(sql)) {
+        st.setString(1, project);
+        try (ResultSet rs = st.executeQuery()) {
+          while (rs.next()) {
+            long first = rs.getLong(3);
+            Long firstAt = rs.wasNull() ? null : first;
+            long last = rs.getLong(4);
+            Long lastAt = rs.wasNull() ? null : last;
+            out.add(new LogStream(rs.getString(1), rs.getLong(2), firstAt, lastAt));
+          }
+        }
+      }
+      return out;
+    });
+  }
+
+  /** A line of a project's log, and whose it is. */
+  public record ProjectLogLine(String buildId, long seq, long atMillis, String text) {}
+
+  /**
+   * Lines of the builds of a project (or of some of them) within a time range, in time order, after
+   * a position ({@code afterAt}, {@code afterBuild}, {@code afterSeq}): a page of FilterLogEvents.
+   */
+  public List<ProjectLogLine> projectLog(
+      String project,
+      @Nullable List<String> buildIds,
+      long fromMillis,
+      long toMillis,
+      long afterAt,
+      String afterBuild,
+      long afterSeq,
+      int limit)
+      throws SQLException {
+    StringBuilder sql =
+        new StringBuilder(
+            "SELECT l.build_id, l.seq, l.at_millis, l.line FROM build_log l JOIN builds b ON"
+                + " b.id = l.build_id WHERE b.project = ? AND l.at_millis >= ? AND l.at_millis <= ?"
+                + " AND (l.at_millis > ? OR (l.at_millis = ? AND (l.build_id > ? OR (l.build_id = ?"
+                + " AND l.seq > ?))))");
+    if (buildIds != null) {
+      sql.append(" AND l.build_id IN (")
+          .append(String.join(", ", java.util.Collections.nCopies(buildIds.size(), "?")))
+          .append(")");
+    }
+    sql.append(" ORDER BY l.at_millis, l.build_id, l.seq LIMIT ?");
+    return db.transact(c -> {
+      List<ProjectLogLine> out = new ArrayList<>();
+      try (var st = c.prepareStatement(sql.toString())) {
+        int i = 1;
+        st.setString(i++, project);
+        st.setLong(i++, fromMillis);
+        st.setLong(i++, toMillis);
+        st.setLong(i++, afterAt);
+        st.setLong(i++, afterAt);
+        st.setString(i++, afterBuild);
+        st.setString(i++, afterBuild);
+        st.setLong(i++, afterSeq);
+        if (buildIds != null) {
+          for (String id : buildIds) {
+            st.setString(i++, id);
+          }
+        }
+        st.setInt(i, limit);
+        try (ResultSet rs = st.executeQuery()) {
+          while (rs.next()) {
+            out.add(
+                new ProjectLogLine(rs.getString(1), rs.getLong(2), rs.getLong(3), rs.getString(4)));
+          }
+        }
+      }
+      return out;
+    });
+  }
+
   private List<Row> query(String sql, Object... args) throws SQLException {
     return db.transact(c -> {
       List<Row> out = new ArrayList<>();

@@ -3,6 +3,7 @@ package dev.localbuild.agent.docker;
 import com.github.dockerjava.api.DockerClient;
 import com.github.dockerjava.api.async.ResultCallback;
 import com.github.dockerjava.api.model.PushResponseItem;
+import java.time.Duration;
 import java.util.Map;
 import org.testcontainers.containers.GenericContainer;
 import org.testcontainers.containers.wait.strategy.Wait;
@@ -24,7 +25,11 @@ public final class RegistryFixture implements AutoCloseable {
             .withImagePullPolicy(name -> false)
             .withExposedPorts(5000)
             .withLabel(Labels.ROLE, "test-registry")
-            .waitingFor(Wait.forHttp("/v2/").forPort(5000));
+            // CI's two cores are busy with other suites' builds: give a slow start time, and a
+            // second container if the first one never answers
+            .waitingFor(
+                Wait.forHttp("/v2/").forPort(5000).withStartupTimeout(Duration.ofMinutes(2)))
+            .withStartupAttempts(2);
     registry.start();
   }
 

@@ -14,6 +14,8 @@ import dev.localbuild.server.store.BuildStore;
 import dev.localbuild.server.store.Database;
 import dev.localbuild.server.store.ProjectStore;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -56,8 +58,23 @@ class CodeBuildShapesTest {
                 LauncherConfig.Aws.LOCAL));
     BuildService service =
         new BuildService(launcher, builds, 1, "eu-west-1", "000000000000", m -> {});
-    api = new CodeBuildApi(new ProjectStore(db), builds, service, "eu-west-1", "000000000000");
-    logsApi = new LogsApi(builds);
+    api =
+        new CodeBuildApi(
+            new ProjectStore(db),
+            builds,
+            service,
+            "eu-west-1",
+            "000000000000",
+            () ->
+                List.of(
+                    new BuildLauncher.LocalImage(
+                        "localbuild/standard:latest", "sha256:0123456789abcdef"),
+                    new BuildLauncher.LocalImage(
+                        "aws/codebuild/standard:7.0", "sha256:fedcba9876543210"),
+                    new BuildLauncher.LocalImage(
+                        "aws/codebuild/amazonlinux-x86_64-standard:5.0", "sha256:aaaabbbbccccdddd"),
+                    new BuildLauncher.LocalImage("debian:bookworm", "sha256:1111222233334444")));
+    logsApi = new LogsApi(builds, "eu-west-1", "000000000000");
   }
 
   @AfterEach
@@ -177,5 +194,178 @@ class CodeBuildShapesTest {
                 "StartBuild",
                 "{\"projectName\": \"web\", \"environmentVariablesOverride\": [{\"name\": \"A\", \"value\": \"1\", \"type\": \"NOPE\"}]}"))
         .hasMessageContaining("Member must satisfy enum value set");
+  }
+
+  static final String PROJECT =
+      "{\"name\": \"%s\", \"source\": {\"type\": \"NO_SOURCE\", \"buildspec\": \"version: 0.2\"},"
+          + " \"artifacts\": {\"type\": \"NO_ARTIFACTS\"}, \"environment\": {\"type\":"
+          + " \"LINUX_CONTAINER\", \"image\": \"debian:bookworm\", \"computeType\":"
+          + " \"BUILD_GENERAL1_SMALL\"}, \"serviceRole\": \"r\"}";
+
+  /** Every page of a list operation, following nextToken; a build started between pages. */
+  List<String> allPages(String operation, String request, String member, Runnable between)
+      throws Exception {
+    List<String> all = new ArrayList<>();
+    String token = null;
+    int pages = 0;
+    do {
+      ObjectNode in = (ObjectNode) RecordJson.MAPPER.readTree(request);
+      if (token != null) {
+        in.put("nextToken", token);
+      }
+      JsonNode page = call(operation, in.toString());
+      assertThat(page.path(member).size()).isLessThanOrEqualTo(100);
+      page.path(member).forEach(n -> all.add(n.asText()));
+      token = page.path("nextToken").asText(null);
+      if (pages++ == 0) {
+        between.run();
+      }
+    } while (token != null);
+    return all;
+  }
+
+  @Test
+  void listsComeInPagesOfAHundredThatNeitherRepeatNorSkipWhenBuildsStartBetweenThem()
+      throws Exception {
+    call("CreateProject", PROJECT.formatted("web"));
+    List<String> started = new ArrayList<>();
+    for (int i = 0; i < 205; i++) {
+      started.add(
+          call("StartBuild", "{\"projectName\": \"web\"}").path("build").path("id").asText());
+    }
+    List<String> listed =
+        allPages(
+            "ListBuildsForProject",
+            "{\"projectName\": \"web\"}",
+            "ids",
+            () -> {
+              try {
+                call("StartBuild", "{\"projectName\": \"web\"}");
+              } catch (Exception e) {
+                throw new AssertionError(e);
+              }
+            });
+    // newest first: the one started after the first page is before it, so not in this listing
+    assertThat(listed).containsExactlyElementsOf(started.reversed());
+    assertThat(allPages("ListBuilds", "{\"sortOrder\": \"ASCENDING\"}", "ids", () -> {}))
+        .hasSize(206)
+        .startsWith(started.getFirst());
+
+    for (int i = 0; i < 120; i++) {
+      call("CreateProject", PROJECT.formatted("p" + (1000 + i)));
+    }
+    assertThat(allPages("ListProjects", "{}", "projects", () -> {})).hasSize(121).endsWith("web");
+    assertThatThrownBy(() -> call("ListBuilds", "{\"nextToken\": \"bm9wZQ\"}"))
+        .hasMessage("Invalid pagination token: bm9wZQ");
+  }
+
+  @Test
+  void curatedImagesAreTheBuildImagesThisHostHas() throws Exception {
+    JsonNode got = call("ListCuratedEnvironmentImages", "{}");
+    assertThat(got.path("platforms").findValuesAsText("platform"))
+        .containsExactly("AMAZON_LINUX", "DEBIAN", "UBUNTU");
+    assertThat(got.findValuesAsText("name"))
+        .containsExactlyInAnyOrder(
+            "localbuild/standard:latest",
+            "aws/codebuild/standard:7.0",
+            "aws/codebuild/amazonlinux-x86_64-standard:5.0");
+    assertThat(
+            got.path("platforms")
+                .get(1)
+                .path("languages")
+                .get(0)
+                .path("images")
+                .get(0)
+                .path("versions")
+                .get(0)
+                .asText())
+        .isEqualTo("localbuild/standard:latest-0123456789ab");
+  }
+
+  JsonNode logsCall(String operation, String json) throws Exception {
+    JsonNode out =
+        ApiShapes.wire(logsApi.call(operation, (ObjectNode) RecordJson.MAPPER.readTree(json)));
+    assertThat(logs.checkOutput(operation, out)).as(operation + ": " + out).isEmpty();
+    return out;
+  }
+
+  @Test
+  void aProjectsLogGroupIsDescribedAndFilteredAsCloudWatchLogsDoes() throws Exception {
+    call("CreateProject", PROJECT.formatted("web"));
+    String a = call("StartBuild", "{\"projectName\": \"web\"}").path("build").path("id").asText();
+    String b = call("StartBuild", "{\"projectName\": \"web\"}").path("build").path("id").asText();
+    String streamA = a.substring(4);
+    String streamB = b.substring(4);
+    builds.appendLog(a, 1, 1000, "[Container] Entering phase BUILD");
+    builds.appendLog(a, 2, 1001, "ERROR: test failed in FooTest");
+    builds.appendLog(b, 1, 1000, "[Container] Entering phase BUILD");
+    builds.appendLog(b, 2, 1002, "WARN: slow test");
+    builds.appendLog(b, 3, 1003, "ERROR: lint failed");
+
+    JsonNode streams = logsCall("DescribeLogStreams", "{\"logGroupName\": \"/aws/codebuild/web\"}");
+    assertThat(streams.path("logStreams").findValuesAsText("logStreamName"))
+        .containsExactlyElementsOf(java.util.stream.Stream.of(streamA, streamB).sorted().toList());
+    JsonNode byTime =
+        logsCall(
+            "DescribeLogStreams",
+            "{\"logGroupName\": \"/aws/codebuild/web\", \"orderBy\": \"LastEventTime\","
+                + " \"descending\": true, \"limit\": 1}");
+    assertThat(byTime.path("logStreams").get(0).path("logStreamName").asText()).isEqualTo(streamB);
+    assertThat(byTime.path("logStreams").get(0).path("lastEventTimestamp").asLong())
+        .isEqualTo(1003);
+    assertThat(byTime.path("nextToken").asText()).isNotEmpty();
+
+    JsonNode errors =
+        logsCall(
+            "FilterLogEvents",
+            "{\"logGroupName\": \"/aws/codebuild/web\", \"filterPattern\": \"ERROR\"}");
+    assertThat(errors.path("events").findValuesAsText("message"))
+        .containsExactly("ERROR: test failed in FooTest", "ERROR: lint failed");
+    assertThat(errors.path("events").get(0).path("logStreamName").asText()).isEqualTo(streamA);
+    assertThat(errors.has("nextToken")).isFalse();
+    assertThat(
+            logsCall(
+                    "FilterLogEvents",
+                    "{\"logGroupName\": \"/aws/codebuild/web\", \"filterPattern\": \"?WARN ?lint -slow\","
+                        + " \"logStreamNames\": [\""
+                        + streamB
+                        + "\"]}")
+                .path("events")
+                .findValuesAsText("message"))
+        .containsExactly("ERROR: lint failed");
+    assertThat(
+            logsCall(
+                    "FilterLogEvents",
+                    "{\"logGroupName\": \"/aws/codebuild/web\", \"filterPattern\": \"\\\"phase BUILD\\\"\","
+                        + " \"startTime\": 1000, \"endTime\": 1000}")
+                .path("events")
+                .size())
+        .isEqualTo(2);
+
+    // a page at a time: the token goes on where the last page ended
+    List<String> paged = new ArrayList<>();
+    String token = null;
+    do {
+      JsonNode page =
+          logsCall(
+              "FilterLogEvents",
+              "{\"logGroupName\": \"/aws/codebuild/web\", \"limit\": 2"
+                  + (token == null ? "" : ", \"nextToken\": \"" + token + "\"")
+                  + "}");
+      page.path("events").forEach(e -> paged.add(e.path("message").asText()));
+      token = page.path("nextToken").asText(null);
+    } while (token != null);
+    assertThat(paged).hasSize(5).containsSubsequence("WARN: slow test", "ERROR: lint failed");
+
+    assertThatThrownBy(
+            () -> logsCall("FilterLogEvents", "{\"logGroupName\": \"/aws/codebuild/nope\"}"))
+        .hasMessage("The specified log group does not exist.");
+    assertThatThrownBy(() ->
+            logsCall(
+                "FilterLogEvents",
+                "{\"logGroupName\": \"/aws/codebuild/web\", \"filterPattern\": \"{ $.a = 1 }\"}"))
+        .isInstanceOfSatisfying(
+            ApiException.class, e -> assertThat(e.type()).isEqualTo("InvalidParameterException"))
+        .hasMessageContaining("JSON, space-delimited and regex patterns are not supported");
   }
 }
