@@ -9,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -17,6 +18,15 @@ import org.junit.jupiter.params.provider.ValueSource;
 /** Custom, S3-style and source caches, through the command line, on both executors. */
 class CachesIT {
   @TempDir Path tmp;
+
+  /** A fetched source starts the local AWS (builds get what CodeBuild gives them): not left. */
+  @AfterEach
+  void stopLocalAws() throws Exception {
+    Path home = tmp.resolve("home");
+    if (Files.isDirectory(home.resolve("aws"))) {
+      assertThat(LocalbuildProcess.start(tmp, home, "aws", "stop", "--purge").waitFor()).isZero();
+    }
+  }
 
   LocalbuildProcess run(Path src, String executor, String buildspec, String... args)
       throws IOException {
