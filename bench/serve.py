@@ -12,7 +12,9 @@ the server is stopped at the end.
 
 - StartBuild -> first command: a project whose buildspec's first command prints the time as the
   build container sees it (`date +%s%N`); from just before the StartBuild request to that time,
-  read back from the build's log. Builds one after another on an idle server (the image present).
+  read back from the build's log. Warm: builds 2 s apart on the default server, so the container
+  the last build left ready is there; cold: builds one after another on a second server started
+  with --no-warm-containers. The image is present.
 - BatchGetBuilds at a fixed rate: an open loop (request i is due at t0 + i/rate, whether or not
   the earlier ones have answered), latency from when it was due to its answer, so a slow server
   cannot hide its queueing. Each asks for 1 build of the history.
@@ -53,9 +55,10 @@ def free_port():
 class Server:
     """A `localbuild serve` process on loopback, with its own data directory."""
 
-    def __init__(self, data, concurrency=2):
+    def __init__(self, data, concurrency=2, extra=()):
         self.data = data
         self.concurrency = concurrency
+        self.extra = list(extra)
         self.port = free_port()
         self.proc = None
         self.err = None
@@ -67,7 +70,7 @@ class Server:
         t0 = time.monotonic()
         self.proc = subprocess.Popen(
             [LAUNCHER, "serve", "--data-dir", self.data, "--port", str(self.port),
-             "--concurrency", str(self.concurrency), "--region", REGION],
+             "--concurrency", str(self.concurrency), "--region", REGION] + self.extra,
             stdout=subprocess.DEVNULL, stderr=self.err, env=env, start_new_session=True)
         while True:
             if self.proc.poll() is not None:
@@ -139,10 +142,11 @@ def wait_all(codebuild, ids, timeout=1800):
     return statuses
 
 
-def first_command(codebuild, logs, starts):
-    """StartBuild -> first command, in seconds, for each of `starts` builds."""
+def first_command(codebuild, logs, starts, pause=0.0):
+    """StartBuild -> first command, in seconds, for each of `starts` builds, `pause` s apart."""
     out = []
     for _ in range(starts):
+        time.sleep(pause)
         t0 = time.time_ns()
         b = codebuild.start_build(projectName="first")["build"]
         status = wait_all(codebuild, [b["id"]])[b["id"]]
@@ -233,11 +237,26 @@ def main():
         time.sleep(2)  # let start-up work (JIT, reaping) settle before the idle figure
         rss_idle = server.rss_mb()
 
-        project(codebuild, "first", "version: 0.2\nphases:\n  install:\n    commands:\n"
-                "      - echo FIRST=$(date +%s%N)\n", args.image)
-        # one build first, so the image's facts are cached as on any used server
+        first_spec = ("version: 0.2\nphases:\n  install:\n    commands:\n"
+                      "      - echo FIRST=$(date +%s%N)\n")
+        project(codebuild, "first", first_spec, args.image)
+        # one build first, so the image's facts are cached as on any used server; then builds
+        # 2 s apart, so the warm container the last one left is ready
         first_command(codebuild, logs, 1)
-        firsts = first_command(codebuild, logs, args.starts)
+        warm = first_command(codebuild, logs, args.starts, pause=2.0)
+
+        # cold: a server that keeps no container ready
+        cold_data = os.path.join(work, "cold")
+        os.makedirs(cold_data)
+        cold_server = Server(cold_data, extra=["--no-warm-containers"])
+        try:
+            cold_server.start()
+            cold_cb, cold_logs = cold_server.clients(cold_server.key())
+            project(cold_cb, "first", first_spec, args.image)
+            first_command(cold_cb, cold_logs, 1)
+            cold = first_command(cold_cb, cold_logs, args.starts)
+        finally:
+            cold_server.stop()
 
         per_min_serve = builds_per_minute_serve(codebuild, args.image, args.builds)
         per_min_run = builds_per_minute_run(args.image, args.builds, work)
@@ -271,9 +290,10 @@ def main():
         restart_signed = restart_health + (time.monotonic() - t_list)
 
         ms = lambda s: f"{s * 1000:.0f}"  # noqa: E731
-        report.append(f"StartBuild -> first command, {len(firsts)} builds, image {args.image}:"
-                      f" p50 {ms(pct(firsts, 50))} ms, p95 {ms(pct(firsts, 95))} ms"
-                      f" [min {ms(min(firsts))}, max {ms(max(firsts))}]")
+        for label, xs in (("cold (--no-warm-containers)", cold), ("warm container", warm)):
+            report.append(f"StartBuild -> first command, {label}, {len(xs)} builds, image"
+                          f" {args.image}: p50 {ms(pct(xs, 50))} ms, p95 {ms(pct(xs, 95))} ms"
+                          f" [min {ms(min(xs))}, max {ms(max(xs))}]")
         report.append(f"BatchGetBuilds at {args.rate}/s for {args.seconds} s ({len(latencies)} answered,"
                       f" {len(errors)} errors, {len(ids)} builds in history):"
                       f" p50 {pct(latencies, 50) * 1000:.1f} ms, p99 {pct(latencies, 99) * 1000:.1f} ms,"

@@ -38,6 +38,7 @@ public final class BuildServer implements AutoCloseable {
    * @param database a PostgreSQL URL, or null for the embedded database
    * @param concurrency builds that run at once
    * @param region the region ARNs name
+   * @param warmContainers keep a started build container ready per recently used image
    */
   public record Config(
       String bind,
@@ -45,7 +46,19 @@ public final class BuildServer implements AutoCloseable {
       Path dataDir,
       @Nullable String database,
       int concurrency,
-      String region) {}
+      String region,
+      boolean warmContainers) {
+    /** With warm containers, as {@code serve} runs by default. */
+    public Config(
+        String bind,
+        int port,
+        Path dataDir,
+        @Nullable String database,
+        int concurrency,
+        String region) {
+      this(bind, port, dataDir, database, concurrency, region, true);
+    }
+  }
 
   private final Database db;
   private final BuildLauncher launcher;
@@ -91,6 +104,9 @@ public final class BuildServer implements AutoCloseable {
       projects.get(name).ifPresent(p -> byName.put(name, p));
     }
     service.recover(byName);
+    if (c.warmContainers()) {
+      launcher.keepWarmContainers();
+    }
     Vertx vertx = Vertx.vertx();
     ApiServer api =
         new ApiServer(

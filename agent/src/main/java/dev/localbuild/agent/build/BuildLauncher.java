@@ -3,6 +3,7 @@ package dev.localbuild.agent.build;
 import com.github.dockerjava.api.DockerClient;
 import dev.localbuild.agent.docker.DockerClients;
 import dev.localbuild.agent.docker.StrayReaper;
+import dev.localbuild.agent.docker.WarmContainers;
 import dev.localbuild.agent.record.BuildHistory;
 import dev.localbuild.agent.record.BuildLogs;
 import dev.localbuild.agent.record.BuildNumbers;
@@ -39,6 +40,7 @@ public final class BuildLauncher implements AutoCloseable {
         return t;
       });
   private @Nullable DockerClient docker;
+  private volatile @Nullable WarmContainers warm;
 
   public BuildLauncher(LauncherConfig config) {
     this.config = config;
@@ -101,6 +103,7 @@ public final class BuildLauncher implements AutoCloseable {
               resolved,
               aws,
               config.executor() == LauncherConfig.Executor.DOCKER ? docker() : null,
+              config.executor() == LauncherConfig.Executor.DOCKER ? warm : null,
               listener.notices());
       BuildRequest request = resolved.request();
       String project = request.projectName();
@@ -161,6 +164,16 @@ public final class BuildLauncher implements AutoCloseable {
     }
   }
 
+  /**
+   * Keeps a started build container ready per recently used image, so a server's next build does
+   * not wait for one (a single {@code run} has no next build: it does not).
+   */
+  public synchronized void keepWarmContainers() {
+    if (warm == null) {
+      warm = new WarmContainers(docker());
+    }
+  }
+
   /** The shared Docker client, made on first use; strays of dead agents are reaped then, once. */
   public synchronized DockerClient docker() {
     if (docker == null) {
@@ -196,6 +209,9 @@ public final class BuildLauncher implements AutoCloseable {
   @Override
   public synchronized void close() throws IOException {
     scheduler.shutdownNow();
+    if (warm != null) {
+      warm.close();
+    }
     if (docker != null) {
       docker.close();
     }

@@ -13,6 +13,7 @@ import dev.localbuild.agent.docker.DockerProvisioner;
 import dev.localbuild.agent.docker.ImageResolver;
 import dev.localbuild.agent.docker.LayerCacheVolumes;
 import dev.localbuild.agent.docker.StandardImage;
+import dev.localbuild.agent.docker.WarmContainers;
 import dev.localbuild.agent.host.HostProvisioner;
 import dev.localbuild.agent.project.ComputeType;
 import dev.localbuild.agent.project.ProjectConfig;
@@ -40,6 +41,7 @@ record ExecutorKit(Provisioner provisioner, BuildCache cache, BuildHooks hooks) 
       ResolvedOrder setup,
       AwsAccess aws,
       @Nullable DockerClient docker,
+      @Nullable WarmContainers warm,
       Consumer<String> notices)
       throws OrderException, IOException {
     Path state = config.state();
@@ -111,7 +113,7 @@ record ExecutorKit(Provisioner provisioner, BuildCache cache, BuildHooks hooks) 
                     new DockerHooks.Login(c.registry(), c.usernameVariable(), c.passwordVariable()))
                 .toList();
         return new ExecutorKit(
-            new DockerProvisioner(docker, settings, new StandardImage(docker)),
+            new DockerProvisioner(docker, settings, new StandardImage(docker), warm),
             buildCache,
             new DockerHooks(privileged, logins, setup.extensions().cacheFrom(), aws.ecrLogin()));
       }

@@ -68,6 +68,13 @@ final class ServeCommand implements Callable<Integer> {
   int port = 4591;
 
   @Option(
+      names = "--no-warm-containers",
+      description =
+          "Do not keep a started build container ready per recently used image (by default one"
+              + " is, so StartBuild does not wait for a container).")
+  boolean noWarmContainers;
+
+  @Option(
       names = "--concurrency",
       paramLabel = "N",
       description = "Builds that run at once (default: from this machine's cores and memory).")
@@ -108,7 +115,8 @@ final class ServeCommand implements Callable<Integer> {
     try {
       server =
           BuildServer.start(
-              new BuildServer.Config(bind, port, store.dataDir(), store.database, n, r),
+              new BuildServer.Config(
+                  bind, port, store.dataDir(), store.database, n, r, !noWarmContainers),
               m -> System.err.println("localbuild: " + m));
     } catch (java.sql.SQLException e) {
       System.err.println("localbuild: cannot open the database: " + e.getMessage());

@@ -105,11 +105,27 @@ public final class DockerProvisioner implements Provisioner {
   private final DockerClient docker;
   private final Settings settings;
   private final ImageResolver images;
+  private final @Nullable WarmContainers warm;
 
   public DockerProvisioner(DockerClient docker, Settings settings, ImageResolver images) {
+    this(docker, settings, images, null);
+  }
+
+  /**
+   * @param warm the server's warm containers, or null (a single build has no next build to warm
+   *     for)
+   */
+  public DockerProvisioner(
+      DockerClient docker, Settings settings, ImageResolver images, @Nullable WarmContainers warm) {
     this.docker = docker;
     this.settings = settings;
     this.images = images;
+    this.warm = warm;
+  }
+
+  /** A new {@code /codebuild/output/src<digits>}, as CodeBuild names it. */
+  static String newRoot() {
+    return "/codebuild/output/src" + (100_000_000 + RANDOM.nextInt(900_000_000));
   }
 
   @Override
@@ -133,11 +149,12 @@ public final class DockerProvisioner implements Provisioner {
       }
       throw e;
     }
-    String root = "/codebuild/output/src" + (100_000_000 + RANDOM.nextInt(900_000_000));
+    WarmContainers.Warm started = warm == null ? null : warm.take(settings).orElse(null);
+    String root = started != null ? started.root() : newRoot();
     String sourceDir = root + "/src";
     Map<String, String> secondaryDirs = new LinkedHashMap<>();
     settings.secondary().forEach((id, p) -> secondaryDirs.put(id, root + "/" + id));
-    String token = Supervisor.newToken();
+    String token = started != null ? started.token() : Supervisor.newToken();
     List<Runnable> undo = new ArrayList<>();
     try {
       boolean privileged = settings.privileged();
@@ -176,23 +193,38 @@ public final class DockerProvisioner implements Provisioner {
         String sc = sidecar;
         undo.add(0, () -> remove(docker, sc));
       }
+      String name =
+          "localbuild-"
+              + build.projectName().toLowerCase().replaceAll("[^a-z0-9_.-]", "-")
+              + "-"
+              + build.uuid().toString().substring(0, 8);
       String containerId =
-          create(
-              build,
-              token,
-              sourceDir,
-              secondaryDirs,
-              daemonInside ? layerVolume : null,
-              sidecar,
-              privileged);
+          started != null
+              ? adopt(started, name)
+              : createContainer(
+                  docker,
+                  settings,
+                  name,
+                  Labels.of(build.buildId(), build.projectName(), "build"),
+                  token,
+                  sourceDir,
+                  secondaryDirs,
+                  daemonInside ? layerVolume : null,
+                  sidecar,
+                  privileged);
       undo.add(0, () -> remove(docker, containerId));
-      if (!settings.mountSource()) {
+      // a warm container has its empty source directory already; copying into a running
+      // container costs the engine about 0.2 s, so a build with nothing to copy (NO_SOURCE, or a
+      // source fetched in DOWNLOAD_SOURCE) skips it
+      if (!settings.mountSource() && (started == null || hasSources())) {
         copySources(containerId, sourceDir, secondaryDirs);
       }
       StdinPipe stdin = new StdinPipe();
       ShellSession session = new ShellSession(token, stdin.writer, output);
       Closeable attach = attach(containerId, stdin, session);
-      docker.startContainerCmd(containerId).exec();
+      if (started == null) {
+        docker.startContainerCmd(containerId).exec();
+      }
       String location =
           settings.buildspec().pathInSource() != null
               ? sourceDir + "/" + settings.buildspec().pathInSource()
@@ -257,6 +289,9 @@ public final class DockerProvisioner implements Provisioner {
           throw e;
         }
       }
+      if (warm != null) {
+        warm.refill(settings); // for the next build like this one, now that this one has its own
+      }
       return sandbox;
     } catch (IOException | RuntimeException e) {
       undo.forEach(Runnable::run);
@@ -299,8 +334,43 @@ public final class DockerProvisioner implements Provisioner {
     }
   }
 
-  private String create(
-      BuildIdentity build,
+  private boolean hasSources() throws IOException {
+    if (!settings.secondary().isEmpty()) {
+      return true;
+    }
+    try (var entries = java.nio.file.Files.list(settings.source())) {
+      return entries.findAny().isPresent();
+    }
+  }
+
+  /** Makes the (empty) source directory of a container, before it starts. */
+  static void makeSourceDir(DockerClient docker, String containerId, String sourceDir)
+      throws IOException {
+    try (InputStream tar = SourceTar.stream(List.of(), List.of(sourceDir, SHELL_DIR))) {
+      docker
+          .copyArchiveToContainerCmd(containerId)
+          .withTarInputStream(tar)
+          .withRemotePath("/")
+          .exec();
+    }
+  }
+
+  /** A warm container becomes this build's: named as the build's would be. */
+  private String adopt(WarmContainers.Warm w, String name) {
+    try {
+      docker.renameContainerCmd(w.containerId()).withName(name).exec();
+    } catch (RuntimeException e) {
+      // the name is for people reading `docker ps`; the build does not need it
+    }
+    return w.containerId();
+  }
+
+  /** Creates (does not start) a build container whose main process is the supervisor. */
+  static String createContainer(
+      DockerClient docker,
+      Settings settings,
+      String name,
+      Map<String, String> labels,
       String token,
       String sourceDir,
       Map<String, String> secondaryDirs,
@@ -348,16 +418,12 @@ public final class DockerProvisioner implements Provisioner {
     CreateContainerCmd cmd =
         docker
             .createContainerCmd(settings.image())
-            .withName(
-                "localbuild-"
-                    + build.projectName().toLowerCase().replaceAll("[^a-z0-9_.-]", "-")
-                    + "-"
-                    + build.uuid().toString().substring(0, 8))
+            .withName(name)
             .withEntrypoint("sh", "-c", Supervisor.script(token, SHELL_DIR, "/root"))
             .withCmd(List.of())
             .withUser("0:0")
             .withWorkingDir("/")
-            .withLabels(Labels.of(build.buildId(), build.projectName(), "build"))
+            .withLabels(labels)
             .withStdinOpen(true)
             .withStdInOnce(false)
             .withAttachStdin(true)

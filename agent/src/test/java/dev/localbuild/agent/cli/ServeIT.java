@@ -146,14 +146,34 @@ class ServeIT {
         .isEqualTo("arn:aws:codebuild:us-east-1:000000000000:project/" + name);
   }
 
+  /**
+   * The containers of a build: labelled with it, or a warm container it took (named as the build's
+   * own container is).
+   */
   long containers(String buildId) {
+    String project = buildId.substring(0, buildId.indexOf(':'));
+    String name =
+        "localbuild-"
+            + project
+            + "-"
+            + buildId.substring(buildId.indexOf(':') + 1, buildId.indexOf(':') + 9);
     try (DockerClient docker = DockerClients.create()) {
-      return docker
-          .listContainersCmd()
-          .withShowAll(true)
-          .withLabelFilter(Map.of(Labels.BUILD, buildId))
-          .exec()
-          .size();
+      long labelled =
+          docker
+              .listContainersCmd()
+              .withShowAll(true)
+              .withLabelFilter(Map.of(Labels.BUILD, buildId))
+              .exec()
+              .size();
+      long named =
+          docker
+              .listContainersCmd()
+              .withShowAll(true)
+              .withLabelFilter(Map.of(Labels.ROLE, "warm"))
+              .withNameFilter(List.of("^/" + name + "$"))
+              .exec()
+              .size();
+      return labelled + named;
     } catch (java.io.IOException e) {
       throw new java.io.UncheckedIOException(e);
     }

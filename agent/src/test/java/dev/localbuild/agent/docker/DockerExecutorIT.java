@@ -56,7 +56,13 @@ class DockerExecutorIT extends ExecutorContract {
             java.time.Duration.ofSeconds(60),
             tmp.resolve("state"),
             null),
-        new StandardImage(docker));
+        new StandardImage(docker),
+        warm());
+  }
+
+  /** The warm containers builds take theirs from: none here, see {@link WarmDockerExecutorIT}. */
+  protected WarmContainers warm() {
+    return null;
   }
 
   @Override
