@@ -14,7 +14,8 @@ RUN apt-get update \
  && rm -rf /var/lib/apt/lists/*
 COPY agent/target/runtime /opt/localbuild/runtime
 COPY agent/target/localbuild.jar /opt/localbuild/localbuild.jar
-RUN printf '#!/bin/sh\nexec /opt/localbuild/runtime/bin/java -jar /opt/localbuild/localbuild.jar "$@"\n' \
+# as bin/localbuild: the long-lived server gets a bounded heap that the serial collector gives back
+RUN printf '#!/bin/sh\nopts=""\n[ "${1:-}" = serve ] && opts="-XX:+UseSerialGC -Xmx512m"\nexec /opt/localbuild/runtime/bin/java -XX:TieredStopAtLevel=1 $opts ${LOCALBUILD_JAVA_OPTS:-} -jar /opt/localbuild/localbuild.jar "$@"\n' \
       > /usr/local/bin/localbuild \
  && chmod 0755 /usr/local/bin/localbuild
 ENV LOCALBUILD_HOME=/var/lib/localbuild
