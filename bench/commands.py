@@ -73,7 +73,9 @@ def main():
                     help="start with `java -jar` instead of bin/localbuild (no class-data archive)")
     args = ap.parse_args()
     if args.plain_java:
-        java = os.path.join(os.environ.get("JAVA_HOME", "/usr/lib/jvm/temurin-25-jdk-amd64"), "bin", "java")
+        jdk = subprocess.run([os.path.join(ROOT, "bin", "jdk")], capture_output=True, text=True,
+                             check=True).stdout.strip()
+        java = os.path.join(jdk, "bin", "java")
         LAUNCHER[:] = [java, "-jar", os.path.join(ROOT, "agent", "target", "localbuild.jar")]
     many = "version: 0.2\nphases:\n  build:\n    commands:\n" + "".join("      - 'true'\n" for _ in range(args.commands))
     first = "version: 0.2\nphases:\n  install:\n    commands:\n      - date +%s%N\n"

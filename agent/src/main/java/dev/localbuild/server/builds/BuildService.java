@@ -367,28 +367,8 @@ public final class BuildService implements AutoCloseable {
       }
       vars.add(new ProjectConfig.Variable(name, value, type));
     }
-    Duration timeout = null;
-    if (req.has("timeoutInMinutesOverride")) {
-      int m = req.path("timeoutInMinutesOverride").asInt(-1);
-      if (m < 5 || m > 2160) {
-        throw ApiException.invalid(
-            "1 validation error detected: Value '"
-                + req.path("timeoutInMinutesOverride").asText()
-                + "' at 'timeoutInMinutesOverride' failed to satisfy constraint: Member must have"
-                + " value between 5 and 2160");
-      }
-      timeout = Duration.ofMinutes(m);
-    }
-    if (req.has("queuedTimeoutInMinutesOverride")) {
-      int m = req.path("queuedTimeoutInMinutesOverride").asInt(-1);
-      if (m < 5 || m > 480) {
-        throw ApiException.invalid(
-            "1 validation error detected: Value '"
-                + req.path("queuedTimeoutInMinutesOverride").asText()
-                + "' at 'queuedTimeoutInMinutesOverride' failed to satisfy constraint: Member must"
-                + " have value between 5 and 480");
-      }
-    }
+    Duration timeout = minutes(req, "timeoutInMinutesOverride", 2160);
+    minutes(req, "queuedTimeoutInMinutesOverride", 480); // checked now; the queue applies it
     Boolean privileged =
         req.has("privilegedModeOverride") ? req.path("privilegedModeOverride").asBoolean() : null;
     return new BuildOrder(
@@ -408,6 +388,24 @@ public final class BuildService implements AutoCloseable {
         region,
         initiator,
         BuildOrder.Host.NONE);
+  }
+
+  /** A minutes override between 5 and {@code max}, as CodeBuild checks it; null when absent. */
+  private static Duration minutes(ObjectNode req, String field, int max) throws ApiException {
+    if (!req.has(field)) {
+      return null;
+    }
+    int m = req.path(field).asInt(-1);
+    if (m < 5 || m > max) {
+      throw ApiException.invalid(
+          "1 validation error detected: Value '"
+              + req.path(field).asText()
+              + "' at '"
+              + field
+              + "' failed to satisfy constraint: Member must have value between 5 and "
+              + max);
+    }
+    return Duration.ofMinutes(m);
   }
 
   private String arn(String id) {

@@ -128,11 +128,8 @@ class RunVsServeIT {
       expected.load(r);
     }
     boolean privileged = Boolean.parseBoolean(expected.getProperty("privileged", "false"));
-    Path repo = tmp.resolve("src").resolve(name);
-    copy(SamplesIT.SAMPLES.resolve(name), repo);
-    git(repo, "init", "-q");
-    git(repo, "add", "-A");
-    git(repo, "commit", "-q", "-m", "the sample");
+    Path repo =
+        SampleRepos.committed(SamplesIT.SAMPLES.resolve(name), tmp.resolve("src").resolve(name));
 
     // through run
     Path home = Files.createDirectories(shared.resolve("run-home"));
@@ -150,7 +147,7 @@ class RunVsServeIT {
       args.add("-d");
     }
     LocalbuildProcess run = LocalbuildProcess.start(tmp, home, args.toArray(String[]::new));
-    run.waitFor();
+    run.waitFor(10); // on a new machine, the first use of localbuild/standard builds it
     JsonNode local = RecordJson.MAPPER.readTree(tmp.resolve("record.json").toFile());
 
     // through serve
@@ -224,7 +221,7 @@ class RunVsServeIT {
   }
 
   Build awaitBuild(String id) throws Exception {
-    long deadline = System.nanoTime() + Duration.ofMinutes(5).toNanos();
+    long deadline = System.nanoTime() + Duration.ofMinutes(10).toNanos();
     while (System.nanoTime() < deadline) {
       Build b = codebuild.batchGetBuilds(r -> r.ids(id)).builds().getFirst();
       if (Boolean.TRUE.equals(b.buildComplete())) {
@@ -254,25 +251,5 @@ class RunVsServeIT {
         .replaceAll("[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}", "<uuid>")
         .replaceAll("/codebuild/output/src\\d+", "/codebuild/output/src<n>")
         .replaceAll("\\d+(\\.\\d+)? ?(seconds|ms|s)\\b", "<n> $2");
-  }
-
-  static void copy(Path from, Path to) throws Exception {
-    try (Stream<Path> files = Files.walk(from)) {
-      for (Path f : files.toList()) {
-        Path target = to.resolve(from.relativize(f).toString());
-        if (Files.isDirectory(f)) {
-          Files.createDirectories(target);
-        } else {
-          Files.copy(f, target);
-        }
-      }
-    }
-  }
-
-  static void git(Path dir, String... args) throws Exception {
-    List<String> cmd = new ArrayList<>(List.of("git", "-c", "user.name=t", "-c", "user.email=t@t"));
-    cmd.addAll(List.of(args));
-    Process p = new ProcessBuilder(cmd).directory(dir.toFile()).inheritIO().start();
-    assertThat(p.waitFor(30, TimeUnit.SECONDS) && p.exitValue() == 0).as("git %s", cmd).isTrue();
   }
 }

@@ -18,11 +18,9 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -160,11 +158,7 @@ class WebAppDeployIT {
     mirror = new RegistryFixture(docker);
     mirror.seed("busybox:latest", "busybox:latest");
     home = Files.createDirectories(tmp.resolve("home"));
-    Path app = copySample(sample, tmp.resolve(dir));
-    git(app, "init", "-q");
-    git(app, "add", "-A");
-    git(app, "commit", "-q", "-m", "version 1");
-    return app;
+    return SampleRepos.committed(sample, tmp.resolve(dir));
   }
 
   /** Changes the page's version and commits it. */
@@ -172,7 +166,7 @@ class WebAppDeployIT {
     Files.writeString(
         app.resolve("index.html"),
         Files.readString(app.resolve("index.html")).replace("version 1", "version 2"));
-    git(app, "commit", "-q", "-am", "version 2");
+    SampleRepos.git(app, "commit", "-q", "-am", "version 2");
   }
 
   private LocalbuildProcess build(Path app) throws IOException {
@@ -242,26 +236,5 @@ class WebAppDeployIT {
     Matcher m = URL.matcher(stderr);
     assertThat(m.find()).as("the service URL in:%n%s", stderr).isTrue();
     return m.group(1);
-  }
-
-  private static Path copySample(Path sample, Path to) throws IOException {
-    try (Stream<Path> files = Files.walk(sample)) {
-      for (Path f : files.toList()) {
-        Path target = to.resolve(sample.relativize(f).toString());
-        if (Files.isDirectory(f)) {
-          Files.createDirectories(target);
-        } else {
-          Files.copy(f, target);
-        }
-      }
-    }
-    return to;
-  }
-
-  private static void git(Path dir, String... args) throws Exception {
-    List<String> cmd = new ArrayList<>(List.of("git", "-c", "user.name=t", "-c", "user.email=t@t"));
-    cmd.addAll(List.of(args));
-    Process p = new ProcessBuilder(cmd).directory(dir.toFile()).inheritIO().start();
-    assertThat(p.waitFor(30, TimeUnit.SECONDS) && p.exitValue() == 0).as("git %s", cmd).isTrue();
   }
 }

@@ -6,8 +6,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.localbuild.agent.build.BuildLauncher;
-import dev.localbuild.agent.build.LauncherConfig;
 import dev.localbuild.agent.record.RecordJson;
+import dev.localbuild.server.TestLaunchers;
 import dev.localbuild.server.builds.BuildService;
 import dev.localbuild.server.error.ApiException;
 import dev.localbuild.server.store.BuildStore;
@@ -47,15 +47,7 @@ class CodeBuildShapesTest {
   void server() throws Exception {
     db = Database.open(data, null);
     builds = new BuildStore(db);
-    launcher =
-        new BuildLauncher(
-            new LauncherConfig(
-                data,
-                LauncherConfig.Executor.DOCKER,
-                false,
-                false,
-                null,
-                LauncherConfig.Aws.LOCAL));
+    launcher = TestLaunchers.docker(data);
     BuildService service =
         new BuildService(launcher, builds, 1, "eu-west-1", "000000000000", m -> {});
     api =

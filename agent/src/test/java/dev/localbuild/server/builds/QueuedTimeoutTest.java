@@ -6,8 +6,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.localbuild.agent.build.BuildLauncher;
-import dev.localbuild.agent.build.LauncherConfig;
 import dev.localbuild.agent.record.RecordJson;
+import dev.localbuild.server.TestLaunchers;
 import dev.localbuild.server.api.ApiShapes;
 import dev.localbuild.server.api.ServiceModel;
 import dev.localbuild.server.error.ApiException;
@@ -47,15 +47,7 @@ class QueuedTimeoutTest {
   void service() throws Exception {
     db = Database.open(data, null);
     builds = new BuildStore(db);
-    launcher =
-        new BuildLauncher(
-            new LauncherConfig(
-                data,
-                LauncherConfig.Executor.DOCKER,
-                false,
-                false,
-                null,
-                LauncherConfig.Aws.LOCAL));
+    launcher = TestLaunchers.docker(data);
     service = new BuildService(launcher, builds, 0, "eu-west-1", "000000000000", m -> {});
   }
 
