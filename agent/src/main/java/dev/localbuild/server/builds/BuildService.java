@@ -158,11 +158,12 @@ public final class BuildService implements AutoCloseable {
         return same.get().record();
       }
     }
+    ObjectNode effective = ProjectOverrides.apply(project, request);
     order(project, request, initiator); // a bad override is refused now, not after the queue
     BuildLauncher.Reservation reservation = launcher.reserve(projectName);
     String id = projectName + ":" + reservation.uuid();
     ObjectNode record =
-        QueuedRecord.of(id, arn(id), reservation, projectName, project, request, initiator);
+        QueuedRecord.of(id, arn(id), reservation, projectName, effective, request, initiator);
     builds.insert(
         new BuildStore.Row(id, projectName, reservation.number(), "QUEUED", record, request),
         token);
@@ -345,7 +346,7 @@ public final class BuildService implements AutoCloseable {
   BuildOrder order(ObjectNode projectJson, ObjectNode req, String initiator) throws ApiException {
     ProjectConfig project;
     try {
-      project = ProjectFile.parse(projectJson, null, "project");
+      project = ProjectFile.parse(ProjectOverrides.apply(projectJson, req), null, "project");
     } catch (ProjectFile.ProjectFileException e) {
       throw ApiException.invalid(e.getMessage());
     }

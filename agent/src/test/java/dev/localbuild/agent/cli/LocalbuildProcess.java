@@ -13,6 +13,22 @@ final class LocalbuildProcess {
   static final Path JAR = Path.of("target/localbuild.jar").toAbsolutePath();
   static final String JAVA = ProcessHandle.current().info().command().orElse("java");
 
+  /** Whether this JVM was started with SIGINT ignored (its children inherit that). */
+  static final boolean SIGINT_IGNORED = sigintIgnored();
+
+  private static boolean sigintIgnored() {
+    try {
+      for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+        if (line.startsWith("SigIgn:")) {
+          return (Long.parseUnsignedLong(line.substring(7).strip(), 16) & 0b10) != 0;
+        }
+      }
+    } catch (IOException | NumberFormatException e) {
+      // not Linux: nothing to undo
+    }
+    return false;
+  }
+
   final Process process;
   final Path stdout;
   final Path stderr;
@@ -30,7 +46,18 @@ final class LocalbuildProcess {
   static LocalbuildProcess start(
       Path workDir, Path home, java.util.Map<String, String> env, String... args)
       throws IOException {
-    List<String> cmd = new ArrayList<>(List.of(JAVA, "-jar", JAR.toString()));
+    List<String> cmd = new ArrayList<>();
+    if (SIGINT_IGNORED) {
+      // started in the background by a non-interactive shell, this JVM (and so the build's) has
+      // SIGINT ignored, and a JVM that starts so never sees Ctrl-C; a user's terminal delivers it
+      cmd.addAll(
+          List.of(
+              "python3",
+              "-c",
+              "import os, signal, sys; signal.signal(signal.SIGINT, signal.SIG_DFL);"
+                  + " os.execvp(sys.argv[1], sys.argv[1:])"));
+    }
+    cmd.addAll(List.of(JAVA, "-jar", JAR.toString()));
     cmd.addAll(List.of(args));
     Path out = Files.createTempFile(home.getParent(), "stdout", ".txt");
     Path err = Files.createTempFile(home.getParent(), "stderr", ".txt");

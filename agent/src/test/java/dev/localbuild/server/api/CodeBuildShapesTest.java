@@ -147,6 +147,19 @@ class CodeBuildShapesTest {
 
     JsonNode deleted = call("BatchDeleteBuilds", "{\"ids\": [\"" + id + "\"]}");
     assertThat(deleted.path("buildsDeleted").get(0).asText()).endsWith(":build/" + id);
+    // project settings overridden for one build show in its record, not in the project
+    JsonNode large =
+        call(
+                "StartBuild",
+                "{\"projectName\": \"web\", \"computeTypeOverride\": \"BUILD_GENERAL1_LARGE\","
+                    + " \"sourceTypeOverride\": \"NO_SOURCE\"}")
+            .path("build");
+    assertThat(large.at("/environment/computeType").asText()).isEqualTo("BUILD_GENERAL1_LARGE");
+    assertThat(
+            call("BatchGetProjects", "{\"names\": [\"web\"]}")
+                .at("/projects/0/environment/computeType")
+                .asText())
+        .isEqualTo("BUILD_GENERAL1_SMALL");
     call("DeleteProject", "{\"name\": \"web\"}");
   }
 
