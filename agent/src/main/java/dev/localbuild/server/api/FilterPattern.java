@@ -15,13 +15,10 @@ import java.util.List;
  * @param none terms no matching line has
  */
 record FilterPattern(List<String> all, List<String> any, List<String> none) {
-  static final FilterPattern EVERYTHING = new FilterPattern(List.of(), List.of(), List.of());
-
   static FilterPattern parse(String pattern) throws ApiException {
     String p = pattern == null ? "" : pattern.strip();
     if (p.startsWith("{") || p.startsWith("[") || p.startsWith("%")) {
-      throw new ApiException(
-          "InvalidParameterException",
+      throw ApiException.invalidParameter(
           "Invalid filter pattern: this server's logs are build output lines; use terms,"
               + " \"phrases\", ?any and -exclude (JSON, space-delimited and regex patterns are not"
               + " supported)");
@@ -45,8 +42,7 @@ record FilterPattern(List<String> all, List<String> any, List<String> none) {
       if (p.charAt(i) == '"') {
         int end = p.indexOf('"', i + 1);
         if (end < 0) {
-          throw new ApiException(
-              "InvalidParameterException",
+          throw ApiException.invalidParameter(
               "Invalid filter pattern: a quoted phrase is not closed: " + p.substring(i));
         }
         term = p.substring(i + 1, end);

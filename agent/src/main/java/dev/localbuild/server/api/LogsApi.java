@@ -179,9 +179,9 @@ public final class LogsApi {
     } else if (in.has("logStreamNamePrefix")) {
       String prefix = in.path("logStreamNamePrefix").asText();
       ids = new ArrayList<>();
-      for (BuildStore.LogStream s : builds.streams(project)) {
-        if (stream(s.buildId()).startsWith(prefix)) {
-          ids.add(s.buildId());
+      for (String id : builds.ids(project, true)) {
+        if (stream(id).startsWith(prefix)) {
+          ids.add(id);
         }
       }
     }
@@ -251,7 +251,7 @@ public final class LogsApi {
     }
     group = group.startsWith("arn:") ? group.substring(group.indexOf(":log-group:") + 11) : group;
     if (!group.startsWith(GROUP_PREFIX)
-        || builds.streams(group.substring(GROUP_PREFIX.length())).isEmpty()) {
+        || !builds.hasBuilds(group.substring(GROUP_PREFIX.length()))) {
       throw ApiException.notFound("The specified log group does not exist.");
     }
     return group.substring(GROUP_PREFIX.length());

@@ -177,6 +177,18 @@ public final class BuildStore {
       @Nullable Long firstAtMillis,
       @Nullable Long lastAtMillis) {}
 
+  /** Whether a project has a build (its log group exists). */
+  public boolean hasBuilds(String project) throws SQLException {
+    return db.transact(c -> {
+      try (var st = c.prepareStatement("SELECT 1 FROM builds WHERE project = ? LIMIT 1")) {
+        st.setString(1, project);
+        try (ResultSet rs = st.executeQuery()) {
+          return rs.next();
+        }
+      }
+    });
+  }
+
   /** The log streams of a project's builds, oldest build first. */
   public List<LogStream> streams(String project) throws SQLException {
     String sql =
