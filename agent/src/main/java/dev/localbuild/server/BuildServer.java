@@ -8,6 +8,7 @@ import dev.localbuild.server.api.ApiServer;
 import dev.localbuild.server.api.CodeBuildApi;
 import dev.localbuild.server.api.LogsApi;
 import dev.localbuild.server.builds.BuildService;
+import dev.localbuild.server.store.BuildNumberStore;
 import dev.localbuild.server.store.BuildStore;
 import dev.localbuild.server.store.Database;
 import dev.localbuild.server.store.KeyStore;
@@ -96,7 +97,8 @@ public final class BuildServer implements AutoCloseable {
                 false,
                 false,
                 null,
-                LauncherConfig.Aws.LOCAL));
+                LauncherConfig.Aws.LOCAL),
+            new BuildNumberStore(db));
     BuildService service =
         new BuildService(launcher, builds, c.concurrency(), c.region(), ACCOUNT, log);
     Map<String, ObjectNode> byName = new LinkedHashMap<>();

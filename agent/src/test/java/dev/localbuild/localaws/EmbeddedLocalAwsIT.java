@@ -40,8 +40,21 @@ class EmbeddedLocalAwsIT {
       // the host's Vert.x is the host's: still running, still serving
       var other = vertx.createHttpServer().requestHandler(r -> r.response().end("ok"));
       assertThat(other.listen(0).await(10, TimeUnit.SECONDS).actualPort()).isPositive();
+      // the server's close leaves the registry for the next start, as a stopped `aws serve` does
+      assertThat(
+              docker
+                  .listContainersCmd()
+                  .withLabelFilter(
+                      java.util.Map.of(
+                          LocalAwsProcess.INSTANCE_LABEL, LocalAwsProcess.instance(state)))
+                  .exec())
+          .isNotEmpty();
     } finally {
       vertx.close().await(10, TimeUnit.SECONDS);
+      try (DockerClient docker = DockerClients.create()) {
+        LocalAwsProcess.removeContainers(docker, state);
+        LocalAwsProcess.purge(state, docker);
+      }
     }
   }
 }

@@ -65,6 +65,7 @@ final class EcsScheduler implements AutoCloseable {
         new TaskRunner(
             docker,
             state.instance(),
+            LocalAwsProcess.pulledImages(state.dir()),
             image -> {
               String local = registryHostFor.apply("127.0.0.1");
               String bridge = registryHostFor.apply("172.17.0.2");

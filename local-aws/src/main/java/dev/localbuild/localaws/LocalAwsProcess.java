@@ -240,6 +240,14 @@ public final class LocalAwsProcess {
     return running.isPresent();
   }
 
+  /**
+   * Where the local ECS notes the images it pulled from the local ECR onto the engine: a purge
+   * deletes the registry they came from, so it removes them too.
+   */
+  static Path pulledImages(Path stateDir) {
+    return stateDir.resolve("pulled-images");
+  }
+
   /** Removes what a local AWS runs in Docker: its ECS tasks' containers and its registry. */
   public static void removeContainers(DockerClient docker, Path stateDir) {
     String instance = instance(stateDir);
@@ -270,6 +278,19 @@ public final class LocalAwsProcess {
       docker.removeVolumeCmd(RegistryBackend.volume(instance(stateDir))).exec();
     } catch (NotFoundException e) {
       // never made
+    }
+    Path pulled = pulledImages(stateDir);
+    if (Files.exists(pulled)) {
+      for (String image : new java.util.TreeSet<>(Files.readAllLines(pulled))) {
+        try {
+          docker.removeImageCmd(image).exec();
+        } catch (NotFoundException e) {
+          // removed by the user already
+        } catch (RuntimeException inUse) {
+          // a container of the user's still runs it: theirs to remove
+        }
+      }
+      Files.delete(pulled);
     }
     for (String name : List.of("state.json", "s3", "server.log", "sessions.json")) {
       Path p = stateDir.resolve(name);

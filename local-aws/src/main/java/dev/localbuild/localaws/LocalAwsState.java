@@ -41,6 +41,11 @@ final class LocalAwsState {
     return LocalAwsProcess.instance(file.getParent());
   }
 
+  /** The local AWS's state directory. */
+  java.nio.file.Path dir() {
+    return file.getParent();
+  }
+
   /** A service's section, created on first use. Call under {@code synchronized (state)}. */
   ObjectNode section(String name) {
     return root.with(name);

@@ -31,10 +31,13 @@ final class TaskRunner {
 
   private final DockerClient docker;
   private final String instance;
+  private final java.nio.file.Path pulledImages;
   private final java.util.function.Function<String, String> localRegistryRef;
   private final Supplier<String> ecrPassword;
 
   /**
+   * @param pulledImages a file where each image pulled from the local ECR is noted, so that a purge
+   *     removes it from the engine with the registry it came from
    * @param localRegistryRef turns an image of the local ECR (as any caller names it) into the
    *     reference the engine pulls it by, or returns it unchanged
    * @param ecrPassword a valid token of the local ECR
@@ -42,10 +45,12 @@ final class TaskRunner {
   TaskRunner(
       DockerClient docker,
       String instance,
+      java.nio.file.Path pulledImages,
       java.util.function.Function<String, String> localRegistryRef,
       Supplier<String> ecrPassword) {
     this.docker = docker;
     this.instance = instance;
+    this.pulledImages = pulledImages;
     this.localRegistryRef = localRegistryRef;
     this.ecrPassword = ecrPassword;
   }
@@ -187,6 +192,9 @@ final class TaskRunner {
                 .withRegistryAddress(ref.substring(0, ref.indexOf('/'))));
       }
       pull.exec(new PullImageResultCallback()).awaitCompletion(10, TimeUnit.MINUTES);
+      if (!ref.equals(image)) {
+        notePulled(withTag);
+      }
       return withTag;
     } catch (RuntimeException e) {
       throw new StartFailure(
@@ -197,6 +205,19 @@ final class TaskRunner {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new StartFailure("CannotPullContainerError: interrupted");
+    }
+  }
+
+  private synchronized void notePulled(String image) {
+    try {
+      java.nio.file.Files.createDirectories(pulledImages.getParent());
+      java.nio.file.Files.writeString(
+          pulledImages,
+          image + "\n",
+          java.nio.file.StandardOpenOption.CREATE,
+          java.nio.file.StandardOpenOption.APPEND);
+    } catch (java.io.IOException e) {
+      // only a purge's tidiness is lost: the image stays on the engine, as any pulled image does
     }
   }
 

@@ -6,6 +6,7 @@ import dev.localbuild.agent.docker.StrayReaper;
 import dev.localbuild.agent.docker.WarmContainers;
 import dev.localbuild.agent.record.BuildHistory;
 import dev.localbuild.agent.record.BuildLogs;
+import dev.localbuild.agent.record.BuildNumbering;
 import dev.localbuild.agent.record.BuildNumbers;
 import dev.localbuild.runtime.BuildEngine;
 import dev.localbuild.runtime.BuildRequest;
@@ -31,7 +32,7 @@ import org.jspecify.annotations.Nullable;
 public final class BuildLauncher implements AutoCloseable {
   private final LauncherConfig config;
   private final BuildHistory history;
-  private final BuildNumbers numbers;
+  private final BuildNumbering numbers;
   private final BuildLogs logs;
   private final ScheduledExecutorService scheduler =
       Executors.newSingleThreadScheduledExecutor(r -> {
@@ -42,10 +43,16 @@ public final class BuildLauncher implements AutoCloseable {
   private @Nullable DockerClient docker;
   private volatile @Nullable WarmContainers warm;
 
+  /** A launcher that numbers builds with files in the state directory. */
   public BuildLauncher(LauncherConfig config) {
+    this(config, new BuildNumbers(config.state()));
+  }
+
+  /** A launcher that numbers builds with {@code numbers} (the server's database). */
+  public BuildLauncher(LauncherConfig config, BuildNumbering numbers) {
     this.config = config;
     this.history = new BuildHistory(config.state());
-    this.numbers = new BuildNumbers(config.state());
+    this.numbers = numbers;
     this.logs = new BuildLogs(config.state());
   }
 

@@ -12,14 +12,14 @@ import java.nio.file.Path;
  * across processes (a lock of this JVM, then of the file, serialises concurrent builds of one
  * project).
  */
-public final class BuildNumbers {
+public final class BuildNumbers implements BuildNumbering {
   private final Path dir;
 
   public BuildNumbers(Path stateDir) {
     this.dir = stateDir.resolve("projects");
   }
 
-  /** The next number for a project. */
+  @Override
   public long next(String project) {
     Path file = dir.resolve(project).resolve("build-number");
     try {

@@ -45,8 +45,19 @@ class WebAppDeployIT {
   @AfterEach
   void stopLocalAws() throws Exception {
     if (home != null) {
+      Path pulledFile = home.resolve("aws").resolve("pulled-images");
+      List<String> pulled =
+          java.nio.file.Files.exists(pulledFile)
+              ? java.nio.file.Files.readAllLines(pulledFile)
+              : List.of();
       LocalbuildProcess stop = LocalbuildProcess.start(tmp, home, "aws", "stop", "--purge");
       assertThat(stop.waitFor()).isZero();
+      // the images the local ECS pulled came from the registry the purge deleted
+      for (String image : pulled) {
+        assertThat(docker.listImagesCmd().withImageNameFilter(image).exec())
+            .as("%s after aws stop --purge", image)
+            .isEmpty();
+      }
       assertThat(
               docker
                   .listContainersCmd()
@@ -112,6 +123,9 @@ class WebAppDeployIT {
         .containsOnly("version 2");
     assertThat(poller.versions.size()).as("requests made").isGreaterThan(50);
     assertThat(get(http, url).body()).contains("version 2");
+    // both versions' images were pulled onto the engine; the purge after the test removes them
+    assertThat(java.nio.file.Files.readAllLines(home.resolve("aws").resolve("pulled-images")))
+        .hasSizeGreaterThanOrEqualTo(2);
   }
 
   /**

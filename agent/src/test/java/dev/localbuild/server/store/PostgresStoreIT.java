@@ -41,4 +41,9 @@ class PostgresStoreIT extends StoreContract {
     }
     return Database.open(data, URL);
   }
+
+  @Override
+  Database openAgain(Path data) throws Exception {
+    return Database.open(data, URL);
+  }
 }

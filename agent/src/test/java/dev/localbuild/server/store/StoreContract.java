@@ -21,6 +21,9 @@ abstract class StoreContract {
   /** A fresh, migrated, empty database. */
   abstract Database open(Path data) throws Exception;
 
+  /** A second handle on the database {@link #open} made, as another agent sharing it has. */
+  abstract Database openAgain(Path data) throws Exception;
+
   @BeforeEach
   void openDatabase() throws Exception {
     db = open(data);
@@ -93,6 +96,42 @@ abstract class StoreContract {
     assertThat(b.delete("web:1")).isTrue();
     assertThat(b.log("web:1", 0, Long.MAX_VALUE, 10, true)).isEmpty();
     assertThat(b.get("web:1")).isEmpty();
+  }
+
+  @Test
+  void buildNumbersCountPerProjectAndNeverRepeatAcrossAgentsSharingTheDatabase() throws Exception {
+    try (Database other = openAgain(data)) {
+      BuildNumberStore[] agents = {new BuildNumberStore(db), new BuildNumberStore(other)};
+      java.util.Set<Long> taken = java.util.concurrent.ConcurrentHashMap.newKeySet();
+      var pool = java.util.concurrent.Executors.newFixedThreadPool(4);
+      try {
+        var futures = new java.util.ArrayList<java.util.concurrent.Future<?>>();
+        for (int t = 0; t < 4; t++) {
+          BuildNumberStore agent = agents[t % 2];
+          futures.add(
+              pool.submit(() -> {
+                for (int i = 0; i < 25; i++) {
+                  assertThat(taken.add(agent.next("web"))).as("a number given twice").isTrue();
+                }
+              }));
+        }
+        for (var f : futures) {
+          f.get(60, java.util.concurrent.TimeUnit.SECONDS);
+        }
+      } finally {
+        pool.shutdownNow();
+      }
+      assertThat(taken)
+          .containsExactlyInAnyOrderElementsOf(
+              java.util.stream.LongStream.rangeClosed(1, 100).boxed().toList());
+      assertThat(agents[1].next("api")).isEqualTo(1);
+      assertThat(agents[0].next("web")).isEqualTo(101);
+      // a project deleted and made again goes on counting: no two builds of "web" share a number
+      ProjectStore p = new ProjectStore(db);
+      p.create("web", json("{\"name\": \"web\"}"));
+      p.delete("web");
+      assertThat(agents[1].next("web")).isEqualTo(102);
+    }
   }
 
   @Test
