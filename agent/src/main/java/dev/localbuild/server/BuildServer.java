@@ -110,6 +110,8 @@ public final class BuildServer implements AutoCloseable {
       launcher.keepWarmContainers();
     }
     Vertx vertx = Vertx.vertx();
+    // the builds' local AWS (ECR, ECS, S3...) runs in this Vert.x when one needs it
+    launcher.embedLocalAws(vertx);
     ApiServer api =
         new ApiServer(
             vertx,

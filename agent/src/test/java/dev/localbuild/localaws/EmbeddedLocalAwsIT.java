@@ -34,6 +34,13 @@ class EmbeddedLocalAwsIT {
                 server.endpoint(), LocalAwsProcess.rootKey(state), "sts", "get-caller-identity");
         assertThat(who.exit()).as(who.err()).isZero();
         assertThat(who.json().path("Account").asText()).isEqualTo("000000000000");
+        // `localbuild aws stop` finds it by its state directory, but must not kill its host
+        org.assertj.core.api.Assertions.assertThatThrownBy(
+                () -> LocalAwsProcess.stop(state, docker, false))
+            .isInstanceOf(IllegalStateException.class)
+            .hasMessageContaining(
+                "runs inside localbuild serve (pid " + ProcessHandle.current().pid());
+        assertThat(LocalAwsProcess.find(state)).isPresent();
       } finally {
         server.close();
       }

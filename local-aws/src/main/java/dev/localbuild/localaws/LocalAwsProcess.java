@@ -124,8 +124,14 @@ public final class LocalAwsProcess {
     }
   }
 
-  /** Records a server that just started, for the next {@link #find}. */
-  static void announce(Path stateDir, int port, String gateway) throws IOException {
+  /**
+   * Records a server that just started, for the next {@link #find}.
+   *
+   * @param embedded it runs inside another program (the build server), which {@link #stop} must not
+   *     kill
+   */
+  static void announce(Path stateDir, int port, String gateway, boolean embedded)
+      throws IOException {
     Files.createDirectories(stateDir);
     Files.writeString(
         serverFile(stateDir),
@@ -133,7 +139,15 @@ public final class LocalAwsProcess {
             .put("pid", ProcessHandle.current().pid())
             .put("port", port)
             .put("gateway", gateway)
+            .put("embedded", embedded)
             .toString());
+  }
+
+  /** How a local AWS is started when none answers for a state directory. */
+  @FunctionalInterface
+  public interface Starter {
+    /** Starts one and returns once it answers. */
+    Running start(Path stateDir, String region) throws IOException, InterruptedException;
   }
 
   /**
@@ -143,6 +157,12 @@ public final class LocalAwsProcess {
    * @param jar localbuild's jar, to run {@code aws serve}
    */
   public static Running ensure(Path stateDir, Path jar, String region)
+      throws IOException, InterruptedException {
+    return ensure(stateDir, region, (dir, r) -> spawn(dir, jar, r));
+  }
+
+  /** The running local AWS, started by {@code starter} if needed. */
+  public static Running ensure(Path stateDir, String region, Starter starter)
       throws IOException, InterruptedException {
     Optional<Running> found = find(stateDir);
     if (found.isPresent()) {
@@ -160,7 +180,7 @@ public final class LocalAwsProcess {
               return again.get();
             }
             try {
-              return spawn(stateDir, jar, region);
+              return starter.start(stateDir, region);
             } catch (InterruptedException e) {
               Thread.currentThread().interrupt();
               throw new java.io.InterruptedIOException("interrupted while starting the local AWS");
@@ -216,6 +236,14 @@ public final class LocalAwsProcess {
   public static boolean stop(Path stateDir, DockerClient docker, boolean purge)
       throws InterruptedException {
     Optional<Running> running = find(stateDir);
+    if (running.isPresent() && embedded(stateDir)) {
+      throw new IllegalStateException(
+          "the local AWS of "
+              + stateDir
+              + " runs inside localbuild serve (pid "
+              + running.get().pid()
+              + "): it stops with the server");
+    }
     running
         .flatMap(r -> ProcessHandle.of(r.pid()))
         .ifPresent(h -> {
@@ -246,6 +274,14 @@ public final class LocalAwsProcess {
    */
   static Path pulledImages(Path stateDir) {
     return stateDir.resolve("pulled-images");
+  }
+
+  private static boolean embedded(Path stateDir) {
+    try {
+      return Json.MAPPER.readTree(serverFile(stateDir).toFile()).path("embedded").asBoolean();
+    } catch (IOException e) {
+      return false;
+    }
   }
 
   /** Removes what a local AWS runs in Docker: its ECS tasks' containers and its registry. */

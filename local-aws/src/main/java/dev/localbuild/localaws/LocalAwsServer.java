@@ -34,6 +34,12 @@ import java.util.concurrent.TimeUnit;
  * (where a deployed service answers) answer without a signature: they hold no secret.
  */
 public final class LocalAwsServer implements AutoCloseable {
+  /**
+   * The port a local AWS tries first: pushed images are named with it ({@code
+   * 127.0.0.1:4590/repo}), so it should be the same from one start to the next.
+   */
+  public static final int DEFAULT_PORT = 4590;
+
   /** What a server needs. */
   public record Config(
       Path stateDir, String region, String account, int port, boolean createRepositoriesOnPush) {}
@@ -138,7 +144,7 @@ public final class LocalAwsServer implements AutoCloseable {
       servers.add(bridge);
     }
     ecs.start();
-    LocalAwsProcess.announce(config.stateDir(), port, gateway);
+    LocalAwsProcess.announce(config.stateDir(), port, gateway, !ownVertx);
     return this;
   }
 

@@ -69,6 +69,7 @@ public final class AwsAccess implements AutoCloseable {
       ResolvedOrder setup,
       Path state,
       String buildspecText,
+      LocalAwsProcess.@Nullable Starter localAws,
       Consumer<String> notices)
       throws IOException, InterruptedException {
     if (setup.untrusted()) {
@@ -98,7 +99,10 @@ public final class AwsAccess implements AutoCloseable {
       notices.accept(
           "starting the local AWS (ECR, ECS, S3, SSM, Secrets Manager, STS) in the background");
       running =
-          java.util.Optional.of(LocalAwsProcess.ensure(awsState, LocalAwsProcess.jar(), region));
+          java.util.Optional.of(
+              localAws == null
+                  ? LocalAwsProcess.ensure(awsState, LocalAwsProcess.jar(), region)
+                  : LocalAwsProcess.ensure(awsState, region, localAws));
     }
     if (running.isEmpty()) {
       return none(notices);

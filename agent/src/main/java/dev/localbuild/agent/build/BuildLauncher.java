@@ -42,6 +42,7 @@ public final class BuildLauncher implements AutoCloseable {
       });
   private @Nullable DockerClient docker;
   private volatile @Nullable WarmContainers warm;
+  private volatile @Nullable EmbeddedLocalAws embeddedAws;
 
   /** A launcher that numbers builds with files in the state directory. */
   public BuildLauncher(LauncherConfig config) {
@@ -102,6 +103,7 @@ public final class BuildLauncher implements AutoCloseable {
             resolved,
             config.state(),
             AwsAccess.buildspecText(resolved),
+            embeddedAws,
             listener.notices());
     try {
       ExecutorKit kit =
@@ -181,6 +183,16 @@ public final class BuildLauncher implements AutoCloseable {
     }
   }
 
+  /**
+   * Starts the local AWS, when a build needs it, inside {@code vertx} (the server's) rather than as
+   * a process of its own; it stops when this launcher closes.
+   */
+  public synchronized void embedLocalAws(io.vertx.core.Vertx vertx) {
+    if (embeddedAws == null) {
+      embeddedAws = new EmbeddedLocalAws(vertx, this::docker);
+    }
+  }
+
   /** The shared Docker client, made on first use; strays of dead agents are reaped then, once. */
   public synchronized DockerClient docker() {
     if (docker == null) {
@@ -218,6 +230,9 @@ public final class BuildLauncher implements AutoCloseable {
     scheduler.shutdownNow();
     if (warm != null) {
       warm.close();
+    }
+    if (embeddedAws != null) {
+      embeddedAws.close();
     }
     if (docker != null) {
       docker.close();

@@ -50,7 +50,7 @@ final class AwsCommand implements Runnable {
     @Option(
         names = "--port",
         description = "Port on 127.0.0.1 and the Docker bridge (default: ${DEFAULT-VALUE}).")
-    int port = 4590;
+    int port = LocalAwsServer.DEFAULT_PORT;
 
     @Option(names = "--region", description = "Region (default: ${DEFAULT-VALUE}).")
     String region = "us-east-1";
@@ -169,7 +169,13 @@ final class AwsCommand implements Runnable {
     @Override
     public Integer call() throws Exception {
       try (DockerClient docker = DockerClients.create()) {
-        boolean was = LocalAwsProcess.stop(defaultState(), docker, purge);
+        boolean was;
+        try {
+          was = LocalAwsProcess.stop(defaultState(), docker, purge);
+        } catch (IllegalStateException inServer) {
+          System.err.println("localbuild: " + inServer.getMessage());
+          return 1;
+        }
         System.err.println(
             was
                 ? "localbuild: the local AWS stopped"

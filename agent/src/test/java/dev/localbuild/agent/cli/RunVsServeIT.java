@@ -104,8 +104,27 @@ class RunVsServeIT {
       logs.close();
     }
     if (server != null && server.process.isAlive()) {
+      // the server's builds had their local AWS inside the server's JVM, not in a process beside
+      Path awsState = data.resolve("aws");
+      JsonNode announced = RecordJson.MAPPER.readTree(awsState.resolve("server.json").toFile());
+      assertThat(announced.path("pid").asLong()).isEqualTo(server.process.pid());
+      assertThat(announced.path("embedded").asBoolean()).isTrue();
       server.process.destroy();
-      server.process.waitFor(90, TimeUnit.SECONDS);
+      assertThat(server.process.waitFor(90, TimeUnit.SECONDS)).isTrue();
+      // and it stopped with the server, as `aws stop` stops one: its registry is not left running
+      try (var docker = dev.localbuild.agent.docker.DockerClients.create()) {
+        assertThat(
+                docker
+                    .listContainersCmd()
+                    .withShowAll(true)
+                    .withLabelFilter(
+                        java.util.Map.of(
+                            dev.localbuild.localaws.LocalAwsProcess.INSTANCE_LABEL,
+                            dev.localbuild.localaws.LocalAwsProcess.instance(awsState)))
+                    .exec())
+            .as("the server's local AWS's containers after the server stopped")
+            .isEmpty();
+      }
     }
     for (Path home : List.of(data, shared.resolve("run-home"))) {
       if (Files.isDirectory(home)) {
