@@ -14,9 +14,23 @@ public final class Labels {
   public static final String OWNER = "dev.localbuild.owner";
   public static final String ROLE = "dev.localbuild.role";
 
-  /** {@code <hostname>/<pid>}: the agent process that owns a resource. */
+  /**
+   * {@code <hostname>/<pid>@<start>}: the agent process that owns a resource. The start time (epoch
+   * millis) tells a process from a later one with its pid and host name: a server in a container
+   * that is restarted is pid 1 on the same host name again, and must still reap what its
+   * predecessor left.
+   */
   public static String owner() {
-    return hostname() + "/" + ProcessHandle.current().pid();
+    return hostname()
+        + "/"
+        + ProcessHandle.current().pid()
+        + "@"
+        + started(ProcessHandle.current());
+  }
+
+  /** A process's start time as owner labels write it; empty when the system does not say. */
+  static String started(ProcessHandle process) {
+    return process.info().startInstant().map(i -> String.valueOf(i.toEpochMilli())).orElse("");
   }
 
   static String hostname() {

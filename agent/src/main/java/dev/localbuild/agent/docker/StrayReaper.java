@@ -58,7 +58,10 @@ public final class StrayReaper {
     return reaped;
   }
 
-  /** Whether the owner is a process of this host that is gone. */
+  /**
+   * Whether the owner is a process of this host that is gone: no process has its pid, or the one
+   * that has it started at another time (the pid was reused, or a restarted container's pid 1).
+   */
   static boolean stray(Map<String, String> labels) {
     String owner = labels.get(Labels.OWNER);
     if (owner == null) {
@@ -68,10 +71,16 @@ public final class StrayReaper {
     if (slash < 0 || !owner.substring(0, slash).equals(Labels.hostname())) {
       return false;
     }
+    String process = owner.substring(slash + 1);
+    int at = process.indexOf('@');
+    // labels of agents before start times were written: the pid alone
+    String started = at < 0 ? null : process.substring(at + 1);
     try {
-      long pid = Long.parseLong(owner.substring(slash + 1));
-      return pid != ProcessHandle.current().pid()
-          && ProcessHandle.of(pid).map(p -> !p.isAlive()).orElse(true);
+      long pid = Long.parseLong(at < 0 ? process : process.substring(0, at));
+      return ProcessHandle.of(pid)
+          .filter(ProcessHandle::isAlive)
+          .map(p -> started != null && !started.isEmpty() && !started.equals(Labels.started(p)))
+          .orElse(true);
     } catch (NumberFormatException e) {
       return false;
     }

@@ -63,19 +63,27 @@ class DockerfileIT {
     run(Map.of(), "docker", "rm", "-f", "-v", name);
     run(Map.of(), "docker", "rmi", tag);
     if (!host.isEmpty()) {
-      assertThat(
-              ok(
-                      Map.of(),
-                      "docker",
-                      "ps",
-                      "-aq",
-                      "--filter",
-                      "label=dev.localbuild.owner=" + host + "/1")
-                  .out()
-                  .strip())
+      assertThat(owners(host))
           .as("containers the server in the image left on the host's engine")
           .isEmpty();
     }
+  }
+
+  /** The owner labels of containers that a server in a container of this host name made. */
+  List<String> owners(String host) throws Exception {
+    return ok(
+            Map.of(),
+            "docker",
+            "ps",
+            "-a",
+            "--filter",
+            "label=dev.localbuild.owner",
+            "--format",
+            "{{.Label \"dev.localbuild.owner\"}}")
+        .out()
+        .lines()
+        .filter(o -> o.startsWith(host + "/1@"))
+        .toList();
   }
 
   @Test
@@ -168,6 +176,28 @@ class DockerfileIT {
                     "--start-from-head"))
             .out();
     assertThat(events).contains("hello from a build of the image");
+
+    // killed and started again, the server is pid 1 on the same host name: it tells its
+    // predecessor's warm container from its own by the start time, and removes it
+    String host =
+        run(Map.of(), "docker", "inspect", "-f", "{{.Config.Hostname}}", name).out().strip();
+    List<String> before = owners(host);
+    for (int i = 0; i < 600 && before.isEmpty(); i++) {
+      TimeUnit.MILLISECONDS.sleep(100);
+      before = owners(host);
+    }
+    assertThat(before).as("the warm container kept after the build").isNotEmpty();
+    ok(Map.of(), "docker", "kill", name);
+    assertThat(owners(host)).as("what a killed server leaves").containsAll(before);
+    ok(Map.of(), "docker", "start", name);
+    List<String> left = owners(host);
+    for (int i = 0; i < 600 && left.stream().anyMatch(before::contains); i++) {
+      TimeUnit.MILLISECONDS.sleep(100);
+      left = owners(host);
+    }
+    assertThat(left)
+        .as("the killed server's containers after the restart")
+        .doesNotContainAnyElementsOf(before);
   }
 
   static String[] aws(String endpoint, String... args) {
