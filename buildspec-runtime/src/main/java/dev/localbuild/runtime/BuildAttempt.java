@@ -173,7 +173,7 @@ final class BuildAttempt {
    * sandbox, then the buildspec in them read.
    */
   private PhaseType fetchThenDownloadSource() {
-    Instant start = state.start(PhaseType.DOWNLOAD_SOURCE);
+    Instant start = enterDownloadSource();
     PhaseOutcome outcome =
         outcome(() -> {
           SourceFetcher.Fetched fetched;
@@ -202,9 +202,21 @@ final class BuildAttempt {
     return outcome instanceof PhaseOutcome.Succeeded ? PhaseType.INSTALL : PhaseType.FINALIZING;
   }
 
+  /**
+   * DOWNLOAD_SOURCE begins as CodeBuild's agent begins it, in the cloud and in AWS's local agent
+   * alike: no "Entering phase" line, these three.
+   */
+  private Instant enterDownloadSource() {
+    Instant start = state.start(PhaseType.DOWNLOAD_SOURCE);
+    agent("Waiting for agent ping");
+    agent("Waiting for DOWNLOAD_SOURCE");
+    agent("Phase is DOWNLOAD_SOURCE");
+    return start;
+  }
+
   private PhaseType downloadSource(
       @Nullable Buildspec buildspec, @Nullable BuildspecException invalid) {
-    Instant start = state.start(PhaseType.DOWNLOAD_SOURCE);
+    Instant start = enterDownloadSource();
     PhaseOutcome outcome =
         outcome(() ->
             new DownloadSourcePhase(services, request, id, sandbox, log, this::agent, state)

@@ -87,6 +87,9 @@ class BuildEngineTest {
         """);
     assertThat(h.agentLines())
         .containsSubsequence(
+            "Waiting for agent ping",
+            "Waiting for DOWNLOAD_SOURCE",
+            "Phase is DOWNLOAD_SOURCE",
             "CODEBUILD_SRC_DIR=" + h.src,
             "YAML location is " + h.src.resolve("buildspec.yml"),
             "Processing environment variables",

@@ -17,6 +17,7 @@ import dev.localbuild.runtime.sandbox.Provisioner;
 import dev.localbuild.runtime.sandbox.ProvisioningException;
 import dev.localbuild.runtime.sandbox.Sandbox;
 import dev.localbuild.runtime.shell.OutputLine;
+import dev.localbuild.runtime.shell.ShellQuote;
 import dev.localbuild.runtime.shell.ShellSession;
 import dev.localbuild.runtime.shell.Supervisor;
 import java.io.Closeable;
@@ -213,10 +214,10 @@ public final class DockerProvisioner implements Provisioner {
                   sidecar,
                   privileged);
       undo.add(0, () -> remove(docker, containerId));
-      // a warm container has its empty source directory already; copying into a running
-      // container costs the engine about 0.2 s, so a build with nothing to copy (NO_SOURCE, or a
-      // source fetched in DOWNLOAD_SOURCE) skips it
-      if (!settings.mountSource() && (started == null || hasSources())) {
+      // a copy costs the engine about 0.2 s even when it brings nothing: a build with nothing to
+      // copy (NO_SOURCE, or a source fetched in DOWNLOAD_SOURCE) skips it, and its container makes
+      // the empty source directory itself as it starts
+      if (!settings.mountSource() && hasSources()) {
         copySources(containerId, sourceDir, secondaryDirs);
       }
       StdinPipe stdin = new StdinPipe();
@@ -343,25 +344,9 @@ public final class DockerProvisioner implements Provisioner {
     }
   }
 
-  /** Makes the (empty) source directory of a container, before it starts. */
-  static void makeSourceDir(DockerClient docker, String containerId, String sourceDir)
-      throws IOException {
-    try (InputStream tar = SourceTar.stream(List.of(), List.of(sourceDir, SHELL_DIR))) {
-      docker
-          .copyArchiveToContainerCmd(containerId)
-          .withTarInputStream(tar)
-          .withRemotePath("/")
-          .exec();
-    }
-  }
-
   /** A warm container becomes this build's: named as the build's would be. */
   private String adopt(WarmContainers.Warm w, String name) {
-    try {
-      docker.renameContainerCmd(w.containerId()).withName(name).exec();
-    } catch (RuntimeException e) {
-      // the name is for people reading `docker ps`; the build does not need it
-    }
+    warm.rename(w.containerId(), name);
     return w.containerId();
   }
 
@@ -419,7 +404,12 @@ public final class DockerProvisioner implements Provisioner {
         docker
             .createContainerCmd(settings.image())
             .withName(name)
-            .withEntrypoint("sh", "-c", Supervisor.script(token, SHELL_DIR, "/root"))
+            .withEntrypoint(
+                "sh",
+                "-c",
+                // the source directory exists before the first command, copied into or not
+                (settings.mountSource() ? "" : "mkdir -p " + ShellQuote.quote(sourceDir) + "\n")
+                    + Supervisor.script(token, SHELL_DIR, "/root"))
             .withCmd(List.of())
             .withUser("0:0")
             .withWorkingDir("/")

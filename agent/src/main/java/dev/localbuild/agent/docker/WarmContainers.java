@@ -85,6 +85,20 @@ public final class WarmContainers implements AutoCloseable {
     return Optional.empty();
   }
 
+  /**
+   * Names a taken container as the build's would be named, in the background: the name is for
+   * people reading {@code docker ps}, and the build need not wait for it.
+   */
+  void rename(String containerId, String name) {
+    maker.execute(() -> {
+      try {
+        docker.renameContainerCmd(containerId).withName(name).exec();
+      } catch (RuntimeException e) {
+        // gone already (a very short build), or the name is taken: it keeps its warm name
+      }
+    });
+  }
+
   /** Makes a warm container for builds like this one, in the background, if none is there. */
   void refill(DockerProvisioner.Settings settings) {
     Optional<Key> key = Key.of(settings);
@@ -133,9 +147,8 @@ public final class WarmContainers implements AutoCloseable {
             null,
             false);
     try {
-      DockerProvisioner.makeSourceDir(docker, id, root + "/src");
       docker.startContainerCmd(id).exec();
-    } catch (java.io.IOException | RuntimeException e) {
+    } catch (RuntimeException e) {
       DockerProvisioner.remove(docker, id);
       throw new IllegalStateException("cannot make a warm container: " + e.getMessage(), e);
     }
