@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Benchmarks of `localbuild serve` (issue 9).
 
-  bench/serve.py [--starts 10] [--rate 200] [--seconds 20] [--builds 20] [--history 200]
+  bench/serve.py [--starts 20] [--warmup 3] [--rate 200] [--seconds 20] [--builds 20] [--history 200]
                  [--image debian:bookworm]
 
 Needs a built jar (./mvnw -q -DskipTests package), a running Docker engine with the image present,
@@ -12,7 +12,8 @@ the server is stopped at the end.
 
 - StartBuild -> first command: a project whose buildspec's first command prints the time as the
   build container sees it (`date +%s%N`); from just before the StartBuild request to that time,
-  read back from the build's log. Warm: builds 2 s apart on the default server, so the container
+  read back from the build's log. The first --warmup builds of each server are reported apart (a
+  server just started: its JIT has not compiled the build path yet), then --starts builds. Warm: builds 2 s apart on the default server, so the container
   the last build left ready is there; cold: builds one after another on a second server started
   with --no-warm-containers. The image is present.
 - BatchGetBuilds at a fixed rate: an open loop (request i is due at t0 + i/rate, whether or not
@@ -218,7 +219,8 @@ def pct(xs, p):
 
 def main():
     ap = argparse.ArgumentParser()
-    ap.add_argument("--starts", type=int, default=10)
+    ap.add_argument("--starts", type=int, default=20)
+    ap.add_argument("--warmup", type=int, default=3)
     ap.add_argument("--rate", type=int, default=200)
     ap.add_argument("--seconds", type=int, default=20)
     ap.add_argument("--builds", type=int, default=20)
@@ -242,7 +244,7 @@ def main():
         project(codebuild, "first", first_spec, args.image)
         # one build first, so the image's facts are cached as on any used server; then builds
         # 2 s apart, so the warm container the last one left is ready
-        first_command(codebuild, logs, 1)
+        warm_first = first_command(codebuild, logs, args.warmup, pause=2.0)
         warm = first_command(codebuild, logs, args.starts, pause=2.0)
 
         # cold: a server that keeps no container ready
@@ -253,7 +255,7 @@ def main():
             cold_server.start()
             cold_cb, cold_logs = cold_server.clients(cold_server.key())
             project(cold_cb, "first", first_spec, args.image)
-            first_command(cold_cb, cold_logs, 1)
+            cold_first = first_command(cold_cb, cold_logs, args.warmup)
             cold = first_command(cold_cb, cold_logs, args.starts)
         finally:
             cold_server.stop()
@@ -293,7 +295,12 @@ def main():
         for label, xs in (("cold (--no-warm-containers)", cold), ("warm container", warm)):
             report.append(f"StartBuild -> first command, {label}, {len(xs)} builds, image"
                           f" {args.image}: p50 {ms(pct(xs, 50))} ms, p95 {ms(pct(xs, 95))} ms"
-                          f" [min {ms(min(xs))}, max {ms(max(xs))}]")
+                          f" [min {ms(min(xs))}, max {ms(max(xs))}; in order:"
+                          f" {', '.join(ms(x) for x in xs)}]")
+        report.append("The first builds of a just-started server (cold, then warm; the first of"
+                      " the warm ones has no warm container yet): "
+                      + ", ".join(ms(x) for x in cold_first) + " ms; "
+                      + ", ".join(ms(x) for x in warm_first) + " ms")
         report.append(f"BatchGetBuilds at {args.rate}/s for {args.seconds} s ({len(latencies)} answered,"
                       f" {len(errors)} errors, {len(ids)} builds in history):"
                       f" p50 {pct(latencies, 50) * 1000:.1f} ms, p99 {pct(latencies, 99) * 1000:.1f} ms,"

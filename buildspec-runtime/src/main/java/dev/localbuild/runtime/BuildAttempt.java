@@ -134,7 +134,10 @@ final class BuildAttempt {
     try {
       sandbox = services.provisioner().provision(id, this::output, log);
       if (interruptedBy != null) {
-        // stopped while provisioning: nothing of the build may stay behind (no FINALIZING follows)
+        // stopped while provisioning: nothing of the build may stay behind (no FINALIZING follows).
+        // The interrupt meant for provisioning is cleared first: removing the container must not be
+        // refused for it
+        Thread.interrupted();
         Sandbox s = sandbox;
         sandbox = null;
         s.kill();

@@ -198,6 +198,7 @@ final class BuildRecordState {
         secondaryArtifacts,
         exported,
         reportArns,
-        autoRetry);
+        autoRetry,
+        request.primarySource().dirty());
   }
 }

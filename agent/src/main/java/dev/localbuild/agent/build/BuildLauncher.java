@@ -95,7 +95,8 @@ public final class BuildLauncher implements AutoCloseable {
   public BuildHandle start(
       BuildOrder order, BuildListener listener, @Nullable Reservation reservation)
       throws OrderException, IOException, InterruptedException {
-    ResolvedOrder resolved = new OrderResolver(config.state(), listener.notices()).resolve(order);
+    ResolvedOrder resolved =
+        new OrderResolver(config.state(), listener.notices(), config.mountSource()).resolve(order);
     resolved.notes().forEach(listener.notices());
     AwsAccess aws =
         AwsAccess.create(

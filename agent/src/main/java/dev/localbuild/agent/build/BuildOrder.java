@@ -68,13 +68,16 @@ public record BuildOrder(
    * @param untrusted a stranger's buildspec: no AWS, no secrets, no privileged mode, caches read
    *     but never written
    * @param imageFallback run on the standard image when a curated image is not on this machine
+   * @param includeUntracked a git work tree's untracked files are copied too (else only what git
+   *     tracks, as a clone would have it)
    */
   public record Host(
       List<String> cacheFrom,
       @Nullable String registryMirror,
       boolean untrusted,
-      boolean imageFallback) {
-    public static final Host NONE = new Host(List.of(), null, false, false);
+      boolean imageFallback,
+      boolean includeUntracked) {
+    public static final Host NONE = new Host(List.of(), null, false, false, false);
 
     public Host {
       cacheFrom = List.copyOf(cacheFrom);

@@ -58,6 +58,7 @@ record ExecutorKit(Provisioner provisioner, BuildCache cache, BuildHooks hooks) 
             new HostProvisioner(
                 state.resolve("work"),
                 setup.source(),
+                setup.sourceFiles(),
                 setup.secondary(),
                 setup.request().buildspec().pathInSource(),
                 config.mountSource(),
@@ -91,6 +92,7 @@ record ExecutorKit(Provisioner provisioner, BuildCache cache, BuildHooks hooks) 
             new DockerProvisioner.Settings(
                 image,
                 setup.source(),
+                setup.sourceFiles(),
                 setup.secondary(),
                 setup.request().buildspec(),
                 config.mountSource(),

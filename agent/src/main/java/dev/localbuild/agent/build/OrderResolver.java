@@ -5,9 +5,11 @@ import dev.localbuild.agent.project.ProjectFile;
 import dev.localbuild.agent.source.GitInfo;
 import dev.localbuild.agent.source.GitSourceFetcher;
 import dev.localbuild.agent.source.GitSources;
+import dev.localbuild.agent.source.GitWorkTree;
 import dev.localbuild.runtime.BuildRequest;
 import dev.localbuild.runtime.BuildspecSource;
 import dev.localbuild.runtime.SourceInfo;
+import dev.localbuild.runtime.sandbox.SourceFiles;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -32,14 +34,23 @@ public final class OrderResolver {
 
   private final Path state;
   private final Consumer<String> notices;
+  private final boolean mountSource;
 
   /**
    * @param state the state directory (source cache, scratch directories)
    * @param notices the agent's own progress while fetching, outside the build's log
    */
   public OrderResolver(Path state, Consumer<String> notices) {
+    this(state, notices, false);
+  }
+
+  /**
+   * @param mountSource sources are mounted into builds, not copied (nothing of them is left out)
+   */
+  public OrderResolver(Path state, Consumer<String> notices, boolean mountSource) {
     this.state = state;
     this.notices = notices;
+    this.mountSource = mountSource;
   }
 
   public ResolvedOrder resolve(BuildOrder o) throws OrderException {
@@ -100,6 +111,17 @@ public final class OrderResolver {
       batchNote(buildspec).ifPresent(notes::add);
     }
 
+    // a git work tree is copied as a clone of its commit would have it (with its uncommitted
+    // changes): what git tracks, not what it ignores or does not know
+    SourceFiles sourceFiles = SourceFiles.ALL;
+    Boolean dirty = null;
+    if (!primaryFetched) {
+      Optional<GitWorkTree> tree = workTree(primary, o.host().includeUntracked(), buildspec, notes);
+      if (tree.isPresent()) {
+        sourceFiles = tree.get().files();
+        dirty = tree.get().dirty();
+      }
+    }
     SourceInfo primaryInfo =
         primaryFetched
             ? planned.stream()
@@ -107,7 +129,7 @@ public final class OrderResolver {
                 .findFirst()
                 .orElseThrow()
                 .info()
-            : localInfo(project, primary, sourceVersion);
+            : localInfo(project, primary, sourceVersion, dirty);
     List<SourceInfo> secondaryInfo = new ArrayList<>();
     for (var e : secondary.entrySet()) {
       Optional<GitSourceFetcher.Planned> p =
@@ -200,6 +222,7 @@ public final class OrderResolver {
     return new ResolvedOrder(
         request,
         primary,
+        sourceFiles,
         secondary,
         fetcher,
         o.region(),
@@ -234,8 +257,52 @@ public final class OrderResolver {
   }
 
   /** The primary source as the record names it, when it is a directory on this machine. */
+  /**
+   * The files of a git work tree that a build gets, with what the user should know of those left
+   * out; empty when the directory is not a work tree (or git cannot list it: then all of it, said).
+   */
+  private Optional<GitWorkTree> workTree(
+      Path dir, boolean includeUntracked, BuildspecSource buildspec, List<String> notes) {
+    String buildspecInSource = buildspec.pathInSource();
+    try {
+      Optional<GitWorkTree> tree = GitWorkTree.read(dir, includeUntracked, buildspecInSource);
+      tree.ifPresent(t -> {
+        if (mountSource) {
+          return; // mounted as it is: nothing is left out
+        }
+        if (t.untrackedLeftOut() > 0) {
+          notes.add(
+              "left out "
+                  + t.untrackedLeftOut()
+                  + " untracked file(s) of "
+                  + dir
+                  + ", as a clone of the commit would not have them (--include-untracked copies"
+                  + " them)");
+        }
+        if (t.buildspecUntracked()) {
+          notes.add(
+              buildspecInSource
+                  + " is not tracked by git: copied for this run, but CodeBuild would not find it"
+                  + " in a clone (git add it)");
+        }
+      });
+      return tree;
+    } catch (GitWorkTree.Unlisted e) {
+      notes.add(
+          "copying all of "
+              + dir
+              + ", untracked and ignored files included: cannot ask git which files it tracks ("
+              + e.getMessage()
+              + ")");
+      return Optional.empty();
+    }
+  }
+
   private static SourceInfo localInfo(
-      @Nullable ProjectConfig project, Path primary, @Nullable String sourceVersion) {
+      @Nullable ProjectConfig project,
+      Path primary,
+      @Nullable String sourceVersion,
+      @Nullable Boolean dirty) {
     Optional<GitInfo> git = GitInfo.read(primary);
     boolean projectSource = project != null && project.source() != null;
     String type = projectSource ? project.source().type() : git.isPresent() ? "LOCAL_GIT" : "LOCAL";
@@ -251,7 +318,8 @@ public final class OrderResolver {
             : primary.toString(),
         sourceVersion,
         git.map(GitInfo::commit).orElse(null),
-        repoUrl);
+        repoUrl,
+        dirty);
   }
 
   /**

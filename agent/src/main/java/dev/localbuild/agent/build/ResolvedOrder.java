@@ -3,6 +3,7 @@ package dev.localbuild.agent.build;
 import dev.localbuild.agent.project.ProjectConfig;
 import dev.localbuild.runtime.BuildRequest;
 import dev.localbuild.runtime.SourceFetcher;
+import dev.localbuild.runtime.sandbox.SourceFiles;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -32,6 +33,7 @@ import org.jspecify.annotations.Nullable;
 public record ResolvedOrder(
     BuildRequest request,
     Path source,
+    SourceFiles sourceFiles,
     Map<String, Path> secondary,
     @Nullable SourceFetcher fetcher,
     String region,

@@ -134,7 +134,8 @@ record CommandLineOrder(LauncherConfig launcher, BuildOrder order) {
             o.reports,
             region,
             firstNonBlank(env.get("USER"), System.getProperty("user.name"), "localbuild"),
-            new BuildOrder.Host(o.cacheFrom, o.registryMirror, o.untrusted, o.imageFallback));
+            new BuildOrder.Host(
+                o.cacheFrom, o.registryMirror, o.untrusted, o.imageFallback, o.includeUntracked));
     LauncherConfig launcher =
         new LauncherConfig(
             state,

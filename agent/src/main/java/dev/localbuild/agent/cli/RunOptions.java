@@ -50,6 +50,14 @@ public final class RunOptions {
   List<String> sources = new ArrayList<>();
 
   @Option(
+      names = "--include-untracked",
+      description =
+          "Copy a git work tree's untracked files too (never its ignored ones). Without it the build"
+              + " gets what a clone of the commit would have: the tracked files, with their"
+              + " uncommitted changes.")
+  boolean includeUntracked;
+
+  @Option(
       names = {"-b", "--buildspec"},
       paramLabel = "FILE",
       description = "Buildspec file (default: buildspec.yml in the source).")

@@ -16,6 +16,7 @@ import dev.localbuild.runtime.model.BuildIdentity;
 import dev.localbuild.runtime.sandbox.Provisioner;
 import dev.localbuild.runtime.sandbox.ProvisioningException;
 import dev.localbuild.runtime.sandbox.Sandbox;
+import dev.localbuild.runtime.sandbox.SourceFiles;
 import dev.localbuild.runtime.shell.OutputLine;
 import dev.localbuild.runtime.shell.ShellQuote;
 import dev.localbuild.runtime.shell.ShellSession;
@@ -58,6 +59,7 @@ public final class DockerProvisioner implements Provisioner {
    * @param pidsLimit the most processes (and threads) in the build container, 0 for none
    * @param diskBytes the build container's writable space, where the engine can bound it; 0 for
    *     none
+   * @param sourceFiles what of {@code source} is copied (a git work tree's tracked files)
    * @param network the Docker network to join, null for the default bridge
    * @param registryMirror a registry mirror for the build's Docker daemon
    * @param layerCache keeps the build's Docker daemon storage between builds, or null
@@ -69,6 +71,7 @@ public final class DockerProvisioner implements Provisioner {
   public record Settings(
       String image,
       Path source,
+      SourceFiles sourceFiles,
       Map<String, Path> secondary,
       BuildspecSource buildspec,
       boolean mountSource,
@@ -295,8 +298,11 @@ public final class DockerProvisioner implements Provisioner {
       }
       return sandbox;
     } catch (IOException | RuntimeException e) {
+      // a timeout or StopBuild interrupts this thread: the engine refuses calls made with the
+      // flag set, so it is cleared while what was made is removed, then reported
+      boolean interrupted = Thread.interrupted();
       undo.forEach(Runnable::run);
-      if (Thread.currentThread().isInterrupted()) {
+      if (interrupted) {
         throw new InterruptedException("provisioning was interrupted");
       }
       throw new ProvisioningException(
@@ -304,10 +310,18 @@ public final class DockerProvisioner implements Provisioner {
           false,
           e);
     } catch (ProvisioningException | InterruptedException e) {
+      boolean interrupted = Thread.interrupted();
       undo.forEach(Runnable::run);
+      if (interrupted) {
+        Thread.currentThread().interrupt();
+      }
       throw e;
     } catch (Exception e) {
+      boolean interrupted = Thread.interrupted();
       undo.forEach(Runnable::run);
+      if (interrupted) {
+        throw new InterruptedException("provisioning was interrupted");
+      }
       throw new ProvisioningException(
           "Unable to start the build's credentials endpoint: " + e.getMessage(), false, e);
     }
@@ -442,7 +456,7 @@ public final class DockerProvisioner implements Provisioner {
   private void copySources(String containerId, String sourceDir, Map<String, String> secondaryDirs)
       throws IOException {
     List<SourceTar.Mapping> mappings = new ArrayList<>();
-    mappings.add(new SourceTar.Mapping(settings.source(), sourceDir));
+    mappings.add(new SourceTar.Mapping(settings.source(), sourceDir, settings.sourceFiles()));
     settings
         .secondary()
         .forEach((id, p) -> mappings.add(new SourceTar.Mapping(p, secondaryDirs.get(id))));

@@ -1,6 +1,8 @@
 package dev.localbuild.agent.docker;
 
 import dev.localbuild.runtime.sandbox.LocalWorkspace;
+import dev.localbuild.runtime.sandbox.SourceFiles;
+import dev.localbuild.runtime.sandbox.TreeCopy;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -23,8 +25,12 @@ import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
 final class SourceTar {
   private SourceTar() {}
 
-  /** A directory to put at a path inside the container. */
-  record Mapping(Path hostDir, String containerPath) {}
+  /** A directory (what {@code only} selects of it) to put at a path inside the container. */
+  record Mapping(Path hostDir, String containerPath, SourceFiles only) {
+    Mapping(Path hostDir, String containerPath) {
+      this(hostDir, containerPath, SourceFiles.ALL);
+    }
+  }
 
   /**
    * The tar of every mapping, rooted at the container's {@code /}; the writer runs on its own
@@ -66,6 +72,9 @@ final class SourceTar {
               public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs)
                   throws IOException {
                 if (!dir.equals(m.hostDir())) {
+                  if (!m.only().entersDir(rel(m.hostDir(), dir))) {
+                    return FileVisitResult.SKIP_SUBTREE;
+                  }
                   directory(tar, base + "/" + rel(m.hostDir(), dir), LocalWorkspace.mode(dir));
                 }
                 return FileVisitResult.CONTINUE;
@@ -74,6 +83,9 @@ final class SourceTar {
               @Override
               public FileVisitResult visitFile(Path file, BasicFileAttributes attrs)
                   throws IOException {
+                if (!m.only().copiesFile(rel(m.hostDir(), file))) {
+                  return FileVisitResult.CONTINUE;
+                }
                 String name = base + "/" + rel(m.hostDir(), file);
                 if (attrs.isSymbolicLink()) {
                   TarArchiveEntry e = new TarArchiveEntry(name, TarArchiveEntry.LF_SYMLINK);
@@ -121,6 +133,6 @@ final class SourceTar {
   }
 
   private static String rel(Path root, Path p) {
-    return root.relativize(p).toString().replace('\\', '/');
+    return TreeCopy.rel(root, p);
   }
 }

@@ -6,6 +6,7 @@ import dev.localbuild.runtime.sandbox.LocalSandbox;
 import dev.localbuild.runtime.sandbox.Provisioner;
 import dev.localbuild.runtime.sandbox.ProvisioningException;
 import dev.localbuild.runtime.sandbox.Sandbox;
+import dev.localbuild.runtime.sandbox.SourceFiles;
 import dev.localbuild.runtime.sandbox.TreeCopy;
 import dev.localbuild.runtime.shell.OutputLine;
 import java.io.IOException;
@@ -28,11 +29,13 @@ public final class HostProvisioner implements Provisioner {
   private final String buildspecInSource;
   private final boolean mountSource;
   private final boolean keep;
+  private final SourceFiles sourceFiles;
   private final Map<String, String> variables;
 
   /**
    * @param workRoot where scratch directories go
    * @param source the primary source
+   * @param sourceFiles what of {@code source} is copied (a git work tree's tracked files)
    * @param secondary secondary sources by identifier
    * @param buildspecInSource the buildspec's path relative to the source, or null
    * @param mountSource use the source directory itself instead of a copy ({@code -m})
@@ -41,6 +44,7 @@ public final class HostProvisioner implements Provisioner {
   public HostProvisioner(
       Path workRoot,
       Path source,
+      SourceFiles sourceFiles,
       Map<String, Path> secondary,
       String buildspecInSource,
       boolean mountSource,
@@ -49,6 +53,7 @@ public final class HostProvisioner implements Provisioner {
     this.variables = Map.copyOf(variables);
     this.workRoot = workRoot;
     this.source = source;
+    this.sourceFiles = sourceFiles;
     this.secondary = secondary;
     this.buildspecInSource = buildspecInSource;
     this.mountSource = mountSource;
@@ -71,7 +76,10 @@ public final class HostProvisioner implements Provisioner {
     Path root = workRoot.resolve(build.uuid().toString());
     try {
       Files.createDirectories(root);
-      Path src = mountSource ? source.toAbsolutePath() : TreeCopy.copy(source, root.resolve("src"));
+      Path src =
+          mountSource
+              ? source.toAbsolutePath()
+              : TreeCopy.copy(source, root.resolve("src"), sourceFiles);
       Map<String, Path> secondaryDirs = new LinkedHashMap<>();
       for (var e : secondary.entrySet()) {
         secondaryDirs.put(

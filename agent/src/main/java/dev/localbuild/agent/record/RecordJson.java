@@ -125,6 +125,9 @@ public final class RecordJson {
       }
     }
     b.put("executor", r.environment().executor());
+    if (r.sourceDirty() != null) {
+      b.put("sourceDirty", r.sourceDirty());
+    }
     return b;
   }
 

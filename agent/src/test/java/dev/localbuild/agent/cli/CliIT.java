@@ -113,6 +113,59 @@ class CliIT {
     assertThat(record.path("sourceVersion").asText()).isEqualTo("pr/42");
   }
 
+  @Test
+  void aGitWorkTreeIsCopiedAsACloneOfItsCommitWouldHaveIt() throws Exception {
+    String buildspec =
+        """
+        version: 0.2
+        phases:
+          build:
+            commands:
+              - ls -A | sort | tr '\\n' ' '; echo
+              - cat tracked.txt
+        """;
+    git("init", "-q", "-b", "main");
+    Files.writeString(src.resolve(".gitignore"), "*.log\n");
+    Files.writeString(src.resolve("tracked.txt"), "committed\n");
+    Files.writeString(src.resolve("buildspec.yml"), buildspec);
+    git("add", ".");
+    git("-c", "user.name=t", "-c", "user.email=t@t", "commit", "-q", "-m", "first");
+    // after the commit: a change to a tracked file, untracked files, an ignored one
+    Files.writeString(src.resolve("tracked.txt"), "changed, not committed\n");
+    Files.writeString(src.resolve("untracked.txt"), "new\n");
+    Files.createDirectories(src.resolve("newdir"));
+    Files.writeString(src.resolve("newdir/x.txt"), "new\n");
+    Files.writeString(src.resolve("debug.log"), "ignored\n");
+
+    Path json = tmp.resolve("r.json");
+    LocalbuildProcess clone = run(buildspec, "--json", json.toString());
+    assertThat(clone.waitFor()).as(clone.err()).isZero();
+    assertThat(clone.out())
+        .contains(".git .gitignore buildspec.yml tracked.txt \n", "changed, not committed");
+    assertThat(clone.err())
+        .contains(
+            "left out 2 untracked file(s) of "
+                + src
+                + ", as a clone of the commit would not have them (--include-untracked copies"
+                + " them)");
+    assertThat(RecordJson.MAPPER.readTree(json.toFile()).path("sourceDirty").asBoolean()).isTrue();
+
+    LocalbuildProcess untracked = run(buildspec, "--include-untracked");
+    assertThat(untracked.waitFor()).as(untracked.err()).isZero();
+    assertThat(untracked.out())
+        .contains(".git .gitignore buildspec.yml newdir tracked.txt untracked.txt \n")
+        .doesNotContain("debug.log");
+    assertThat(untracked.err()).doesNotContain("left out");
+
+    // committed, nothing left out: a clean tree
+    git("add", ".");
+    git("-c", "user.name=t", "-c", "user.email=t@t", "commit", "-q", "-m", "second");
+    LocalbuildProcess clean = run(buildspec, "--json", json.toString());
+    assertThat(clean.waitFor()).as(clean.err()).isZero();
+    assertThat(RecordJson.MAPPER.readTree(json.toFile()).path("sourceDirty").asBoolean(true))
+        .isFalse();
+  }
+
   void git(String... args) throws Exception {
     String[] cmd = new String[args.length + 1];
     cmd[0] = "git";

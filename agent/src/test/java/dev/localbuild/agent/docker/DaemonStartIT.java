@@ -8,6 +8,7 @@ import com.github.dockerjava.api.command.BuildImageResultCallback;
 import dev.localbuild.runtime.BuildspecSource;
 import dev.localbuild.runtime.model.BuildIdentity;
 import dev.localbuild.runtime.sandbox.ProvisioningException;
+import dev.localbuild.runtime.sandbox.SourceFiles;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.nio.file.Files;
@@ -76,6 +77,7 @@ class DaemonStartIT {
         new DockerProvisioner.Settings(
             BROKEN,
             src,
+            SourceFiles.ALL,
             Map.of(),
             BuildspecSource.file(src.resolve("buildspec.yml"), "buildspec.yml"),
             false,

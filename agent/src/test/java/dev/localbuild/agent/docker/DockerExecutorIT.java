@@ -9,8 +9,10 @@ import dev.localbuild.runtime.model.BuildRecord;
 import dev.localbuild.runtime.model.PhaseType;
 import dev.localbuild.runtime.model.StatusType;
 import dev.localbuild.runtime.sandbox.Provisioner;
+import dev.localbuild.runtime.sandbox.SourceFiles;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
@@ -41,6 +43,7 @@ class DockerExecutorIT extends ExecutorContract {
         new DockerProvisioner.Settings(
             image,
             source,
+            SourceFiles.ALL,
             Map.of(),
             buildspec,
             mount,
@@ -80,6 +83,26 @@ class DockerExecutorIT extends ExecutorContract {
                 .exec())
         .as("build containers left behind")
         .isEmpty();
+  }
+
+  @Test
+  void aTimeoutWhileProvisioningLeavesNothingBehind() throws IOException {
+    // shorter than a container's creation and start: the timeout lands in PROVISIONING, and
+    // what was made so far is removed (noContainerLeftBehind checks the engine after each test)
+    timeout = Duration.ofMillis(300);
+    BuildRecord r =
+        build(
+            """
+            version: 0.2
+            phases:
+              build:
+                commands: [sleep 60]
+            """);
+    assertThat(r.buildStatus()).isEqualTo(StatusType.TIMED_OUT);
+    if (warm() == null) {
+      // with a warm container ready there is little to provision: it may time out later
+      assertThat(status(r, PhaseType.PROVISIONING)).isEqualTo(StatusType.TIMED_OUT);
+    }
   }
 
   @Test

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.localbuild.agent.ExecutorContract;
 import dev.localbuild.runtime.BuildspecSource;
 import dev.localbuild.runtime.sandbox.Provisioner;
+import dev.localbuild.runtime.sandbox.SourceFiles;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -16,7 +17,14 @@ class HostExecutorIT extends ExecutorContract {
   @Override
   protected Provisioner provisioner(Path source, BuildspecSource buildspec) {
     return new HostProvisioner(
-        tmp.resolve("work"), source, Map.of(), buildspec.pathInSource(), false, false, Map.of());
+        tmp.resolve("work"),
+        source,
+        SourceFiles.ALL,
+        Map.of(),
+        buildspec.pathInSource(),
+        false,
+        false,
+        Map.of());
   }
 
   @Override

@@ -42,6 +42,7 @@ class BuildHistoryTest {
         List.of(),
         List.of(new BuildRecord.NameValue("TAG", "v1")),
         List.of(),
+        null,
         null);
   }
 
@@ -104,7 +105,8 @@ class BuildHistoryTest {
               r.secondaryArtifacts(),
               r.exportedEnvironmentVariables(),
               r.reportArns(),
-              r.autoRetry()));
+              r.autoRetry(),
+              r.sourceDirty()));
       Path marker = state.resolve("running/b" + i + ".json");
       ObjectNode m = (ObjectNode) RecordJson.MAPPER.readTree(marker.toFile());
       m.put("pid", deadPid());

@@ -30,6 +30,8 @@ import org.jspecify.annotations.Nullable;
  * @param exportedEnvironmentVariables the buildspec's {@code exported-variables} and their values
  * @param reportArns the report groups' reports made by this build
  * @param autoRetry attempt numbering when {@code on-failure: RETRY} retried the build
+ * @param sourceDirty for a git work tree: whether what was built differs from its commit
+ *     (uncommitted changes); null for other sources. Not a CodeBuild field
  */
 public record BuildRecord(
     String id,
@@ -52,7 +54,8 @@ public record BuildRecord(
     List<Artifact> secondaryArtifacts,
     List<NameValue> exportedEnvironmentVariables,
     List<String> reportArns,
-    @Nullable AutoRetry autoRetry) {
+    @Nullable AutoRetry autoRetry,
+    @Nullable Boolean sourceDirty) {
 
   public BuildRecord {
     Objects.requireNonNull(id, "id");

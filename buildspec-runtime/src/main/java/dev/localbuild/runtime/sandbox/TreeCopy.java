@@ -15,6 +15,11 @@ public final class TreeCopy {
 
   /** Copies a tree, keeping links as links and permissions. */
   public static Path copy(Path from, Path to) throws IOException {
+    return copy(from, to, SourceFiles.ALL);
+  }
+
+  /** Copies what {@code only} selects of a tree, keeping links as links and permissions. */
+  public static Path copy(Path from, Path to, SourceFiles only) throws IOException {
     Path src = from.toAbsolutePath();
     Files.walkFileTree(
         src,
@@ -22,6 +27,9 @@ public final class TreeCopy {
           @Override
           public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs)
               throws IOException {
+            if (!dir.equals(src) && !only.entersDir(rel(src, dir))) {
+              return FileVisitResult.SKIP_SUBTREE;
+            }
             Files.createDirectories(to.resolve(src.relativize(dir).toString()));
             return FileVisitResult.CONTINUE;
           }
@@ -29,6 +37,9 @@ public final class TreeCopy {
           @Override
           public FileVisitResult visitFile(Path file, BasicFileAttributes attrs)
               throws IOException {
+            if (!only.copiesFile(rel(src, file))) {
+              return FileVisitResult.CONTINUE;
+            }
             Path target = to.resolve(src.relativize(file).toString());
             if (attrs.isSymbolicLink()) {
               Files.createSymbolicLink(target, Files.readSymbolicLink(file));
@@ -45,5 +56,10 @@ public final class TreeCopy {
           }
         });
     return to;
+  }
+
+  /** A path relative to the tree's root, with {@code /} as {@link SourceFiles} names them. */
+  public static String rel(Path root, Path p) {
+    return root.relativize(p).toString().replace(java.io.File.separatorChar, '/');
   }
 }

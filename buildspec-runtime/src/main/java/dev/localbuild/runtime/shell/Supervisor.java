@@ -57,10 +57,11 @@ public final class Supervisor {
       # the shell state is written by whichever user the next command runs as (run-as)
       [ "$kind" = FILE ] && chmod 0666 "$out"
       if [ "$kind" = RUN ]; then
-        chmod 0644 "$D/script.sh"
         if [ "$5" = - ] || [ "$5" = root ]; then
           LB_HOME=$H "$4" "$D/script.sh" </dev/null
         else
+          # the run-as user reads the script root wrote (a chmod costs a process: only here)
+          chmod 0644 "$D/script.sh"
           sp=$(command -v "$4" || echo "$4")
           uh=$(while IFS=: read -r n x u g c h s; do [ "$n" = "$5" ] && echo "$h"; done </etc/passwd)
           su "$5" -s "$sp" -c "LB_HOME='${uh:-/}' exec '$sp' '$D/script.sh'" </dev/null
