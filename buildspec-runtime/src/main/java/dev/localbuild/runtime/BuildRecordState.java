@@ -199,6 +199,7 @@ final class BuildRecordState {
         exported,
         reportArns,
         autoRetry,
+        request.settings(),
         request.primarySource().dirty());
   }
 }

@@ -1,5 +1,6 @@
 package dev.localbuild.runtime;
 
+import dev.localbuild.runtime.model.BuildSettings;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -21,6 +22,7 @@ import org.jspecify.annotations.Nullable;
  * @param privilegedMode whether the build has its own Docker daemon
  * @param computeType e.g. {@code BUILD_GENERAL1_SMALL}
  * @param batchIdentifier the build's identifier in a batch, or null
+ * @param settings the project settings the build's record repeats (role, key, cache)
  */
 public record BuildRequest(
     String projectName,
@@ -34,7 +36,8 @@ public record BuildRequest(
     Duration timeout,
     boolean privilegedMode,
     String computeType,
-    @Nullable String batchIdentifier) {
+    @Nullable String batchIdentifier,
+    BuildSettings settings) {
   public BuildRequest {
     Objects.requireNonNull(projectName, "projectName");
     Objects.requireNonNull(buildspec, "buildspec");
@@ -45,6 +48,37 @@ public record BuildRequest(
     projectParameters = Map.copyOf(projectParameters);
     projectSecrets = Map.copyOf(projectSecrets);
     overrides = Map.copyOf(overrides);
+    Objects.requireNonNull(settings, "settings");
+  }
+
+  /** A request with no project settings to repeat ({@link BuildSettings#NONE}). */
+  public BuildRequest(
+      String projectName,
+      BuildspecSource buildspec,
+      SourceInfo primarySource,
+      List<SourceInfo> secondarySources,
+      Map<String, String> projectVariables,
+      Map<String, String> projectParameters,
+      Map<String, String> projectSecrets,
+      Map<String, String> overrides,
+      Duration timeout,
+      boolean privilegedMode,
+      String computeType,
+      @Nullable String batchIdentifier) {
+    this(
+        projectName,
+        buildspec,
+        primarySource,
+        secondarySources,
+        projectVariables,
+        projectParameters,
+        projectSecrets,
+        overrides,
+        timeout,
+        privilegedMode,
+        computeType,
+        batchIdentifier,
+        BuildSettings.NONE);
   }
 
   /** This request with its sources as fetched, and the buildspec read from them. */
@@ -62,7 +96,8 @@ public record BuildRequest(
         timeout,
         privilegedMode,
         computeType,
-        batchIdentifier);
+        batchIdentifier,
+        settings);
   }
 
   /** CodeBuild's default build timeout. */

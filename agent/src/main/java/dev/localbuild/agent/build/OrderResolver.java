@@ -9,6 +9,7 @@ import dev.localbuild.agent.source.GitWorkTree;
 import dev.localbuild.runtime.BuildRequest;
 import dev.localbuild.runtime.BuildspecSource;
 import dev.localbuild.runtime.SourceInfo;
+import dev.localbuild.runtime.model.BuildSettings;
 import dev.localbuild.runtime.sandbox.SourceFiles;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -192,7 +193,13 @@ public final class OrderResolver {
             timeout,
             !untrusted && askedPrivileged,
             computeType,
-            null);
+            null,
+            new BuildSettings(
+                project != null
+                    ? AwsAccess.roleArn(project.serviceRole(), AwsAccess.DEFAULT_ACCOUNT)
+                    : null,
+                encryptionKey(project, o.region()),
+                new BuildSettings.Cache(cache.type(), cache.location(), cache.modes())));
     String image =
         o.imageOverride() != null
             ? o.imageOverride()
@@ -296,6 +303,13 @@ public final class OrderResolver {
               + ")");
       return Optional.empty();
     }
+  }
+
+  /** The project's key, else CodeBuild's default: the AWS managed key for S3. */
+  static String encryptionKey(@Nullable ProjectConfig project, String region) {
+    return project != null && project.encryptionKey() != null
+        ? project.encryptionKey()
+        : "arn:aws:kms:" + region + ":" + AwsAccess.DEFAULT_ACCOUNT + ":alias/aws/s3";
   }
 
   private static SourceInfo localInfo(

@@ -22,7 +22,9 @@ import picocli.CommandLine.Command;
       RerunCommand.class,
       ServeCommand.class,
       CacheCommand.class,
-      CommandLine.HelpCommand.class
+      CommandLine.HelpCommand.class,
+      ManPage.class,
+      picocli.AutoComplete.GenerateCompletion.class
     },
     footer = {"", "Start with:  localbuild run --help"})
 public final class Main implements Runnable {
@@ -35,6 +37,8 @@ public final class Main implements Runnable {
   /** The command line with localbuild's error handling: usage errors are one line plus a hint. */
   static CommandLine commandLine() {
     CommandLine cl = new CommandLine(new Main());
+    // the release archive's bash and zsh completion is made with it; not a command for users
+    cl.getSubcommands().get("generate-completion").getCommandSpec().usageMessage().hidden(true);
     cl.setExitCodeExceptionMapper(t -> ExitCodes.FAULT);
     // an unexpected error is localbuild's fault: one line, the stack trace only with
     // LOCALBUILD_DEBUG

@@ -21,6 +21,8 @@ import org.jspecify.annotations.Nullable;
  * @param localbuild settings only localbuild knows (the {@code x-localbuild} key)
  * @param serviceRole the role builds act as ({@code serviceRole}: a name or an IAM role ARN), null
  *     for localbuild's default role
+ * @param encryptionKey the KMS key for its artifacts ({@code encryptionKey}), null for CodeBuild's
+ *     default; recorded, not applied (the local S3 does not encrypt)
  */
 public record ProjectConfig(
     String name,
@@ -34,7 +36,8 @@ public record ProjectConfig(
     @Nullable Artifacts artifacts,
     List<Artifacts> secondaryArtifacts,
     Extensions localbuild,
-    @Nullable String serviceRole) {
+    @Nullable String serviceRole,
+    @Nullable String encryptionKey) {
 
   /** The buckets the project's S3 cache and S3 artifacts name. */
   public java.util.Set<String> s3Buckets() {

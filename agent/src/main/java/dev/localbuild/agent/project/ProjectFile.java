@@ -115,7 +115,8 @@ public final class ProjectFile {
         p.has("artifacts") ? artifacts(p.get("artifacts"), where + ": artifacts") : null,
         secondaryArtifacts,
         extensions(p.path("x-localbuild")),
-        serviceRole(p, where));
+        serviceRole(p, where),
+        text(p, "encryptionKey"));
   }
 
   /** {@code serviceRole}: a role name or ARN, as CreateProject takes it. */

@@ -99,11 +99,23 @@ public final class RecordJson {
             vars.addObject().put("name", v.name()).put("value", v.value()).put("type", v.type()));
     env.put("privilegedMode", r.environment().privilegedMode());
     env.put("imagePullCredentialsType", "CODEBUILD");
+    ObjectNode cache = b.putObject("cache").put("type", r.settings().cache().type());
+    if (r.settings().cache().location() != null) {
+      cache.put("location", r.settings().cache().location());
+    }
+    if (!r.settings().cache().modes().isEmpty()) {
+      ArrayNode modes = cache.putArray("modes");
+      r.settings().cache().modes().forEach(modes::add);
+    }
+    if (r.settings().serviceRole() != null) {
+      b.put("serviceRole", r.settings().serviceRole());
+    }
     logs(b.putObject("logs"), r);
     b.put("timeoutInMinutes", r.timeoutInMinutes());
     b.put("queuedTimeoutInMinutes", 480);
     b.put("buildComplete", r.buildComplete());
     b.put("initiator", r.initiator());
+    b.put("encryptionKey", r.settings().encryptionKey());
     if (!r.exportedEnvironmentVariables().isEmpty()) {
       ArrayNode ex = b.putArray("exportedEnvironmentVariables");
       r.exportedEnvironmentVariables()

@@ -93,6 +93,18 @@ final class QueuedRecord {
       }
     }
     b.set("environment", env);
+    // the settings the running build's record repeats, as it will give them
+    ObjectNode cache =
+        project.path("cache") instanceof ObjectNode c
+            ? c.deepCopy()
+            : RecordJson.MAPPER.createObjectNode().put("type", "NO_CACHE");
+    b.set("cache", cache);
+    String role = BuildService.text(project, "serviceRole");
+    if (role != null) {
+      b.put(
+          "serviceRole",
+          role.startsWith("arn:") ? role : "arn:aws:iam::" + arn.split(":")[4] + ":role/" + role);
+    }
     RecordJson.logs(b.putObject("logs"), id, arn, projectName);
     b.put(
         "timeoutInMinutes",
@@ -102,6 +114,12 @@ final class QueuedRecord {
     b.put("queuedTimeoutInMinutes", BuildService.queuedTimeout(project, request).toMinutes());
     b.put("buildComplete", false);
     b.put("initiator", initiator);
+    String key = BuildService.text(project, "encryptionKey");
+    b.put(
+        "encryptionKey",
+        key != null
+            ? key
+            : "arn:aws:kms:" + arn.split(":")[3] + ":" + arn.split(":")[4] + ":alias/aws/s3");
     return b;
   }
 

@@ -72,6 +72,12 @@ class CliIT {
     assertThat(record.path("buildStatus").asText()).isEqualTo("SUCCEEDED");
     assertThat(record.path("projectName").asText()).isEqualTo("project");
     assertThat(record.path("phases").size()).isEqualTo(11);
+    // what CodeBuild's record repeats of the project: with none, the buildspec's cache is kept
+    // on this machine as an S3 cache keeps it, and the key is CodeBuild's default
+    assertThat(record.path("cache").toString()).isEqualTo("{\"type\":\"S3\"}");
+    assertThat(record.path("encryptionKey").asText())
+        .isEqualTo("arn:aws:kms:us-east-1:000000000000:alias/aws/s3");
+    assertThat(record.has("serviceRole")).isFalse();
     assertThat(p.err()).contains("SUCCEEDED");
   }
 

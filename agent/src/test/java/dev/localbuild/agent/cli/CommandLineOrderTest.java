@@ -288,6 +288,29 @@ class CommandLineOrderTest {
   }
 
   @Test
+  void theRecordRepeatsTheProjectsRoleKeyAndCache() throws Exception {
+    Files.writeString(tmp.resolve("buildspec.yml"), "version: 0.2\n");
+    Path project = tmp.resolve("project.json");
+    Files.writeString(
+        project,
+        """
+        {"name": "web", "serviceRole": "builder",
+         "cache": {"type": "LOCAL", "modes": ["LOCAL_SOURCE_CACHE"]},
+         "encryptionKey": "arn:aws:kms:eu-west-1:111122223333:key/abc"}
+        """);
+    var settings =
+        resolve(parse("-s", tmp.toString(), "--project", project.toString()), Map.of())
+            .request()
+            .settings();
+    assertThat(settings.serviceRole()).isEqualTo("arn:aws:iam::000000000000:role/builder");
+    assertThat(settings.encryptionKey()).isEqualTo("arn:aws:kms:eu-west-1:111122223333:key/abc");
+    assertThat(settings.cache())
+        .isEqualTo(
+            new dev.localbuild.runtime.model.BuildSettings.Cache(
+                "LOCAL", null, java.util.List.of("LOCAL_SOURCE_CACHE")));
+  }
+
+  @Test
   void aBatchSectionIsSaidNotSilentlyIgnored() throws Exception {
     Files.writeString(
         tmp.resolve("buildspec.yml"),

@@ -43,6 +43,7 @@ class BuildHistoryTest {
         List.of(new BuildRecord.NameValue("TAG", "v1")),
         List.of(),
         null,
+        dev.localbuild.runtime.model.BuildSettings.NONE,
         null);
   }
 
@@ -106,6 +107,7 @@ class BuildHistoryTest {
               r.exportedEnvironmentVariables(),
               r.reportArns(),
               r.autoRetry(),
+              r.settings(),
               r.sourceDirty()));
       Path marker = state.resolve("running/b" + i + ".json");
       ObjectNode m = (ObjectNode) RecordJson.MAPPER.readTree(marker.toFile());

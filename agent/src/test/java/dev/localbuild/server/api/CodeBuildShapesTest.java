@@ -112,6 +112,11 @@ class CodeBuildShapesTest {
     String id = build.path("id").asText();
     assertThat(build.path("currentPhase").asText()).isEqualTo("QUEUED");
     assertThat(build.path("timeoutInMinutes").asInt()).isEqualTo(10);
+    assertThat(build.path("serviceRole").asText())
+        .isEqualTo("arn:aws:iam::000000000000:role/localbuild-build");
+    assertThat(build.at("/cache/type").asText()).isEqualTo("NO_CACHE");
+    assertThat(build.path("encryptionKey").asText())
+        .isEqualTo("arn:aws:kms:eu-west-1:000000000000:alias/aws/s3");
     // the same token within five minutes: the same build
     assertThat(
             call("StartBuild", "{\"projectName\": \"web\", \"idempotencyToken\": \"t-1\"}")

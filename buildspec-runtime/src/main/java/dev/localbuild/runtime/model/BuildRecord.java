@@ -30,6 +30,7 @@ import org.jspecify.annotations.Nullable;
  * @param exportedEnvironmentVariables the buildspec's {@code exported-variables} and their values
  * @param reportArns the report groups' reports made by this build
  * @param autoRetry attempt numbering when {@code on-failure: RETRY} retried the build
+ * @param settings the project settings the record repeats (serviceRole, encryptionKey, cache)
  * @param sourceDirty for a git work tree: whether what was built differs from its commit
  *     (uncommitted changes); null for other sources. Not a CodeBuild field
  */
@@ -55,6 +56,7 @@ public record BuildRecord(
     List<NameValue> exportedEnvironmentVariables,
     List<String> reportArns,
     @Nullable AutoRetry autoRetry,
+    BuildSettings settings,
     @Nullable Boolean sourceDirty) {
 
   public BuildRecord {
