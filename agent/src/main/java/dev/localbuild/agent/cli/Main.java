@@ -24,6 +24,7 @@ import picocli.CommandLine.Command;
       CacheCommand.class,
       CommandLine.HelpCommand.class,
       ManPage.class,
+      TrainCommand.class,
       picocli.AutoComplete.GenerateCompletion.class
     },
     footer = {"", "Start with:  localbuild run --help"})

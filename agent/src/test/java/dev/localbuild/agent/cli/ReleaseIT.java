@@ -106,6 +106,27 @@ class ReleaseIT {
         .containsExactly("create");
     assertThat(installed.resolve("share/zsh/localbuild-completion.zsh"))
         .hasSameTextualContentAs(completion);
+
+    // on JDK 25+, the first runs made the ahead-of-time cache in the background; later ones use it
+    if (Runtime.version().feature() >= 25) {
+      Path aot = installed.resolve("lib/localbuild.aot");
+      for (int i = 0; i < 1500 && !Files.exists(aot); i++) {
+        TimeUnit.MILLISECONDS.sleep(100);
+      }
+      assertThat(aot).as("the ahead-of-time cache, made in the background").exists();
+      Map<String, String> logged = new java.util.HashMap<>(env);
+      logged.put("LOCALBUILD_JAVA_OPTS", "-Xlog:aot");
+      Result used = run(tmp, logged, "sh", "-c", "localbuild --version");
+      assertThat(used.out()).contains("Opened AOT cache " + aot);
+      // the training left nothing but the cache
+      for (int i = 0; i < 100 && Files.exists(installed.resolve("lib/localbuild.aot.lock")); i++) {
+        TimeUnit.MILLISECONDS.sleep(100);
+      }
+      try (var files = Files.list(installed.resolve("lib"))) {
+        assertThat(files.map(f -> f.getFileName().toString()))
+            .doesNotContain("localbuild.aot.lock", "localbuild.aot.tmp", "localbuild.aot.failed");
+      }
+    }
   }
 
   /** The words bash's completion offers for the last of {@code words}. */
