@@ -317,7 +317,8 @@ public final class EcsDeployer {
             "Task "
                 + t.taskArn().substring(t.taskArn().lastIndexOf('/') + 1)
                 + " stopped: "
-                + reason);
+                + reason
+                + exits(t));
       }
       if (reason.startsWith("CannotPullContainerError")) {
         return "a task of the new deployment cannot pull its image: " + reason;
@@ -326,6 +327,21 @@ public final class EcsDeployer {
     return !breaker && failed >= STOPPED_TASKS_LIMIT
         ? failed + " tasks of the new deployment stopped; the last: " + last
         : null;
+  }
+
+  /** What a stopped task's containers exited with, as ECS reports it: " (web: exit code 1)". */
+  static String exits(Task t) {
+    List<String> codes = new java.util.ArrayList<>();
+    for (var c : t.containers()) {
+      if (c.exitCode() != null) {
+        codes.add(
+            c.name()
+                + ": exit code "
+                + c.exitCode()
+                + (c.reason() == null || c.reason().isBlank() ? "" : ", " + c.reason()));
+      }
+    }
+    return codes.isEmpty() ? "" : " (" + String.join("; ", codes) + ")";
   }
 
   static String human(Duration d) {

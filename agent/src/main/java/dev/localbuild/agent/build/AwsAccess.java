@@ -38,6 +38,8 @@ public final class AwsAccess implements AutoCloseable {
 
   private final String noSecrets;
   private final Consumer<String> notices;
+  // the local AWS's state directory (its parameters.json), null for your account or none
+  private @Nullable Path localState;
 
   private AwsAccess(
       @Nullable AwsClients clients, @Nullable String serviceRole, Consumer<String> notices) {
@@ -119,6 +121,7 @@ public final class AwsAccess implements AutoCloseable {
                     LocalAwsProcess.rootKey(awsState))),
             setup.project() == null ? null : setup.project().serviceRole(),
             notices);
+    local.localState = awsState;
     local.createLocalBuckets(setup.project());
     local.createRepositories(o.ecrRepositories());
     return local;
@@ -213,9 +216,40 @@ public final class AwsAccess implements AutoCloseable {
   }
 
   SecretResolver secrets() {
-    return clients == null
-        ? SecretResolver.unavailable(noSecrets)
-        : new SdkSecretResolver(buildClients(), this::servedCredentials);
+    if (clients == null) {
+      return SecretResolver.unavailable(noSecrets);
+    }
+    SecretResolver sdk = new SdkSecretResolver(buildClients(), this::servedCredentials);
+    Path state = localState;
+    if (state == null) {
+      return sdk;
+    }
+    // the phase's context stays CodeBuild's words; the user is told how to give the local AWS
+    // what it lacks
+    return new SecretResolver() {
+      @Override
+      public java.util.Map<String, String> resolve(
+          java.util.Map<String, String> parameters,
+          java.util.Map<String, dev.localbuild.buildspec.SecretRef> secrets)
+          throws SecretResolutionException {
+        try {
+          return sdk.resolve(parameters, secrets);
+        } catch (SecretResolutionException e) {
+          LocalSecretsHint.of(
+                  String.valueOf(e.getMessage()),
+                  secrets,
+                  state.resolve("parameters.json"),
+                  clients.target().endpoint("ssm"))
+              .ifPresent(notices);
+          throw e;
+        }
+      }
+
+      @Override
+      public List<String> credentialValues() {
+        return sdk.credentialValues();
+      }
+    };
   }
 
   /**

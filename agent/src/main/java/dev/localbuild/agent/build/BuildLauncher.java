@@ -197,7 +197,7 @@ public final class BuildLauncher implements AutoCloseable {
   /** The shared Docker client, made on first use; strays of dead agents are reaped then, once. */
   public synchronized DockerClient docker() {
     if (docker == null) {
-      docker = DockerClients.create();
+      docker = DockerClients.forBuilds();
       try {
         new StrayReaper(docker).reap();
       } catch (RuntimeException e) {

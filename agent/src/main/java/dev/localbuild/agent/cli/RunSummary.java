@@ -63,6 +63,9 @@ final class RunSummary {
     if (outputs.watch().rateLimitHint() != null) {
       out.println("  " + outputs.watch().rateLimitHint());
     }
+    if (outputs.watch().unreachableHint() != null) {
+      out.println("  " + outputs.watch().unreachableHint());
+    }
     out.println("  record: " + recordFile);
   }
 
@@ -84,8 +87,7 @@ final class RunSummary {
             out.println("    ...");
             break;
           }
-          String message =
-              c.message() == null ? "" : " - " + c.message().lines().findFirst().orElse("");
+          String message = c.message() == null ? "" : " - " + headline(c.message());
           out.printf(
               "    %s %s%s%s%n",
               c.status(), c.prefix() == null ? "" : c.prefix() + ".", c.name(), message);
@@ -99,6 +101,22 @@ final class RunSummary {
           rep.codeCoverageSummary().branchCoveragePercentage());
     }
     rep.problems().forEach(p -> out.println("    unreadable: " + p));
+  }
+
+  /**
+   * The line of a failing test's message that says what failed: the first that is neither a stack
+   * frame (indented) nor Python's "Traceback (most recent call last):", whose assertion comes after
+   * the frames.
+   */
+  static String headline(String message) {
+    return message
+        .lines()
+        .filter(l -> !l.isBlank())
+        .filter(l -> !Character.isWhitespace(l.charAt(0)))
+        .filter(l -> !l.startsWith("Traceback (most recent call last)"))
+        .findFirst()
+        .orElse(message.strip().lines().findFirst().orElse(""))
+        .strip();
   }
 
   /** A local artifact's path; an S3 one's ARN and the copy kept here. */

@@ -24,6 +24,24 @@ final class DiskQuota {
     return s;
   }
 
+  /**
+   * Asks the engine now, on another thread, so that the first build's container creation does not
+   * wait for the answer (a tenth of a second on a busy engine).
+   */
+  static void learnInBackground(DockerClient docker) {
+    if (supported == null) {
+      Thread.ofVirtual()
+          .name("localbuild-disk-quota")
+          .start(() -> {
+            try {
+              supported(docker);
+            } catch (RuntimeException e) {
+              // asked again when a container is made, and reported there
+            }
+          });
+    }
+  }
+
   /** Learnt when the engine refused a size after all (overlay2 on xfs without pquota). */
   static void refused() {
     supported = false;

@@ -58,6 +58,16 @@ public final class DockerClients {
     }
   }
 
+  /**
+   * A client for the default engine, which starts learning what building on it needs to know (in
+   * the background).
+   */
+  public static DockerClient forBuilds() {
+    DockerClient docker = create();
+    DiskQuota.learnInBackground(docker);
+    return docker;
+  }
+
   /** A client for the default engine. */
   public static DockerClient create() {
     DefaultDockerClientConfig config =

@@ -20,6 +20,17 @@ public final class DockerOutputWatch implements LogSink {
   private final AtomicInteger steps = new AtomicInteger();
   private final AtomicInteger cached = new AtomicInteger();
   private final AtomicBoolean rateLimited = new AtomicBoolean();
+  private final AtomicBoolean unreachable = new AtomicBoolean();
+
+  /**
+   * A registry the build's daemon could not reach for a base image: BuildKit's "failed to resolve
+   * source metadata" and the classic builder's or the daemon's network errors naming a registry.
+   */
+  private static final Pattern PULL_UNREACHABLE =
+      Pattern.compile(
+          "failed to resolve source metadata for .*|.*(Get \"https://[^\"]+/v2/|registry-1\\.docker\\.io).*"
+              + "(dial tcp|i/o timeout|no such host|connection refused|TLS handshake timeout"
+              + "|network is unreachable|Client\\.Timeout).*");
 
   public DockerOutputWatch(LogSink next) {
     this.next = next;
@@ -36,6 +47,8 @@ public final class DockerOutputWatch implements LogSink {
       }
       if (t.contains("toomanyrequests")) {
         rateLimited.set(true);
+      } else if (PULL_UNREACHABLE.matcher(t).matches()) {
+        unreachable.set(true);
       }
     }
     next.accept(line);
@@ -46,6 +59,17 @@ public final class DockerOutputWatch implements LogSink {
     return steps.get() == 0
         ? null
         : "docker build: " + cached.get() + " of " + steps.get() + " steps from the layer cache";
+  }
+
+  /** What to do when the build's daemon could not reach a registry for an image, or null. */
+  public String unreachableHint() {
+    return unreachable.get()
+        ? "The build's Docker daemon could not reach a registry for an image. Fix: --registry-mirror"
+            + " URL, a pull-through cache it can reach (one on this machine: docker run -d -p"
+            + " 5000:5000 -e REGISTRY_PROXY_REMOTEURL=https://registry-1.docker.io registry:2, then"
+            + " --registry-mirror http://host.docker.internal:5000), or an image from a registry it"
+            + " reaches (the local ECR)."
+        : null;
   }
 
   /** The explanation of a Docker Hub rate limit, or null when none was hit. */

@@ -42,6 +42,22 @@ class EcsDeployerTest {
   }
 
   @Test
+  void aStoppedTaskSaysWhatItsContainersExitedWith() {
+    var task =
+        software.amazon.awssdk.services.ecs.model.Task.builder()
+            .containers(
+                c -> c.name("web").exitCode(1),
+                c -> c.name("sidecar").exitCode(137).reason("OutOfMemoryError: Container killed"),
+                c -> c.name("pending"))
+            .build();
+    assertThat(EcsDeployer.exits(task))
+        .isEqualTo(
+            " (web: exit code 1; sidecar: exit code 137, OutOfMemoryError: Container killed)");
+    assertThat(EcsDeployer.exits(software.amazon.awssdk.services.ecs.model.Task.builder().build()))
+        .isEmpty();
+  }
+
+  @Test
   void timeoutsReadAsPeopleWriteThem() {
     assertThat(EcsDeployer.human(Duration.ofMinutes(60))).isEqualTo("1h");
     assertThat(EcsDeployer.human(Duration.ofMinutes(10))).isEqualTo("10m");

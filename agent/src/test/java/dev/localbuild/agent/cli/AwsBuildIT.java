@@ -169,6 +169,11 @@ class AwsBuildIT {
     assertThat(context.path("message").asText())
         .isEqualTo("parameter does not exist: /CodeBuild/not-there");
     assertThat(r.out()).doesNotContain("should not run");
+    // and the user is told how to give the local AWS the parameter
+    assertThat(r.err())
+        .contains("the local AWS has no parameter /CodeBuild/not-there: add it to ")
+        .contains("parameters.json")
+        .contains("ssm put-parameter --name /CodeBuild/not-there --type SecureString");
   }
 
   @Test

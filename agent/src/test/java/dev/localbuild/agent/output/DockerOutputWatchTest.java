@@ -45,4 +45,26 @@ class DockerOutputWatchTest {
     out("Error response from daemon: toomanyrequests: You have reached your pull rate limit.");
     assertThat(watch.rateLimitHint()).contains("DOCKERHUB_USERNAME").contains("--registry-mirror");
   }
+
+  @Test
+  void aBaseImageThatCannotBePulledSuggestsARegistryMirror() {
+    out("Step 1/3 : FROM node:20");
+    assertThat(watch.unreachableHint()).isNull();
+    // the classic builder, with no route to Docker Hub
+    out(
+        "Get \"https://registry-1.docker.io/v2/\": dial tcp: lookup registry-1.docker.io on"
+            + " 10.0.0.2:53: no such host");
+    assertThat(watch.unreachableHint())
+        .contains("--registry-mirror URL")
+        .contains("REGISTRY_PROXY_REMOTEURL=https://registry-1.docker.io registry:2");
+  }
+
+  @Test
+  void buildKitsUnresolvableBaseImageSuggestsAMirrorToo() {
+    out(
+        "ERROR: failed to solve: node:20: failed to resolve source metadata for"
+            + " docker.io/library/node:20: failed to do request: Head"
+            + " \"https://registry-1.docker.io/v2/library/node/manifests/20\": dial tcp: i/o timeout");
+    assertThat(watch.unreachableHint()).contains("--registry-mirror URL");
+  }
 }
