@@ -61,6 +61,44 @@ public final class AwsAccess implements AutoCloseable {
     this.notices = notices;
   }
 
+  /** Your account was asked for and no credentials were found: the user's to fix, not a FAULT. */
+  static final class NoCredentials extends RuntimeException {
+    NoCredentials(String message) {
+      super(message);
+    }
+  }
+
+  /**
+   * Why the credentials chain (or a profile) gives no credentials, in the user's terms: where it
+   * looked and what to do; empty when it gives some. Asked before the build, so that a missing key
+   * is a usage error rather than a build that fails in PROVISIONING with the SDK's list.
+   */
+  static java.util.Optional<String> noCredentials(AwsTarget target, @Nullable String profile) {
+    try {
+      target.credentials().resolveCredentials();
+      return java.util.Optional.empty();
+    } catch (SdkException e) {
+      if (profile != null) {
+        return java.util.Optional.of(
+            "the AWS profile "
+                + profile
+                + " has no credentials (looked in ~/.aws/credentials and ~/.aws/config, or"
+                + " AWS_SHARED_CREDENTIALS_FILE and AWS_CONFIG_FILE): add them with aws configure"
+                + " --profile "
+                + profile
+                + ", or leave -c out to use the local AWS");
+      }
+      return java.util.Optional.of(
+          "no AWS credentials for your account: looked in AWS_ACCESS_KEY_ID and"
+              + " AWS_SECRET_ACCESS_KEY, the profile "
+              + System.getenv().getOrDefault("AWS_PROFILE", "default")
+              + " in ~/.aws/credentials and ~/.aws/config, a web identity token"
+              + " (AWS_WEB_IDENTITY_TOKEN_FILE) and the container and instance metadata endpoints."
+              + " Set one of them (aws configure, or aws sso login), name a profile with -p, or"
+              + " leave -c out to use the local AWS");
+    }
+  }
+
   /** A build that gets nothing of AWS: no credentials, no secrets, no endpoint. */
   static AwsAccess none(Consumer<String> notices) {
     return new AwsAccess(null, null, notices);
@@ -80,6 +118,10 @@ public final class AwsAccess implements AutoCloseable {
     String region = setup.region();
     if (o.yourAccount()) {
       AwsTarget target = AwsTarget.aws(o.profile(), region, o.endpoints(), DEFAULT_ACCOUNT);
+      noCredentials(target, o.profile())
+          .ifPresent(m -> {
+            throw new NoCredentials(m);
+          });
       // the build's ARNs name the caller's account, as CodeBuild's name the project's
       try (AwsClients probe = new AwsClients(target)) {
         target = target.withAccount(probe.accountId());

@@ -98,14 +98,19 @@ public final class BuildLauncher implements AutoCloseable {
     ResolvedOrder resolved =
         new OrderResolver(config.state(), listener.notices(), config.mountSource()).resolve(order);
     resolved.notes().forEach(listener.notices());
-    AwsAccess aws =
-        AwsAccess.create(
-            config.aws(),
-            resolved,
-            config.state(),
-            AwsAccess.buildspecText(resolved),
-            embeddedAws,
-            listener.notices());
+    AwsAccess aws;
+    try {
+      aws =
+          AwsAccess.create(
+              config.aws(),
+              resolved,
+              config.state(),
+              AwsAccess.buildspecText(resolved),
+              embeddedAws,
+              listener.notices());
+    } catch (AwsAccess.NoCredentials e) {
+      throw new OrderException("yourAccount", e.getMessage());
+    }
     try {
       ExecutorKit kit =
           ExecutorKit.create(

@@ -160,6 +160,7 @@ record CommandLineOrder(LauncherConfig launcher, BuildOrder order) {
           case "projectName" -> "--project-name ";
           case "project" -> "--project: ";
           case "sourceDirectory" -> "-s: ";
+          case "yourAccount" -> "-c: ";
           default -> "";
         };
     return new SetupException(flag + e.getMessage());
