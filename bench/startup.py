@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Start-up of `localbuild run` against a bare `docker run` (issue 8).
 
-  bench/startup.py [--runs 10] [--image debian:bookworm]
+  bench/startup.py [--runs 10] [--image debian:bookworm] [--no-aot]
 
 Needs a built jar (./mvnw -q -DskipTests package), a running Docker engine and the image. Prints a
 Markdown report; BENCHMARKS.md records a run of it.
@@ -38,6 +38,8 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--runs", type=int, default=10)
     ap.add_argument("--image", default="debian:bookworm")
+    ap.add_argument("--no-aot", action="store_true",
+                    help="start with the class-data sharing archive only (LOCALBUILD_NO_AOT=1)")
     args = ap.parse_args()
     work = tempfile.mkdtemp(prefix="localbuild-bench-startup-")
     src = os.path.join(work, "src")
@@ -45,6 +47,8 @@ def main():
     with open(os.path.join(src, "buildspec.yml"), "w") as f:
         f.write("version: 0.2\nphases:\n  build:\n    commands:\n      - echo hi\n")
     env = dict(os.environ, LOCALBUILD_HOME=os.path.join(work, "home"))
+    if args.no_aot:
+        env["LOCALBUILD_NO_AOT"] = "1"
     docker = ["docker", "run", "--rm", args.image, "sh", "-c", "true"]
     run = [LAUNCHER, "run", "-i", args.image]
     timed(docker, src, env)
@@ -56,7 +60,8 @@ def main():
     deadline = time.monotonic() + 180
     while os.path.exists(lock) and time.monotonic() < deadline:
         time.sleep(0.5)
-    cache = "ahead-of-time cache" if os.path.exists(aot) else "class-data sharing archive"
+    cache = ("ahead-of-time cache" if os.path.exists(aot) and not args.no_aot
+             else "class-data sharing archive")
     d, r = [], []
     for _ in range(args.runs):
         d.append(timed(docker, src, env))
