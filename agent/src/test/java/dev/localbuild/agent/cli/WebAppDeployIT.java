@@ -54,9 +54,10 @@ class WebAppDeployIT {
       assertThat(stop.waitFor()).isZero();
       // the images the local ECS pulled came from the registry the purge deleted
       for (String image : pulled) {
-        assertThat(docker.listImagesCmd().withImageNameFilter(image).exec())
+        org.assertj.core.api.Assertions.assertThatThrownBy(
+                () -> docker.inspectImageCmd(image).exec())
             .as("%s after aws stop --purge", image)
-            .isEmpty();
+            .isInstanceOf(com.github.dockerjava.api.exception.NotFoundException.class);
       }
       assertThat(
               docker
