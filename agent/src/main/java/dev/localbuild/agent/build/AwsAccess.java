@@ -339,7 +339,7 @@ public final class AwsAccess implements AutoCloseable {
   }
 
   /** A project's serviceRole as an ARN; localbuild's default role when it names none. */
-  static String roleArn(@Nullable String serviceRole, String account) {
+  public static String roleArn(@Nullable String serviceRole, String account) {
     if (serviceRole == null) {
       return "arn:aws:iam::" + account + ":role/" + DEFAULT_ROLE;
     }

@@ -3,6 +3,7 @@ package dev.localbuild.agent.build;
 import dev.localbuild.buildspec.SecretRef;
 import java.net.URI;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.jspecify.annotations.Nullable;
@@ -43,13 +44,12 @@ final class LocalSecretsHint {
               + " --type SecureString --value VALUE");
     }
     if (failure.contains("can't find the specified secret")) {
-      String id =
-          secrets.values().stream().map(SecretRef::secretId).distinct().count() == 1
-              ? secrets.values().iterator().next().secretId()
-              : "NAME";
+      // the service's message does not name the secret: only a build that names one can
+      List<String> ids = secrets.values().stream().map(SecretRef::secretId).distinct().toList();
+      String id = ids.size() == 1 ? ids.getFirst() : "NAME";
       return Optional.of(
           "the local AWS has no secret "
-              + (id.equals("NAME") ? "of those the build names" : id)
+              + (ids.size() == 1 ? id : "of those the build names")
               + ": add it to "
               + file
               + " (\"secrets\": {\""

@@ -305,11 +305,16 @@ public final class OrderResolver {
     }
   }
 
-  /** The project's key, else CodeBuild's default: the AWS managed key for S3. */
+  /** The project's key, else CodeBuild's default. */
   static String encryptionKey(@Nullable ProjectConfig project, String region) {
     return project != null && project.encryptionKey() != null
         ? project.encryptionKey()
-        : "arn:aws:kms:" + region + ":" + AwsAccess.DEFAULT_ACCOUNT + ":alias/aws/s3";
+        : defaultEncryptionKey(region, AwsAccess.DEFAULT_ACCOUNT);
+  }
+
+  /** CodeBuild's key when a project names none: the AWS managed key for S3. */
+  public static String defaultEncryptionKey(String region, String account) {
+    return "arn:aws:kms:" + region + ":" + account + ":alias/aws/s3";
   }
 
   private static SourceInfo localInfo(

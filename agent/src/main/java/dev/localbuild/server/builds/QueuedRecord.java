@@ -3,6 +3,7 @@ package dev.localbuild.server.builds;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.localbuild.agent.build.AwsAccess;
 import dev.localbuild.agent.build.BuildLauncher;
 import dev.localbuild.agent.build.OrderResolver;
 import dev.localbuild.agent.record.RecordJson;
@@ -101,9 +102,7 @@ final class QueuedRecord {
     b.set("cache", cache);
     String role = BuildService.text(project, "serviceRole");
     if (role != null) {
-      b.put(
-          "serviceRole",
-          role.startsWith("arn:") ? role : "arn:aws:iam::" + arn.split(":")[4] + ":role/" + role);
+      b.put("serviceRole", AwsAccess.roleArn(role, arn.split(":")[4]));
     }
     RecordJson.logs(b.putObject("logs"), id, arn, projectName);
     b.put(
@@ -119,7 +118,7 @@ final class QueuedRecord {
         "encryptionKey",
         key != null
             ? key
-            : "arn:aws:kms:" + arn.split(":")[3] + ":" + arn.split(":")[4] + ":alias/aws/s3");
+            : OrderResolver.defaultEncryptionKey(arn.split(":")[3], arn.split(":")[4]));
     return b;
   }
 
