@@ -200,6 +200,7 @@ final class BuildRecordState {
         reportArns,
         autoRetry,
         request.settings(),
-        request.primarySource().dirty());
+        request.primarySource().dirty(),
+        provisioner.imageDigest());
   }
 }

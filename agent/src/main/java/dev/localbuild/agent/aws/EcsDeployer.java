@@ -1,5 +1,6 @@
 package dev.localbuild.agent.aws;
 
+import dev.localbuild.runtime.log.Progress;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -50,11 +51,22 @@ public final class EcsDeployer {
   private final EcsClient ecs;
   private final Consumer<String> log;
   private final Duration poll;
+  private final Progress progress;
 
-  public EcsDeployer(EcsClient ecs, Consumer<String> log, Duration poll) {
+  /**
+   * @param log the deploy's lines (ECS's service events, stopped tasks, the outcome)
+   * @param poll how often ECS is asked
+   * @param progress the wait, outside the log: the new deployment's running tasks and the time
+   */
+  public EcsDeployer(EcsClient ecs, Consumer<String> log, Duration poll, Progress progress) {
     this.ecs = ecs;
     this.log = log;
     this.poll = poll;
+    this.progress = progress;
+  }
+
+  public EcsDeployer(EcsClient ecs, Consumer<String> log, Duration poll) {
+    this(ecs, log, poll, Progress.NONE);
   }
 
   public Result deploy(
@@ -256,6 +268,15 @@ public final class EcsDeployer {
           return fail(start, early, newArn);
         }
       }
+      progress.update(
+          "waiting for service " + service,
+          (mine == null
+                  ? "no deployment of the new task definition yet"
+                  : mine.runningCount() + "/" + mine.desiredCount() + " new tasks running")
+              + ", "
+              + human(Duration.between(start, Instant.now()))
+              + " of "
+              + human(timeout));
       Thread.sleep(poll.toMillis());
     }
     return fail(

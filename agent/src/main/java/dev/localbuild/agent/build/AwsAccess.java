@@ -141,12 +141,20 @@ public final class AwsAccess implements AutoCloseable {
     if (running.isEmpty()
         && (o.startLocal() || !o.ecrRepositories().isEmpty() || needsAws(setup, buildspecText))) {
       notices.accept(
-          "starting the local AWS (ECR, ECS, S3, SSM, Secrets Manager, STS) in the background");
+          "starting the local AWS (ECR, ECS, S3, SSM, Secrets Manager, STS); it keeps running"
+              + " for the next builds (localbuild aws stop stops it)");
+      long started = System.nanoTime();
       running =
           java.util.Optional.of(
               localAws == null
                   ? LocalAwsProcess.ensure(awsState, LocalAwsProcess.jar(), region)
                   : LocalAwsProcess.ensure(awsState, region, localAws));
+      notices.accept(
+          String.format(
+              java.util.Locale.ROOT,
+              "the local AWS is up at port %d (%.1f s)",
+              running.get().port(),
+              (System.nanoTime() - started) / 1e9));
     }
     if (running.isEmpty()) {
       return none(notices);

@@ -119,7 +119,8 @@ public final class BuildLauncher implements AutoCloseable {
               aws,
               config.executor() == LauncherConfig.Executor.DOCKER ? docker() : null,
               config.executor() == LauncherConfig.Executor.DOCKER ? warm : null,
-              listener.notices());
+              listener.notices(),
+              listener.progress());
       BuildRequest request = resolved.request();
       String project = request.projectName();
       Reservation reserved = reservation != null ? reservation : reserve(project);

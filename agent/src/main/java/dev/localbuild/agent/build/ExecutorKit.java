@@ -20,6 +20,7 @@ import dev.localbuild.agent.project.ProjectConfig;
 import dev.localbuild.cache.store.LocalBlobStore;
 import dev.localbuild.runtime.BuildCache;
 import dev.localbuild.runtime.BuildHooks;
+import dev.localbuild.runtime.log.Progress;
 import dev.localbuild.runtime.sandbox.Provisioner;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -42,7 +43,8 @@ record ExecutorKit(Provisioner provisioner, BuildCache cache, BuildHooks hooks) 
       AwsAccess aws,
       @Nullable DockerClient docker,
       @Nullable WarmContainers warm,
-      Consumer<String> notices)
+      Consumer<String> notices,
+      Progress progress)
       throws OrderException, IOException {
     Path state = config.state();
     String project = setup.request().projectName();
@@ -53,7 +55,7 @@ record ExecutorKit(Provisioner provisioner, BuildCache cache, BuildHooks hooks) 
             cache.has("LOCAL_CUSTOM_CACHE")
                 ? new CustomCache(
                     touched(state.resolve("cache/custom").resolve(project)).toString())
-                : archiveCache(cache, project, state, aws);
+                : archiveCache(cache, project, state, aws, progress);
         return new ExecutorKit(
             new HostProvisioner(
                 state.resolve("work"),
@@ -70,7 +72,7 @@ record ExecutorKit(Provisioner provisioner, BuildCache cache, BuildHooks hooks) 
       case DOCKER -> {
         boolean privileged = setup.request().privilegedMode();
         String customVolume = null;
-        BuildCache buildCache = archiveCache(cache, project, state, aws);
+        BuildCache buildCache = archiveCache(cache, project, state, aws, progress);
         if (setup.untrusted()) {
           // restored, never saved: a stranger's build must not poison the next trusted one (the
           // custom cache is a writable volume, so it is not mounted at all)
@@ -115,7 +117,7 @@ record ExecutorKit(Provisioner provisioner, BuildCache cache, BuildHooks hooks) 
                     new DockerHooks.Login(c.registry(), c.usernameVariable(), c.passwordVariable()))
                 .toList();
         return new ExecutorKit(
-            new DockerProvisioner(docker, settings, new StandardImage(docker), warm),
+            new DockerProvisioner(docker, settings, new StandardImage(docker, progress), warm),
             buildCache,
             new DockerHooks(privileged, logins, setup.extensions().cacheFrom(), aws.ecrLogin()));
       }
@@ -136,7 +138,7 @@ record ExecutorKit(Provisioner provisioner, BuildCache cache, BuildHooks hooks) 
    * NO_CACHE and LOCAL without custom paths ignore the buildspec's cache, as CodeBuild does.
    */
   static BuildCache archiveCache(
-      ProjectConfig.Cache cache, String project, Path state, AwsAccess aws) {
+      ProjectConfig.Cache cache, String project, Path state, AwsAccess aws, Progress progress) {
     if (!"S3".equals(cache.type())) {
       return BuildCache.NONE;
     }
@@ -144,11 +146,14 @@ record ExecutorKit(Provisioner provisioner, BuildCache cache, BuildHooks hooks) 
     if (cache.location() != null && aws.asBuild() != null) {
       var clients = aws.asBuild();
       return new ArchiveCache(
-          new S3BlobStore(clients.s3(), cache.location()), namespace, "s3://" + cache.location());
+          new S3BlobStore(clients.s3(), cache.location()),
+          namespace,
+          "s3://" + cache.location(),
+          progress);
     }
     Path dir = state.resolve("cache/s3").resolve("local");
     LocalCaches.touch(dir.resolve(namespace));
-    return new ArchiveCache(new LocalBlobStore(dir), namespace, dir.toString());
+    return new ArchiveCache(new LocalBlobStore(dir), namespace, dir.toString(), progress);
   }
 
   /**

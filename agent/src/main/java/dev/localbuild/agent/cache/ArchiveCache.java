@@ -7,15 +7,21 @@ import dev.localbuild.cache.archive.RestoreGuard;
 import dev.localbuild.cache.store.BlobStore;
 import dev.localbuild.runtime.BuildCache;
 import dev.localbuild.runtime.artifact.FileSelector;
+import dev.localbuild.runtime.log.Progress;
 import dev.localbuild.runtime.sandbox.Sandbox;
 import dev.localbuild.runtime.sandbox.WorkspaceEntry;
+import java.io.FilterInputStream;
+import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Consumer;
+import java.util.function.LongConsumer;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
 import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
@@ -30,16 +36,23 @@ public final class ArchiveCache implements BuildCache {
   private final BlobStore store;
   private final String namespace;
   private final String description;
+  private final Progress progress;
 
   /**
    * @param store where archives live
    * @param namespace the project, or its cacheNamespace
    * @param description where, for the log ({@code s3://bucket/prefix}, a directory)
+   * @param progress bytes moved, while they move, and the sizes at the end
    */
-  public ArchiveCache(BlobStore store, String namespace, String description) {
+  public ArchiveCache(BlobStore store, String namespace, String description, Progress progress) {
     this.store = store;
     this.namespace = namespace;
     this.description = description;
+    this.progress = progress;
+  }
+
+  public ArchiveCache(BlobStore store, String namespace, String description) {
+    this(store, namespace, description, Progress.NONE);
   }
 
   @Override
@@ -63,8 +76,15 @@ public final class ArchiveCache implements BuildCache {
       return;
     }
     Path tar = Files.createTempFile("localbuild-restore", ".tar");
+    Instant start = Instant.now();
+    Counted downloaded;
+    long unpacked;
     try {
-      try (InputStream in = cache.open(hit.get()).orElseThrow();
+      try (InputStream in =
+              downloaded =
+                  new Counted(
+                      cache.open(hit.get()).orElseThrow(),
+                      n -> progress.update(RESTORE, Progress.bytes(n) + " downloaded"));
           OutputStream out = Files.newOutputStream(tar)) {
         List<String> refused =
             relocate(CacheArchive.untarStream(in), sandbox.sourceDir(), spec.paths(), out);
@@ -78,12 +98,21 @@ public final class ArchiveCache implements BuildCache {
                   + String.join("; ", refused.subList(0, Math.min(3, refused.size()))));
         }
       }
+      unpacked = Files.size(tar);
+      progress.update(RESTORE, "unpacking " + Progress.bytes(unpacked));
       try (InputStream in = Files.newInputStream(tar)) {
         sandbox.workspace().unpack(in, RestoreGuard.roots(spec.paths(), sandbox.sourceDir()));
       }
     } finally {
       Files.deleteIfExists(tar);
     }
+    progress.done(
+        RESTORE,
+        Progress.bytes(downloaded.count)
+            + " downloaded ("
+            + Progress.bytes(unpacked)
+            + " unpacked) in "
+            + since(start));
     log.accept(
         hit.get().exact()
             ? "Restored cache" + (keys.isEmpty() ? "" : " for key " + keys.get(0))
@@ -142,6 +171,46 @@ public final class ArchiveCache implements BuildCache {
     return refused;
   }
 
+  static final String RESTORE = "restoring the cache";
+  static final String SAVE = "saving the cache";
+
+  private static String since(Instant start) {
+    return String.format(
+        java.util.Locale.ROOT,
+        "%.1f s",
+        Duration.between(start, Instant.now()).toMillis() / 1000.0);
+  }
+
+  /** A stream that tells how many bytes have gone through it. */
+  private static final class Counted extends FilterInputStream {
+    private final LongConsumer seen;
+    long count;
+
+    Counted(InputStream in, LongConsumer seen) {
+      super(in);
+      this.seen = seen;
+    }
+
+    @Override
+    public int read() throws IOException {
+      int b = super.read();
+      if (b >= 0) {
+        seen.accept(++count);
+      }
+      return b;
+    }
+
+    @Override
+    public int read(byte[] b, int off, int len) throws IOException {
+      int n = super.read(b, off, len);
+      if (n > 0) {
+        count += n;
+        seen.accept(count);
+      }
+      return n;
+    }
+  }
+
   static final String SRC = "src/";
   static final String ABS = "abs/";
 
@@ -149,6 +218,7 @@ public final class ArchiveCache implements BuildCache {
   public void save(CacheSpec spec, List<String> keys, Sandbox sandbox, Consumer<String> log)
       throws Exception {
     log.accept("Uploading S3 cache...");
+    Instant start = Instant.now();
     Path tmp = Files.createTempFile("localbuild-cache", ".tar.gz");
     try {
       long files;
@@ -176,9 +246,14 @@ public final class ArchiveCache implements BuildCache {
         return;
       }
       KeyedCache cache = new KeyedCache(store, namespace, spec.paths());
-      try (InputStream in = Files.newInputStream(tmp)) {
+      long size = Files.size(tmp);
+      String total = " of " + Progress.bytes(size) + " uploaded";
+      try (InputStream in =
+          new Counted(
+              Files.newInputStream(tmp), n -> progress.update(SAVE, Progress.bytes(n) + total))) {
         String key = keys.isEmpty() ? null : keys.get(0);
         if (cache.save(key, in)) {
+          progress.done(SAVE, Progress.bytes(size) + " (" + files + " files) in " + since(start));
           log.accept(
               "Saved cache of " + files + " file(s)" + (key == null ? "" : " with key " + key));
         } else {

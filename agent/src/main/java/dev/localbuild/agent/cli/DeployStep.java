@@ -8,6 +8,7 @@ import dev.localbuild.agent.aws.ImageDefinitions;
 import dev.localbuild.agent.build.AwsAccess;
 import dev.localbuild.runtime.log.ContainerLogFormat;
 import dev.localbuild.runtime.log.LogLine;
+import dev.localbuild.runtime.log.Progress;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
@@ -31,10 +32,12 @@ import software.amazon.awssdk.services.ecs.model.ClusterNotFoundException;
 final class DeployStep {
   private final RunOptions o;
   private final AwsAccess aws;
+  private final Progress progress;
 
-  DeployStep(RunOptions o, AwsAccess aws) {
+  DeployStep(RunOptions o, AwsAccess aws, Progress progress) {
     this.o = o;
     this.aws = aws;
+    this.progress = progress;
   }
 
   private static void log(String message) {
@@ -97,7 +100,7 @@ final class DeployStep {
       }
     }
     Duration poll = clients.target().local() ? Duration.ofMillis(500) : Duration.ofSeconds(5);
-    EcsDeployer deployer = new EcsDeployer(clients.ecs(), m -> log(m), poll);
+    EcsDeployer deployer = new EcsDeployer(clients.ecs(), m -> log(m), poll, progress);
     EcsDeployer.Result r;
     if (created != null) {
       r = deployer.awaitCreated(target[0], target[1], created, timeout);

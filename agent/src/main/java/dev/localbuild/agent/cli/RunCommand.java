@@ -10,6 +10,7 @@ import dev.localbuild.agent.cache.LocalCaches;
 import dev.localbuild.agent.output.TerminalLog;
 import dev.localbuild.agent.record.KeptBuilds;
 import dev.localbuild.agent.record.RecordJson;
+import dev.localbuild.runtime.log.Progress;
 import dev.localbuild.runtime.model.BuildRecord;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -76,25 +77,23 @@ public final class RunCommand implements java.util.concurrent.Callable<Integer> 
                 + " was left unfinished by a stopped agent; recorded as FAULT");
       }
       BuildHandle handle;
+      StderrProgress stderr = StderrProgress.system();
       try {
         handle =
             launcher.start(
                 command.order(),
-                new BuildListener(
-                    n -> System.err.println("localbuild: " + n),
-                    new TerminalLog(System.out),
-                    r -> {}));
+                new BuildListener(stderr, new TerminalLog(System.out), r -> {}, e -> {}, stderr));
       } catch (OrderException e) {
         throw CommandLineOrder.worded(e);
       }
       try (handle) {
         keepCommand(state, handle);
-        return run(handle, state);
+        return run(handle, state, stderr);
       }
     }
   }
 
-  private int run(BuildHandle handle, Path state) throws Exception {
+  private int run(BuildHandle handle, Path state, Progress progress) throws Exception {
     CountDownLatch done = new CountDownLatch(1);
     Thread hook =
         new Thread(
@@ -140,7 +139,7 @@ public final class RunCommand implements java.util.concurrent.Callable<Integer> 
     }
     if (options.deploy != null && exit == ExitCodes.SUCCEEDED) {
       exit =
-          new DeployStep(options, handle.aws()).run(handle.outputs().artifactsDir())
+          new DeployStep(options, handle.aws(), progress).run(handle.outputs().artifactsDir())
               ? exit
               : ExitCodes.DEPLOY_FAILED;
     }

@@ -119,6 +119,8 @@ public final class DockerProvisioner implements Provisioner {
    * @param warm the server's warm containers, or null (a single build has no next build to warm
    *     for)
    */
+  private volatile @Nullable String imageDigest;
+
   public DockerProvisioner(
       DockerClient docker, Settings settings, ImageResolver images, @Nullable WarmContainers warm) {
     this.docker = docker;
@@ -143,10 +145,16 @@ public final class DockerProvisioner implements Provisioner {
   }
 
   @Override
+  public @Nullable String imageDigest() {
+    return imageDigest;
+  }
+
+  @Override
   public Sandbox provision(BuildIdentity build, Consumer<OutputLine> output, LogSink log)
       throws ProvisioningException, InterruptedException {
     try {
       images.ensure(settings.image(), log);
+      imageDigest = images.digest(settings.image());
     } catch (RuntimeException e) {
       if (DockerClients.unreachable(e)) {
         throw new ProvisioningException(DockerClients.unreachableMessage(e), false, e);

@@ -3,21 +3,31 @@ package dev.localbuild.agent.docker;
 import com.github.dockerjava.api.DockerClient;
 import com.github.dockerjava.api.command.PullImageResultCallback;
 import com.github.dockerjava.api.exception.NotFoundException;
+import com.github.dockerjava.api.model.PullResponseItem;
 import dev.localbuild.runtime.log.LogLine;
 import dev.localbuild.runtime.log.LogSink;
+import dev.localbuild.runtime.log.Progress;
 import dev.localbuild.runtime.sandbox.ProvisioningException;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.concurrent.TimeUnit;
 
 /**
  * Makes sure a build image is in the engine: present, or pulled. A Docker Hub rate limit is
- * explained in one line with its fix.
+ * explained in one line with its fix. A pull's progress (layers and bytes) goes to {@link
+ * Progress}, outside the build's log.
  */
 public class ImageResolver {
   protected final DockerClient docker;
+  protected final Progress progress;
 
   public ImageResolver(DockerClient docker) {
+    this(docker, Progress.NONE);
+  }
+
+  public ImageResolver(DockerClient docker, Progress progress) {
     this.docker = docker;
+    this.progress = progress;
   }
 
   /**
@@ -28,17 +38,58 @@ public class ImageResolver {
       return;
     }
     log.accept(new LogLine(Instant.now(), LogLine.Source.AGENT, "Pulling image " + image));
+    String step = "pulling " + image;
+    PullTally tally = new PullTally();
+    Instant start = Instant.now();
     try {
       docker
           .pullImageCmd(image)
-          .exec(new PullImageResultCallback())
+          .exec(
+              new PullImageResultCallback() {
+                @Override
+                public void onNext(PullResponseItem item) {
+                  var d = item.getProgressDetail();
+                  tally.accept(
+                      item.getId(),
+                      item.getStatus(),
+                      d == null || d.getCurrent() == null ? 0 : d.getCurrent(),
+                      d == null || d.getTotal() == null ? 0 : d.getTotal());
+                  progress.update(step, tally.summary());
+                  super.onNext(item);
+                }
+              })
           .awaitCompletion(30, TimeUnit.MINUTES);
+      progress.done(
+          step,
+          "done in "
+              + seconds(Duration.between(start, Instant.now()))
+              + " ("
+              + tally.summary()
+              + ")");
     } catch (RuntimeException e) {
       throw new ProvisioningException(explainPullFailure(image, e.getMessage()), true, e);
     }
     if (!present(image)) {
       throw new ProvisioningException("Unable to pull image " + image, true);
     }
+  }
+
+  /**
+   * The image exactly: the digest of the registry it came from ({@code name@sha256:...}), or, for
+   * an image built or loaded here and never pushed or pulled, its id ({@code sha256:...}).
+   */
+  public String digest(String image) {
+    var i = docker.inspectImageCmd(image).exec();
+    var repoDigests = i.getRepoDigests();
+    if (repoDigests != null && !repoDigests.isEmpty()) {
+      String repo = image.contains("@") ? image.substring(0, image.indexOf('@')) : image;
+      String name = repo.replaceFirst(":[^:/]+$", "");
+      return repoDigests.stream()
+          .filter(d -> d.startsWith(name + "@"))
+          .findFirst()
+          .orElse(repoDigests.get(0));
+    }
+    return i.getId();
   }
 
   /** Whether the engine has the image. */
@@ -49,6 +100,11 @@ public class ImageResolver {
     } catch (NotFoundException e) {
       return false;
     }
+  }
+
+  /** {@code 12.3 s}. */
+  static String seconds(Duration d) {
+    return String.format(java.util.Locale.ROOT, "%.1f s", d.toMillis() / 1000.0);
   }
 
   static String explainPullFailure(String image, String message) {

@@ -39,6 +39,10 @@ public final class StandardImage extends ImageResolver {
     super(docker);
   }
 
+  public StandardImage(DockerClient docker, dev.localbuild.runtime.log.Progress progress) {
+    super(docker, progress);
+  }
+
   /** Whether an image reference names the standard image. */
   public static boolean isStandard(String image) {
     return image.equals(NAME) || image.startsWith(NAME + ":");
@@ -80,6 +84,9 @@ public final class StandardImage extends ImageResolver {
 
   private void build(String image, String digest, LogSink log)
       throws ProvisioningException, InterruptedException {
+    String step = "building " + image;
+    StepProgress steps = new StepProgress();
+    Instant start = Instant.now();
     try (InputStream context = new ByteArrayInputStream(contextTar())) {
       docker
           .buildImageCmd(context)
@@ -90,14 +97,14 @@ public final class StandardImage extends ImageResolver {
               new BuildImageResultCallback() {
                 @Override
                 public void onNext(BuildResponseItem item) {
-                  if (item.getStream() != null && item.getStream().startsWith("Step ")) {
-                    log.accept(
-                        new LogLine(Instant.now(), LogLine.Source.AGENT, item.getStream().strip()));
+                  if (item.getStream() != null) {
+                    steps.accept(item.getStream()).ifPresent(s -> progress.update(step, s));
                   }
                   super.onNext(item);
                 }
               })
           .awaitImageId();
+      progress.done(step, "done in " + seconds(java.time.Duration.between(start, Instant.now())));
     } catch (IOException | RuntimeException e) {
       throw new ProvisioningException(
           "Unable to build the default image "

@@ -140,6 +140,9 @@ public final class RecordJson {
     if (r.sourceDirty() != null) {
       b.put("sourceDirty", r.sourceDirty());
     }
+    if (r.imageDigest() != null) {
+      b.put("imageDigest", r.imageDigest());
+    }
     return b;
   }
 

@@ -155,6 +155,13 @@ class CliIT {
                 + ", as a clone of the commit would not have them (--include-untracked copies"
                 + " them)");
     assertThat(RecordJson.MAPPER.readTree(json.toFile()).path("sourceDirty").asBoolean()).isTrue();
+    // the image exactly: debian here is a local stand-in, so it is named by its id
+    var image = docker.inspectImageCmd("debian:bookworm").exec();
+    assertThat(RecordJson.MAPPER.readTree(json.toFile()).path("imageDigest").asText())
+        .isEqualTo(
+            image.getRepoDigests() == null || image.getRepoDigests().isEmpty()
+                ? image.getId()
+                : image.getRepoDigests().get(0));
 
     LocalbuildProcess untracked = run(buildspec, "--include-untracked");
     assertThat(untracked.waitFor()).as(untracked.err()).isZero();

@@ -22,7 +22,7 @@ class DeployStepTest {
   DeployStep step(String... args) {
     RunCommand cmd = new RunCommand();
     new CommandLine(cmd).parseArgs(args);
-    return new DeployStep(cmd.options, null);
+    return new DeployStep(cmd.options, null, dev.localbuild.runtime.log.Progress.NONE);
   }
 
   void artifact(Map<String, String> files) throws Exception {

@@ -56,10 +56,8 @@ public final class RegistryFixture implements AutoCloseable {
 
   /** Copies a local image into the registry as a Docker Hub image ({@code library/<name>}). */
   public void seed(String localImage, String hubName) throws InterruptedException {
-    String repo =
-        hostAddress()
-            + "/"
-            + (hubName.contains("/") ? hubName : "library/" + hubName.replaceAll(":.*", ""));
+    String name = hubName.replaceAll(":.*", "");
+    String repo = hostAddress() + "/" + (name.contains("/") ? name : "library/" + name);
     String tag = hubName.contains(":") ? hubName.substring(hubName.indexOf(':') + 1) : "latest";
     docker.tagImageCmd(localImage, repo, tag).exec();
     docker

@@ -44,7 +44,8 @@ class BuildHistoryTest {
         List.of(),
         null,
         dev.localbuild.runtime.model.BuildSettings.NONE,
-        null);
+        null,
+        "img@sha256:" + "0".repeat(64));
   }
 
   @Test
@@ -108,7 +109,8 @@ class BuildHistoryTest {
               r.reportArns(),
               r.autoRetry(),
               r.settings(),
-              r.sourceDirty()));
+              r.sourceDirty(),
+              r.imageDigest()));
       Path marker = state.resolve("running/b" + i + ".json");
       ObjectNode m = (ObjectNode) RecordJson.MAPPER.readTree(marker.toFile());
       m.put("pid", deadPid());
@@ -171,6 +173,7 @@ class BuildHistoryTest {
     assertThat(j.path("buildNumber").asLong()).isEqualTo(7);
     assertThat(j.path("resolvedSourceVersion").asText()).isEqualTo("deadbeef");
     assertThat(j.has("sourceVersion")).isFalse();
+    assertThat(j.path("imageDigest").asText()).isEqualTo("img@sha256:" + "0".repeat(64));
     JsonNode p = j.path("phases").get(0);
     assertThat(p.path("phaseType").asText()).isEqualTo("BUILD");
     assertThat(p.path("phaseStatus").asText()).isEqualTo("FAILED");

@@ -33,6 +33,9 @@ import org.jspecify.annotations.Nullable;
  * @param settings the project settings the record repeats (serviceRole, encryptionKey, cache)
  * @param sourceDirty for a git work tree: whether what was built differs from its commit
  *     (uncommitted changes); null for other sources. Not a CodeBuild field
+ * @param imageDigest the image the build ran on, exactly: its registry digest ({@code
+ *     name@sha256:...}), or its image id for an image built here; null before PROVISIONING and for
+ *     the host executor. Not a CodeBuild field (its build records name the image only)
  */
 public record BuildRecord(
     String id,
@@ -57,7 +60,8 @@ public record BuildRecord(
     List<String> reportArns,
     @Nullable AutoRetry autoRetry,
     BuildSettings settings,
-    @Nullable Boolean sourceDirty) {
+    @Nullable Boolean sourceDirty,
+    @Nullable String imageDigest) {
 
   public BuildRecord {
     Objects.requireNonNull(id, "id");

@@ -4,6 +4,7 @@ import dev.localbuild.runtime.log.LogSink;
 import dev.localbuild.runtime.model.BuildIdentity;
 import dev.localbuild.runtime.shell.OutputLine;
 import java.util.function.Consumer;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Makes sandboxes: the executor's side of PROVISIONING (and the source copy of DOWNLOAD_SOURCE).
@@ -25,4 +26,12 @@ public interface Provisioner {
 
   /** The image (or {@code host}) builds run in. */
   String image();
+
+  /**
+   * The image exactly ({@code name@sha256:...}, or an image id), once {@link #provision} has made
+   * sure of it; null until then, and where there is no image.
+   */
+  default @Nullable String imageDigest() {
+    return null;
+  }
 }
