@@ -52,6 +52,26 @@ class EcsDeployIT {
         .withTags(Set.of("localbuild-test/crash:1"))
         .exec(new BuildImageResultCallback())
         .awaitImageId();
+    // an app that cannot start: it says why on stdout and stderr, then exits 3
+    ByteArrayOutputStream loud = new ByteArrayOutputStream();
+    try (TarArchiveOutputStream t = new TarArchiveOutputStream(loud)) {
+      byte[] df =
+          ("FROM busybox:latest\n"
+                  + "RUN printf '#!/bin/sh\\necho starting app\\n"
+                  + "echo Error: DATABASE_URL is not set >&2\\nexit 3\\n' > /crash.sh"
+                  + " && chmod +x /crash.sh\n"
+                  + "ENTRYPOINT [\"/crash.sh\"]\n")
+              .getBytes();
+      TarArchiveEntry e = new TarArchiveEntry("Dockerfile");
+      e.setSize(df.length);
+      t.putArchiveEntry(e);
+      t.write(df);
+      t.closeArchiveEntry();
+    }
+    d.buildImageCmd(new ByteArrayInputStream(loud.toByteArray()))
+        .withTags(Set.of(LOUD))
+        .exec(new BuildImageResultCallback())
+        .awaitImageId();
     clients =
         new AwsClients(
             AwsTarget.local(
@@ -67,7 +87,8 @@ class EcsDeployIT {
   static void stop() throws Exception {
     clients.close();
     for (String image :
-        List.of("localbuild-test/app:v1", "localbuild-test/app:v2", "localbuild-test/crash:1")) {
+        List.of(
+            "localbuild-test/app:v1", "localbuild-test/app:v2", "localbuild-test/crash:1", LOUD)) {
       aws.docker().removeImageCmd(image).withForce(true).exec();
     }
     aws.close();
@@ -125,6 +146,78 @@ class EcsDeployIT {
 
   EcsDeployer deployer() {
     return new EcsDeployer(clients.ecs(), log::add, Duration.ofMillis(300));
+  }
+
+  static final String LOUD = "localbuild-test/crash-loud:1";
+
+  @Test
+  void aTaskThatCrashesShowsItsLastLogLinesFromCloudWatchLogs() throws Exception {
+    service(
+        "loud",
+        """
+        "logConfiguration": {"logDriver": "awslogs", "options": {"awslogs-group": "/ecs/loud",
+          "awslogs-region": "us-east-1", "awslogs-stream-prefix": "ecs"}},\
+        """,
+        false,
+        SERVE);
+    var r =
+        new EcsDeployer(
+                clients.ecs(),
+                clients.logs(),
+                log::add,
+                Duration.ofMillis(300),
+                dev.localbuild.runtime.log.Progress.NONE)
+            .deploy(
+                List.of(new ImageDefinition("app", LOUD)),
+                "deploy",
+                "loud",
+                Duration.ofMinutes(3),
+                false);
+    assertThat(r.succeeded()).as(String.join("\n", log)).isFalse();
+    int stopped = -1;
+    for (int i = 0; i < log.size() && stopped < 0; i++) {
+      if (log.get(i)
+          .matches(
+              "Task \\w+ stopped: Essential container in task exited \\(app: exit code 3\\)")) {
+        stopped = i;
+      }
+    }
+    assertThat(stopped).as(String.join("\n", log)).isNotNegative();
+    String taskId = log.get(stopped).split(" ")[1];
+    String stream = "ecs/app/" + taskId;
+    assertThat(log.subList(stopped + 1, stopped + 4))
+        .containsExactly(
+            "Last 2 log lines of container app (/ecs/loud " + stream + "):",
+            "  app | starting app",
+            "  app | Error: DATABASE_URL is not set");
+    // shown once, for the first stopped task: the others would repeat it
+    assertThat(log.stream().filter(l -> l.startsWith("Last "))).hasSize(1);
+    // the AWS CLI reads the same stream
+    var cli =
+        aws.aws(
+            "logs",
+            "get-log-events",
+            "--log-group-name",
+            "/ecs/loud",
+            "--log-stream-name",
+            stream,
+            "--start-from-head");
+    assertThat(cli.exit()).as(cli.err()).isZero();
+    var events =
+        new com.fasterxml.jackson.databind.ObjectMapper().readTree(cli.out()).path("events");
+    assertThat(events.findValuesAsText("message"))
+        .containsExactly("starting app", "Error: DATABASE_URL is not set");
+    var missing =
+        aws.aws(
+            "logs",
+            "get-log-events",
+            "--log-group-name",
+            "/ecs/loud",
+            "--log-stream-name",
+            "ecs/app/nosuchtask");
+    assertThat(missing.exit()).isNotZero();
+    assertThat(missing.err())
+        .contains("ResourceNotFoundException", "The specified log stream does not exist.");
   }
 
   static final String SERVE =

@@ -55,7 +55,8 @@ final class EcsScheduler implements AutoCloseable {
       DockerClient docker,
       Vertx vertx,
       EcrService ecr,
-      Function<String, String> registryHostFor) {
+      Function<String, String> registryHostFor,
+      TaskLogs logs) {
     this.state = state;
     this.ids = ids;
     this.vertx = vertx;
@@ -73,7 +74,8 @@ final class EcsScheduler implements AutoCloseable {
                   ? local + image.substring(bridge.length())
                   : image;
             },
-            this::ecrPassword);
+            this::ecrPassword,
+            logs);
   }
 
   private static Thread daemon(Runnable r, String name) {

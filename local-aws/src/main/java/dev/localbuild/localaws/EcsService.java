@@ -40,11 +40,12 @@ public final class EcsService implements JsonService {
       DockerClient docker,
       Vertx vertx,
       EcrService ecr,
-      Function<String, String> registryHostFor) {
+      Function<String, String> registryHostFor,
+      TaskLogs logs) {
     this.state = state;
     this.ids = new EcsIds(region, account);
     this.account = account;
-    this.scheduler = new EcsScheduler(state, ids, docker, vertx, ecr, registryHostFor);
+    this.scheduler = new EcsScheduler(state, ids, docker, vertx, ecr, registryHostFor, logs);
   }
 
   void start() {

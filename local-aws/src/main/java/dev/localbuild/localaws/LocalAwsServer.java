@@ -103,15 +103,24 @@ public final class LocalAwsServer implements AutoCloseable {
     gateway = DockerNetworks.bridgeGateway(docker);
     EcrService ecr =
         new EcrService(state, registry, config.region(), config.account(), this::registryHostFor);
+    TaskLogs taskLogs = new TaskLogs(docker, config.stateDir().resolve("logs"));
     ecs =
         new EcsService(
-            state, config.region(), config.account(), docker, vertx, ecr, this::registryHostFor);
+            state,
+            config.region(),
+            config.account(),
+            docker,
+            vertx,
+            ecr,
+            this::registryHostFor,
+            taskLogs);
     s3 = new S3Service(vertx, config.stateDir().resolve("s3"), config.region());
     sts = new StsService(config.account(), gate.keys(), gate);
     for (JsonService s :
         List.of(
             new SsmService(parameters, config.region(), config.account()),
             new SecretsService(parameters, config.region(), config.account()),
+            new LogsService(taskLogs, config.region(), config.account()),
             ecr,
             ecs)) {
       services.put(s.targetPrefix(), s);

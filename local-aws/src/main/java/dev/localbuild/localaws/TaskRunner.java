@@ -34,6 +34,7 @@ final class TaskRunner {
   private final java.nio.file.Path pulledImages;
   private final java.util.function.Function<String, String> localRegistryRef;
   private final Supplier<String> ecrPassword;
+  private final TaskLogs logs;
 
   /**
    * @param pulledImages a file where each image pulled from the local ECR is noted, so that a purge
@@ -41,14 +42,17 @@ final class TaskRunner {
    * @param localRegistryRef turns an image of the local ECR (as any caller names it) into the
    *     reference the engine pulls it by, or returns it unchanged
    * @param ecrPassword a valid token of the local ECR
+   * @param logs where containers with an {@code awslogs} configuration log
    */
   TaskRunner(
       DockerClient docker,
       String instance,
       java.nio.file.Path pulledImages,
       java.util.function.Function<String, String> localRegistryRef,
-      Supplier<String> ecrPassword) {
+      Supplier<String> ecrPassword,
+      TaskLogs logs) {
     this.docker = docker;
+    this.logs = logs;
     this.instance = instance;
     this.pulledImages = pulledImages;
     this.localRegistryRef = localRegistryRef;
@@ -130,6 +134,7 @@ final class TaskRunner {
         }
         String id = cmd.withHostConfig(host).exec().getId();
         created.add(id);
+        logs.started(def, taskId, id);
         docker.startContainerCmd(id).exec();
         if (owner == null) {
           owner = id;
@@ -323,6 +328,7 @@ final class TaskRunner {
   }
 
   private void remove(String id) {
+    logs.stopping(id);
     try {
       docker.removeContainerCmd(id).withForce(true).withRemoveVolumes(true).exec();
     } catch (RuntimeException e) {

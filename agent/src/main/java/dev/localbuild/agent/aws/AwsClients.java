@@ -14,6 +14,7 @@ import software.amazon.awssdk.core.client.config.ClientOverrideConfiguration;
 import software.amazon.awssdk.http.SdkHttpClient;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.cloudwatchlogs.CloudWatchLogsClient;
 import software.amazon.awssdk.services.ecr.EcrClient;
 import software.amazon.awssdk.services.ecr.model.AuthorizationData;
 import software.amazon.awssdk.services.ecs.EcsClient;
@@ -73,6 +74,7 @@ public final class AwsClients implements AutoCloseable {
   private SsmClient ssm;
   private SecretsManagerClient secrets;
   private S3Client s3;
+  private CloudWatchLogsClient logs;
 
   public AwsClients(AwsTarget target) {
     this.target = target;
@@ -124,6 +126,13 @@ public final class AwsClients implements AutoCloseable {
       secrets = configure(SecretsManagerClient.builder(), "secretsmanager").build();
     }
     return secrets;
+  }
+
+  public synchronized CloudWatchLogsClient logs() {
+    if (logs == null) {
+      logs = configure(CloudWatchLogsClient.builder(), "logs").build();
+    }
+    return logs;
   }
 
   /** S3; path-style addresses with an endpoint override (the local AWS has no bucket hosts). */
@@ -206,7 +215,7 @@ public final class AwsClients implements AutoCloseable {
 
   @Override
   public void close() {
-    for (AutoCloseable c : new AutoCloseable[] {ecr, ecs, ssm, secrets, s3}) {
+    for (AutoCloseable c : new AutoCloseable[] {ecr, ecs, ssm, secrets, s3, logs}) {
       try {
         if (c != null) {
           c.close();

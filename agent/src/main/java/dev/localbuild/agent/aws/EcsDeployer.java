@@ -12,6 +12,7 @@ import java.util.function.Consumer;
 import java.util.stream.Collectors;
 import org.jspecify.annotations.Nullable;
 import software.amazon.awssdk.core.exception.SdkException;
+import software.amazon.awssdk.services.cloudwatchlogs.CloudWatchLogsClient;
 import software.amazon.awssdk.services.ecs.EcsClient;
 import software.amazon.awssdk.services.ecs.model.ContainerDefinition;
 import software.amazon.awssdk.services.ecs.model.Deployment;
@@ -52,21 +53,31 @@ public final class EcsDeployer {
   private final Consumer<String> log;
   private final Duration poll;
   private final Progress progress;
+  private final @Nullable TaskLogTail tail;
+  private boolean tailShown;
 
   /**
+   * @param logs where the tasks' awslogs go, to show the last lines of the first stopped task
+   *     (null: not shown)
    * @param log the deploy's lines (ECS's service events, stopped tasks, the outcome)
    * @param poll how often ECS is asked
    * @param progress the wait, outside the log: the new deployment's running tasks and the time
    */
-  public EcsDeployer(EcsClient ecs, Consumer<String> log, Duration poll, Progress progress) {
+  public EcsDeployer(
+      EcsClient ecs,
+      @Nullable CloudWatchLogsClient logs,
+      Consumer<String> log,
+      Duration poll,
+      Progress progress) {
     this.ecs = ecs;
+    this.tail = logs == null ? null : new TaskLogTail(ecs, logs);
     this.log = log;
     this.poll = poll;
     this.progress = progress;
   }
 
   public EcsDeployer(EcsClient ecs, Consumer<String> log, Duration poll) {
-    this(ecs, log, poll, Progress.NONE);
+    this(ecs, null, log, poll, Progress.NONE);
   }
 
   public Result deploy(
@@ -340,6 +351,12 @@ public final class EcsDeployer {
                 + " stopped: "
                 + reason
                 + exits(t));
+        if (tail != null && !tailShown) {
+          // the first stopped task's lines say why; the next ones would mostly repeat them
+          List<String> lines = tail.lines(t);
+          tailShown = !lines.isEmpty();
+          lines.forEach(log);
+        }
       }
       if (reason.startsWith("CannotPullContainerError")) {
         return "a task of the new deployment cannot pull its image: " + reason;

@@ -100,7 +100,8 @@ final class DeployStep {
       }
     }
     Duration poll = clients.target().local() ? Duration.ofMillis(500) : Duration.ofSeconds(5);
-    EcsDeployer deployer = new EcsDeployer(clients.ecs(), m -> log(m), poll, progress);
+    EcsDeployer deployer =
+        new EcsDeployer(clients.ecs(), clients.logs(), m -> log(m), poll, progress);
     EcsDeployer.Result r;
     if (created != null) {
       r = deployer.awaitCreated(target[0], target[1], created, timeout);
