@@ -67,6 +67,47 @@ final class RunSummary {
       out.println("  " + outputs.watch().unreachableHint());
     }
     out.println("  record: " + recordFile);
+    next(r).ifPresent(n -> out.println("  next: " + n));
+  }
+
+  /**
+   * What to do after a failed build, where there is one obvious next step: a newcomer's first red
+   * build should say what to try, not only what went wrong.
+   */
+  static java.util.Optional<String> next(BuildRecord r) {
+    String build = r.projectName() + ":" + r.buildNumber();
+    for (PhaseRecord p : r.phases()) {
+      if (p.status() == null
+          || p.status() == StatusType.SUCCEEDED
+          || p.status() == StatusType.IN_PROGRESS
+          || p.contexts().isEmpty()) {
+        continue;
+      }
+      var c = p.contexts().getFirst();
+      if ("YAML file does not exist".equals(c.message())) {
+        return java.util.Optional.of(
+            "write a buildspec.yml in "
+                + r.source().location()
+                + " (samples/hello-world/buildspec.yml is the smallest), or name one with -b FILE"
+                + " or the source directory with -s DIR");
+      }
+      if (c.statusCode()
+          .equals(dev.localbuild.runtime.model.PhaseContext.COMMAND_EXECUTION_ERROR)) {
+        return java.util.Optional.of(
+            "the failing command's output is in the log above (localbuild logs "
+                + build
+                + " prints it again); after a fix, localbuild rerun "
+                + build
+                + " runs the same build again");
+      }
+      if (c.statusCode().equals("YAML_FILE_ERROR")) {
+        return java.util.Optional.of(
+            "fix the buildspec where the message says; the buildspec reference is"
+                + " https://docs.aws.amazon.com/codebuild/latest/userguide/build-spec-ref.html");
+      }
+      return java.util.Optional.empty();
+    }
+    return java.util.Optional.empty();
   }
 
   private void reportLine(Report rep) {
