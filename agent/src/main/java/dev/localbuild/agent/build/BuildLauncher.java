@@ -95,6 +95,11 @@ public final class BuildLauncher implements AutoCloseable {
   public BuildHandle start(
       BuildOrder order, BuildListener listener, @Nullable Reservation reservation)
       throws OrderException, IOException, InterruptedException {
+    if (config.executor() == LauncherConfig.Executor.DOCKER) {
+      // the engine's first answers (the reaper's, the disk-quota probe's) come back while the
+      // order is resolved, not after
+      docker();
+    }
     ResolvedOrder resolved =
         new OrderResolver(config.state(), listener.notices(), config.mountSource()).resolve(order);
     resolved.notes().forEach(listener.notices());
@@ -200,15 +205,31 @@ public final class BuildLauncher implements AutoCloseable {
     }
   }
 
-  /** The shared Docker client, made on first use; strays of dead agents are reaped then, once. */
+  /** How long closing waits for the stray reaper, so that it is not cut off mid-removal. */
+  static final java.time.Duration REAPER_WAIT = java.time.Duration.ofSeconds(10);
+
+  private @Nullable Thread reaper;
+
+  /**
+   * The shared Docker client, made on first use; strays of dead agents are reaped then, once, on a
+   * thread of its own: the first build does not wait for it (it touches only what dead agents left,
+   * never this build's containers).
+   */
   public synchronized DockerClient docker() {
     if (docker == null) {
-      docker = DockerClients.forBuilds();
-      try {
-        new StrayReaper(docker).reap();
-      } catch (RuntimeException e) {
-        // Docker is not reachable: PROVISIONING reports it, as part of the build
-      }
+      DockerClient d = DockerClients.forBuilds();
+      docker = d;
+      reaper =
+          Thread.ofPlatform()
+              .daemon()
+              .name("localbuild-stray-reaper")
+              .start(() -> {
+                try {
+                  new StrayReaper(d).reap();
+                } catch (RuntimeException e) {
+                  // Docker is not reachable: PROVISIONING reports it, as part of the build
+                }
+              });
     }
     return docker;
   }
@@ -240,6 +261,13 @@ public final class BuildLauncher implements AutoCloseable {
     }
     if (embeddedAws != null) {
       embeddedAws.close();
+    }
+    if (reaper != null) {
+      try {
+        reaper.join(REAPER_WAIT.toMillis()); // done long before, unless the engine is very slow
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
     }
     if (docker != null) {
       docker.close();

@@ -30,7 +30,10 @@ final class DiskQuota {
    */
   static void learnInBackground(DockerClient docker) {
     if (supported == null) {
-      Thread.ofVirtual()
+      // a platform thread: a virtual one blocking on the socket starts the JDK's I/O poller, a
+      // thread in native code that the JVM's exit then waits 0.3 s for
+      Thread.ofPlatform()
+          .daemon()
           .name("localbuild-disk-quota")
           .start(() -> {
             try {

@@ -86,7 +86,8 @@ public record GitWorkTree(
       p.getOutputStream().close();
       ByteArrayOutputStream err = new ByteArrayOutputStream();
       Thread drain =
-          Thread.ofVirtual()
+          Thread.ofPlatform() // not virtual: see DiskQuota.learnInBackground
+              .daemon()
               .start(() -> {
                 try (InputStream in = p.getErrorStream()) {
                   in.transferTo(err);
