@@ -76,8 +76,11 @@ public final class RunCommand implements java.util.concurrent.Callable<Integer> 
                 + id
                 + " was left unfinished by a stopped agent; recorded as FAULT");
       }
-      BuildHandle handle;
       StderrProgress stderr = StderrProgress.system();
+      // the Ctrl-C handler is in place before the build's thread starts: a Ctrl-C while the
+      // container is being made must still stop the build and remove it
+      StopOnCtrlC ctrlC = new StopOnCtrlC();
+      BuildHandle handle = null;
       try {
         handle =
             launcher.start(
@@ -85,37 +88,75 @@ public final class RunCommand implements java.util.concurrent.Callable<Integer> 
                 new BuildListener(stderr, new TerminalLog(System.out), r -> {}, e -> {}, stderr));
       } catch (OrderException e) {
         throw CommandLineOrder.worded(e);
+      } finally {
+        ctrlC.started(handle);
       }
-      try (handle) {
-        keepCommand(state, handle);
-        return run(handle, state, stderr);
+      try (BuildHandle build = handle) {
+        keepCommand(state, build);
+        return run(build, state, stderr, ctrlC);
+      } finally {
+        ctrlC.close();
       }
     }
   }
 
-  private int run(BuildHandle handle, Path state, Progress progress) throws Exception {
-    CountDownLatch done = new CountDownLatch(1);
-    Thread hook =
+  /**
+   * Stops the build on Ctrl-C (SIGINT, SIGTERM) and holds the JVM's exit until the build has
+   * cleaned up, recorded STOPPED and printed its summary.
+   */
+  private static final class StopOnCtrlC implements AutoCloseable {
+    private final java.util.concurrent.CompletableFuture<BuildHandle> handle =
+        new java.util.concurrent.CompletableFuture<>();
+    final CountDownLatch done = new CountDownLatch(1);
+    private final Thread hook =
         new Thread(
             () -> {
-              handle.stop();
               try {
-                // let the build clean up, record STOPPED and print its summary
-                done.await(60, TimeUnit.SECONDS);
+                // a Ctrl-C while the build is being started waits for its handle (null: it did
+                // not start)
+                BuildHandle h = handle.get(30, TimeUnit.SECONDS);
+                if (h != null) {
+                  h.stop();
+                  done.await(60, TimeUnit.SECONDS);
+                }
               } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
+              } catch (java.util.concurrent.ExecutionException
+                  | java.util.concurrent.TimeoutException e) {
+                // nothing to stop
               }
             },
             "localbuild-stop");
-    Runtime.getRuntime().addShutdownHook(hook);
-    int exit;
-    try {
-      BuildRecord record = handle.await();
+
+    StopOnCtrlC() {
+      Runtime.getRuntime().addShutdownHook(hook);
+    }
+
+    void started(@org.jspecify.annotations.Nullable BuildHandle h) {
+      handle.complete(h);
+      if (h == null) {
+        done.countDown();
+      }
+    }
+
+    /** The build has ended: a Ctrl-C from now on ends the JVM at once. */
+    @Override
+    public void close() {
       try {
         Runtime.getRuntime().removeShutdownHook(hook);
       } catch (IllegalStateException shuttingDown) {
-        // Ctrl-C: the hook waits for the record and summary below, then the JVM exits with 130
+        // Ctrl-C: the hook waits for the record and the summary, then the JVM exits with 130
       }
+      done.countDown();
+    }
+  }
+
+  private int run(BuildHandle handle, Path state, Progress progress, StopOnCtrlC ctrlC)
+      throws Exception {
+    CountDownLatch done = ctrlC.done;
+    int exit;
+    try {
+      BuildRecord record = handle.await();
       if (options.json != null) {
         writeJson(options.json, record);
       }
