@@ -11,8 +11,10 @@ import dev.localbuild.server.builds.BuildService;
 import dev.localbuild.server.store.BuildNumberStore;
 import dev.localbuild.server.store.BuildStore;
 import dev.localbuild.server.store.Database;
+import dev.localbuild.server.store.DeliveryStore;
 import dev.localbuild.server.store.KeyStore;
 import dev.localbuild.server.store.ProjectStore;
+import dev.localbuild.server.webhook.WebhookReceiver;
 import io.vertx.core.Vertx;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -112,15 +114,40 @@ public final class BuildServer implements AutoCloseable {
     Vertx vertx = Vertx.vertx();
     // the builds' local AWS (ECR, ECS, S3...) runs in this Vert.x when one needs it
     launcher.embedLocalAws(vertx);
+    // the port is known once the server listens; payload URLs are made after that
+    java.util.concurrent.atomic.AtomicInteger listening =
+        new java.util.concurrent.atomic.AtomicInteger();
     ApiServer api =
         new ApiServer(
             vertx,
-            new CodeBuildApi(projects, builds, service, c.region(), ACCOUNT, launcher::images),
+            new CodeBuildApi(
+                projects,
+                builds,
+                service,
+                c.region(),
+                ACCOUNT,
+                launcher::images,
+                () -> baseUrl(c.bind(), listening.get())),
             new LogsApi(builds, c.region(), ACCOUNT),
+            new WebhookReceiver(projects, new DeliveryStore(db), service),
             keys::find,
             log);
     int port = api.listen(c.bind(), c.port());
+    listening.set(port);
     return new BuildServer(db, launcher, service, vertx, api, port);
+  }
+
+  /** Where Git hosts reach this server: its address, or this host's name when it binds to all. */
+  static String baseUrl(String bind, int port) {
+    String host = bind;
+    if (bind.equals("0.0.0.0") || bind.equals("::")) {
+      try {
+        host = java.net.InetAddress.getLocalHost().getHostName();
+      } catch (java.net.UnknownHostException e) {
+        host = "localhost";
+      }
+    }
+    return "http://" + (host.contains(":") ? "[" + host + "]" : host) + ":" + port;
   }
 
   public int port() {

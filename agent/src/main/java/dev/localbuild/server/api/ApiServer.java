@@ -8,6 +8,7 @@ import dev.localbuild.localaws.auth.ErrorShapes;
 import dev.localbuild.localaws.auth.SigV4Verifier;
 import dev.localbuild.localaws.auth.SignedRequest;
 import dev.localbuild.server.error.ApiException;
+import dev.localbuild.server.webhook.WebhookReceiver;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
 import io.vertx.ext.web.Router;
@@ -29,8 +30,9 @@ import java.util.function.Function;
 
 /**
  * The server's HTTP face: CodeBuild's and CloudWatch Logs' JSON 1.1 APIs on {@code POST /},
- * dispatched by {@code X-Amz-Target}, every request SigV4-verified against the server's keys; an
- * unauthenticated {@code GET /health} for load balancers.
+ * dispatched by {@code X-Amz-Target}, every request SigV4-verified against the server's keys; Git
+ * hosts' webhook deliveries on {@code POST /webhooks/<project>}, verified with the webhook's
+ * secret; an unauthenticated {@code GET /health} for load balancers.
  */
 public final class ApiServer implements AutoCloseable {
   /** Requests larger than this are refused before they are read whole. */
@@ -42,17 +44,20 @@ public final class ApiServer implements AutoCloseable {
   private final LogsApi logs;
   private final SigV4Verifier verifier;
   private final Consumer<String> log;
+  private final WebhookReceiver webhooks;
   private HttpServer server;
 
   public ApiServer(
       Vertx vertx,
       CodeBuildApi codebuild,
       LogsApi logs,
+      WebhookReceiver webhooks,
       Function<String, Optional<AccessKey>> keys,
       Consumer<String> log) {
     this.vertx = vertx;
     this.codebuild = codebuild;
     this.logs = logs;
+    this.webhooks = webhooks;
     this.verifier = new SigV4Verifier(keys, Clock.systemUTC());
     this.log = log;
   }
@@ -66,6 +71,9 @@ public final class ApiServer implements AutoCloseable {
             ctx.response()
                 .putHeader("Content-Type", "application/json")
                 .end("{\"status\":\"ok\"}"));
+    // Git hosts' deliveries: signed with the webhook's secret, not with SigV4
+    router.post("/webhooks/:project").handler(BodyHandler.create().setBodyLimit(MAX_BODY));
+    router.post("/webhooks/:project").blockingHandler(this::webhook, false);
     router.post("/").handler(BodyHandler.create().setBodyLimit(MAX_BODY));
     // stores are JDBC: the work runs off the event loop
     router.post("/").blockingHandler(this::handle, false);
@@ -107,6 +115,24 @@ public final class ApiServer implements AutoCloseable {
           500,
           "InternalFailure",
           "The server failed to process the request: " + e.getMessage());
+    }
+  }
+
+  private void webhook(RoutingContext ctx) {
+    String project = ctx.pathParam("project");
+    try {
+      byte[] body = ctx.body().buffer() == null ? new byte[0] : ctx.body().buffer().getBytes();
+      WebhookReceiver.Answer a = webhooks.receive(project, ctx.request()::getHeader, body);
+      ctx.response()
+          .setStatusCode(a.status())
+          .putHeader("Content-Type", "application/json")
+          .end(a.body().toString());
+    } catch (Exception e) {
+      log.accept("internal error in a webhook delivery for " + project + ": " + e);
+      ctx.response()
+          .setStatusCode(500)
+          .putHeader("Content-Type", "application/json")
+          .end("{\"result\":\"ERROR\"}");
     }
   }
 

@@ -13,7 +13,7 @@ import java.util.Set;
  */
 public final class ApiShapes {
   private static final Set<String> TIMESTAMPS =
-      Set.of("startTime", "endTime", "created", "lastModified");
+      Set.of("startTime", "endTime", "created", "lastModified", "lastModifiedSecret");
 
   private ApiShapes() {}
 

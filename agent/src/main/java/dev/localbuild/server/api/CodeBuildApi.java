@@ -10,6 +10,7 @@ import dev.localbuild.server.builds.BuildService;
 import dev.localbuild.server.error.ApiException;
 import dev.localbuild.server.store.BuildStore;
 import dev.localbuild.server.store.ProjectStore;
+import dev.localbuild.server.webhook.WebhookApi;
 import java.nio.charset.StandardCharsets;
 import java.sql.SQLException;
 import java.time.Instant;
@@ -32,9 +33,11 @@ public final class CodeBuildApi {
   private final String region;
   private final String account;
   private final Supplier<List<BuildLauncher.LocalImage>> images;
+  private final WebhookApi webhooks;
 
   /**
    * @param images the images this host has, for ListCuratedEnvironmentImages
+   * @param baseUrl where Git hosts reach this server, for webhooks' payload URLs
    */
   public CodeBuildApi(
       ProjectStore projects,
@@ -42,13 +45,15 @@ public final class CodeBuildApi {
       BuildService service,
       String region,
       String account,
-      Supplier<List<BuildLauncher.LocalImage>> images) {
+      Supplier<List<BuildLauncher.LocalImage>> images,
+      Supplier<String> baseUrl) {
     this.projects = projects;
     this.builds = builds;
     this.service = service;
     this.region = region;
     this.account = account;
     this.images = images;
+    this.webhooks = new WebhookApi(projects, baseUrl, projectArn(""));
   }
 
   /** Runs an operation; its answer, or the error CodeBuild would give. */
@@ -68,6 +73,9 @@ public final class CodeBuildApi {
       case "ListBuildsForProject" -> listBuildsForProject(in);
       case "BatchDeleteBuilds" -> batchDeleteBuilds(in);
       case "ListCuratedEnvironmentImages" -> CuratedImages.answer(images.get());
+      case "CreateWebhook" -> webhooks.create(in);
+      case "UpdateWebhook" -> webhooks.update(in);
+      case "DeleteWebhook" -> webhooks.delete(in);
       default ->
           throw new ApiException(
               "UnknownOperationException", "Unknown operation CodeBuild_20161006." + operation);
@@ -111,7 +119,7 @@ public final class CodeBuildApi {
       String name = n.startsWith("arn:") ? n.substring(n.lastIndexOf('/') + 1) : n;
       Optional<ObjectNode> p = projects.get(name);
       if (p.isPresent()) {
-        found.add(p.get());
+        found.add(WebhookApi.shown(p.get()));
       } else {
         missing.add(n);
       }

@@ -388,8 +388,16 @@ public final class BuildService implements AutoCloseable {
         null,
         region,
         initiator,
-        BuildOrder.Host.NONE);
+        req.path(UNTRUSTED).asBoolean(false)
+            ? new BuildOrder.Host(List.of(), null, true, false, false)
+            : BuildOrder.Host.NONE);
   }
+
+  /**
+   * A request member no CodeBuild client sends: a webhook's build of a fork's pull request, run as
+   * untrusted (no AWS, no secrets, no privileged mode, caches read but not written).
+   */
+  public static final String UNTRUSTED = "localbuild:untrusted";
 
   /** A minutes override between 5 and {@code max}, as CodeBuild checks it; null when absent. */
   private static Duration minutes(ObjectNode req, String field, int max) throws ApiException {

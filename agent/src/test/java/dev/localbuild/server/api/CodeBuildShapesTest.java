@@ -2,6 +2,7 @@ package dev.localbuild.server.api;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -65,7 +66,8 @@ class CodeBuildShapesTest {
                         "aws/codebuild/standard:7.0", "sha256:fedcba9876543210"),
                     new BuildLauncher.LocalImage(
                         "aws/codebuild/amazonlinux-x86_64-standard:5.0", "sha256:aaaabbbbccccdddd"),
-                    new BuildLauncher.LocalImage("debian:bookworm", "sha256:1111222233334444")));
+                    new BuildLauncher.LocalImage("debian:bookworm", "sha256:1111222233334444")),
+            () -> "http://ci.example:8087");
     logsApi = new LogsApi(builds, "eu-west-1", "000000000000");
   }
 
@@ -166,6 +168,60 @@ class CodeBuildShapesTest {
                 .asText())
         .isEqualTo("BUILD_GENERAL1_SMALL");
     call("DeleteProject", "{\"name\": \"web\"}");
+  }
+
+  @Test
+  void webhooksAreMadeChangedAndDeletedInCodeBuildsShapes() throws Exception {
+    call("CreateProject", PROJECT.formatted("web"));
+    JsonNode made =
+        call(
+                "CreateWebhook",
+                """
+                {"projectName": "web", "filterGroups": [[
+                  {"type": "EVENT", "pattern": "PUSH"},
+                  {"type": "HEAD_REF", "pattern": "^refs/heads/main$"}]]}
+                """)
+            .path("webhook");
+    assertThat(made.path("payloadUrl").asText()).isEqualTo("http://ci.example:8087/webhooks/web");
+    assertThat(made.path("secret").asText()).hasSize(48);
+    assertThat(made.path("buildType").asText()).isEqualTo("BUILD");
+    assertThat(made.path("status").asText()).isEqualTo("ACTIVE");
+    // BatchGetProjects shows the webhook, but not its secret
+    JsonNode shown = call("BatchGetProjects", "{\"names\": [\"web\"]}").path("projects").get(0);
+    assertThat(shown.path("webhook").path("payloadUrl").asText()).endsWith("/webhooks/web");
+    assertThat(shown.path("webhook").has("secret")).isFalse();
+    assertThatThrownBy(() -> call("CreateWebhook", "{\"projectName\": \"web\"}"))
+        .hasMessageContaining("Webhook already exists");
+    JsonNode rotated =
+        call("UpdateWebhook", "{\"projectName\": \"web\", \"rotateSecret\": true}").path("webhook");
+    assertThat(rotated.path("secret").asText())
+        .hasSize(48)
+        .isNotEqualTo(made.path("secret").asText());
+    assertThat(rotated.path("filterGroups").get(0).size()).isEqualTo(2);
+    ApiException bad =
+        catchThrowableOfType(
+            ApiException.class,
+            () ->
+                api.call(
+                    "UpdateWebhook",
+                    (ObjectNode)
+                        RecordJson.MAPPER.readTree(
+                            "{\"projectName\": \"web\", \"filterGroups\": [[{\"type\": \"HEAD_REF\","
+                                + " \"pattern\": \"main\"}]]}"),
+                    "AKIATEST"));
+    assertThat(bad.type()).isEqualTo("InvalidInputException");
+    assertThat(bad.getMessage())
+        .isEqualTo("Each filter group must contain exactly one EVENT filter");
+    assertThat(call("DeleteWebhook", "{\"projectName\": \"web\"}").size()).isZero();
+    ApiException gone =
+        catchThrowableOfType(
+            ApiException.class,
+            () ->
+                api.call(
+                    "DeleteWebhook",
+                    (ObjectNode) RecordJson.MAPPER.readTree("{\"projectName\": \"web\"}"),
+                    "AKIATEST"));
+    assertThat(gone.type()).isEqualTo("ResourceNotFoundException");
   }
 
   @Test

@@ -117,4 +117,17 @@ class QueuedTimeoutTest {
     T t = (T) RecordJson.MAPPER.readTree(text);
     return t;
   }
+
+  @Test
+  void aWebhooksForkBuildIsOrderedUntrustedAndAStartBuildIsNot() throws Exception {
+    ObjectNode project = (ObjectNode) RecordJson.MAPPER.readTree(PROJECT);
+    ObjectNode fork = RecordJson.MAPPER.createObjectNode().put(BuildService.UNTRUSTED, true);
+    assertThat(service.order(project, fork, "GitHub-Hookshot/1").host().untrusted()).isTrue();
+    assertThat(
+            service
+                .order(project, RecordJson.MAPPER.createObjectNode(), "AKIATEST")
+                .host()
+                .untrusted())
+        .isFalse();
+  }
 }

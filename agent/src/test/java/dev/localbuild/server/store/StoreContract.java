@@ -39,6 +39,25 @@ abstract class StoreContract {
   }
 
   @Test
+  void aWebhookDeliveryIsClaimedOnceEvenByTwoAgents() throws Exception {
+    DeliveryStore mine = new DeliveryStore(db);
+    try (Database other = openAgain(data)) {
+      DeliveryStore theirs = new DeliveryStore(other);
+      assertThat(mine.claim("web", "d-1", "GITHUB", "PUSH")).isTrue();
+      assertThat(theirs.claim("web", "d-1", "GITHUB", "PUSH")).isFalse();
+      assertThat(theirs.claim("api", "d-1", "GITHUB", "PUSH")).isTrue(); // per project
+    }
+    mine.finish("web", "d-1", "ACCEPTED", null, "web:1234");
+    assertThat(mine.claim("web", "d-2", "GITLAB", null)).isTrue();
+    mine.finish("web", "d-2", "FILTERED", "group 1: EVENT does not match PUSH", null);
+    assertThat(mine.list("web", 10))
+        .extracting(DeliveryStore.Delivery::deliveryId, DeliveryStore.Delivery::result)
+        .containsExactlyInAnyOrder(
+            org.assertj.core.groups.Tuple.tuple("d-1", "ACCEPTED"),
+            org.assertj.core.groups.Tuple.tuple("d-2", "FILTERED"));
+  }
+
+  @Test
   void projectsAreCreatedOnceReadUpdatedAndDeleted() throws Exception {
     ProjectStore p = new ProjectStore(db);
     assertThat(p.create("web", json("{\"name\": \"web\", \"n\": 1}"))).isTrue();

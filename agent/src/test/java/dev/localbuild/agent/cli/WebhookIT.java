@@ -1,0 +1,286 @@
+package dev.localbuild.agent.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.localbuild.agent.record.RecordJson;
+import dev.localbuild.server.webhook.WebhookSignatures;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A Git host's deliveries to {@code localbuild serve}, end to end: the webhook made with the AWS
+ * CLI, GitHub-signed deliveries over HTTP, builds of the event's commit with CodeBuild's webhook
+ * variables, a redelivery that starts nothing, a filtered push, a forged one, and a fork's pull
+ * request built untrusted.
+ */
+@Timeout(600)
+class WebhookIT {
+  static final Pattern PORT =
+      Pattern.compile("serving CodeBuild's API on http://127\\.0\\.0\\.1:(\\d+)");
+  static final String BUILDSPEC =
+      """
+      version: 0.2
+      phases:
+        build:
+          commands:
+            - echo "event=$CODEBUILD_WEBHOOK_EVENT head=$CODEBUILD_WEBHOOK_HEAD_REF base=$CODEBUILD_WEBHOOK_BASE_REF trigger=$CODEBUILD_WEBHOOK_TRIGGER actor=$CODEBUILD_WEBHOOK_ACTOR_ACCOUNT_ID"
+            - echo "version=$CODEBUILD_SOURCE_VERSION resolved=$CODEBUILD_RESOLVED_SOURCE_VERSION initiator=$CODEBUILD_INITIATOR"
+            - echo "marker=$(cat marker.txt)"
+      """;
+
+  @TempDir Path tmp;
+  LocalbuildProcess server;
+  String endpoint;
+  JsonNode key;
+  final HttpClient http = HttpClient.newHttpClient();
+
+  @AfterEach
+  void stop() throws Exception {
+    if (server != null && server.process.isAlive()) {
+      server.process.destroy();
+      server.process.waitFor(90, TimeUnit.SECONDS);
+    }
+  }
+
+  String git(Path repo, String... args) throws Exception {
+    List<String> cmd = new ArrayList<>(List.of("git", "-c", "user.name=t", "-c", "user.email=t@t"));
+    cmd.addAll(List.of(args));
+    Process p = new ProcessBuilder(cmd).directory(repo.toFile()).redirectErrorStream(true).start();
+    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
+    assertThat(p.waitFor()).as(out).isZero();
+    return out;
+  }
+
+  ServeIT.Cli aws(String... args) throws Exception {
+    List<String> cmd =
+        new ArrayList<>(List.of(ServeIT.AWS, "--endpoint-url", endpoint, "--output", "json"));
+    cmd.addAll(List.of(args));
+    ProcessBuilder pb = new ProcessBuilder(cmd);
+    Path out = Files.createTempFile(tmp, "aws", ".out");
+    Path err = Files.createTempFile(tmp, "aws", ".err");
+    pb.redirectOutput(out.toFile()).redirectError(err.toFile());
+    Map<String, String> env = pb.environment();
+    env.put("AWS_ACCESS_KEY_ID", key.path("accessKeyId").asText());
+    env.put("AWS_SECRET_ACCESS_KEY", key.path("secretAccessKey").asText());
+    env.put("AWS_DEFAULT_REGION", "us-east-1");
+    env.put("AWS_CONFIG_FILE", "/dev/null");
+    env.put("AWS_SHARED_CREDENTIALS_FILE", "/dev/null");
+    Process p = pb.start();
+    assertThat(p.waitFor(2, TimeUnit.MINUTES)).isTrue();
+    ServeIT.Cli c = new ServeIT.Cli(p.exitValue(), Files.readString(out), Files.readString(err));
+    assertThat(c.exit()).as(String.join(" ", args) + ": " + c.err()).isZero();
+    return c;
+  }
+
+  HttpResponse<String> deliver(
+      String url, String event, String delivery, String body, String secret) throws Exception {
+    byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+    HttpRequest req =
+        HttpRequest.newBuilder(URI.create(url))
+            .header("Content-Type", "application/json")
+            .header("User-Agent", "GitHub-Hookshot/044aadd")
+            .header("X-GitHub-Event", event)
+            .header("X-GitHub-Delivery", delivery)
+            .header("X-Hub-Signature-256", "sha256=" + WebhookSignatures.sign(bytes, secret))
+            .POST(HttpRequest.BodyPublishers.ofByteArray(bytes))
+            .build();
+    return http.send(req, HttpResponse.BodyHandlers.ofString());
+  }
+
+  static String push(String ref, String before, String after) {
+    return """
+    {"ref": "%s", "before": "%s", "after": "%s", "deleted": false,
+     "head_commit": {"id": "%s", "message": "change"},
+     "commits": [{"added": [], "removed": [], "modified": ["marker.txt"]}],
+     "sender": {"login": "octocat", "id": 583231}}
+    """
+        .formatted(ref, before, after, after);
+  }
+
+  JsonNode awaitBuild(String id) throws Exception {
+    JsonNode b = null;
+    for (int i = 0; i < 600; i++) {
+      b = aws("codebuild", "batch-get-builds", "--ids", id).json().path("builds").get(0);
+      if (b.path("buildComplete").asBoolean()) {
+        return b;
+      }
+      TimeUnit.MILLISECONDS.sleep(250);
+    }
+    throw new AssertionError("build " + id + " did not end: " + b);
+  }
+
+  List<String> log(JsonNode build) throws Exception {
+    JsonNode events =
+        aws(
+                "logs",
+                "get-log-events",
+                "--log-group-name",
+                build.path("logs").path("groupName").asText(),
+                "--log-stream-name",
+                build.path("logs").path("streamName").asText(),
+                "--start-from-head")
+            .json()
+            .path("events");
+    List<String> out = new ArrayList<>();
+    events.forEach(e -> out.add(e.path("message").asText()));
+    return out;
+  }
+
+  @Test
+  void deliveriesBuildTheEventsCommitOnceWithCodeBuildsVariables() throws Exception {
+    // a repository with two commits on main; the push names the first
+    Path repo = Files.createDirectories(tmp.resolve("repo"));
+    git(repo, "init", "-q", "-b", "main");
+    Files.writeString(repo.resolve("buildspec.yml"), BUILDSPEC);
+    Files.writeString(repo.resolve("marker.txt"), "one\n");
+    git(repo, "add", ".");
+    git(repo, "commit", "-q", "-m", "one");
+    String first = git(repo, "rev-parse", "HEAD");
+    Files.writeString(repo.resolve("marker.txt"), "two\n");
+    git(repo, "commit", "-q", "-am", "two");
+    String second = git(repo, "rev-parse", "HEAD");
+
+    Path home = Files.createDirectories(tmp.resolve("home"));
+    server = LocalbuildProcess.start(tmp, home, "serve", "--port", "0");
+    String err = "";
+    for (int i = 0; i < 600 && !PORT.matcher(err).find(); i++) {
+      assertThat(server.process.isAlive()).as(err).isTrue();
+      TimeUnit.MILLISECONDS.sleep(100);
+      err = server.err();
+    }
+    Matcher m = PORT.matcher(err);
+    assertThat(m.find()).as(err).isTrue();
+    endpoint = "http://127.0.0.1:" + m.group(1);
+    LocalbuildProcess keys = LocalbuildProcess.start(tmp, home, "serve", "keys", "create");
+    assertThat(keys.waitFor()).as(keys.err()).isZero();
+    key = RecordJson.MAPPER.readTree(keys.out());
+
+    ObjectNode source =
+        RecordJson.MAPPER
+            .createObjectNode()
+            .put("type", "GITHUB")
+            .put("location", repo.toUri().toString());
+    aws(
+        "codebuild",
+        "create-project",
+        "--name",
+        "hooked",
+        "--source",
+        source.toString(),
+        "--artifacts",
+        "type=NO_ARTIFACTS",
+        "--environment",
+        "type=LINUX_CONTAINER,image=debian:bookworm,computeType=BUILD_GENERAL1_SMALL",
+        "--service-role",
+        "arn:aws:iam::000000000000:role/localbuild-build");
+    JsonNode hook =
+        aws(
+                "codebuild",
+                "create-webhook",
+                "--project-name",
+                "hooked",
+                "--filter-groups",
+                "[[{\"type\": \"EVENT\", \"pattern\": \"PUSH\"},"
+                    + " {\"type\": \"HEAD_REF\", \"pattern\": \"^refs/heads/main$\"}],"
+                    + " [{\"type\": \"EVENT\", \"pattern\": \"PULL_REQUEST_CREATED\"}]]")
+            .json()
+            .path("webhook");
+    String url = hook.path("payloadUrl").asText();
+    String secret = hook.path("secret").asText();
+    assertThat(url).endsWith("/webhooks/hooked");
+    url = endpoint + "/webhooks/hooked"; // the server binds to loopback here
+
+    // a push to main: built at the pushed commit, not at the branch's head
+    String delivery = UUID.randomUUID().toString();
+    HttpResponse<String> accepted =
+        deliver(url, "push", delivery, push("refs/heads/main", "0".repeat(40), first), secret);
+    assertThat(accepted.statusCode()).as(accepted.body()).isEqualTo(202);
+    JsonNode answer = RecordJson.MAPPER.readTree(accepted.body());
+    assertThat(answer.path("result").asText()).isEqualTo("ACCEPTED");
+    JsonNode built = awaitBuild(answer.path("buildId").asText());
+    assertThat(built.path("buildStatus").asText()).as(built.toString()).isEqualTo("SUCCEEDED");
+    assertThat(built.path("resolvedSourceVersion").asText()).isEqualTo(first);
+    assertThat(built.path("initiator").asText()).isEqualTo("GitHub-Hookshot/044aadd");
+    assertThat(log(built))
+        .contains(
+            "event=PUSH head=refs/heads/main base= trigger=branch/main actor=583231",
+            "version=" + first + " resolved=" + first + " initiator=GitHub-Hookshot/044aadd",
+            "marker=one");
+
+    // the host delivers it again: nothing new starts
+    HttpResponse<String> again =
+        deliver(url, "push", delivery, push("refs/heads/main", "0".repeat(40), first), secret);
+    assertThat(again.statusCode()).isEqualTo(200);
+    assertThat(again.body()).contains("\"result\":\"DUPLICATE\"");
+    // a push to another branch is filtered out, with the reason
+    HttpResponse<String> filtered =
+        deliver(
+            url,
+            "push",
+            UUID.randomUUID().toString(),
+            push("refs/heads/dev", first, second),
+            secret);
+    assertThat(filtered.statusCode()).isEqualTo(200);
+    assertThat(RecordJson.MAPPER.readTree(filtered.body()).path("reason").asText())
+        .isEqualTo(
+            "group 1: HEAD_REF does not match ^refs/heads/main$ (refs/heads/dev); group 2: EVENT"
+                + " does not match PULL_REQUEST_CREATED (PUSH)");
+    // a delivery signed with another secret is refused
+    HttpResponse<String> forged =
+        deliver(
+            url,
+            "push",
+            UUID.randomUUID().toString(),
+            push("refs/heads/main", first, second),
+            "guess");
+    assertThat(forged.statusCode()).isEqualTo(401);
+    assertThat(forged.body()).contains("X-Hub-Signature-256 does not match");
+    assertThat(
+            aws("codebuild", "list-builds-for-project", "--project-name", "hooked")
+                .json()
+                .path("ids"))
+        .hasSize(1);
+
+    // a fork's pull request: built, untrusted, with the pull request's variables
+    String pr =
+        """
+        {"action": "opened", "number": 7,
+         "pull_request": {"number": 7, "merged": false,
+           "head": {"ref": "patch-1", "sha": "%s", "repo": {"full_name": "stranger/app"}},
+           "base": {"ref": "main", "sha": "%s", "repo": {"full_name": "team/app"}}},
+         "sender": {"id": 99}}
+        """
+            .formatted(second, first);
+    HttpResponse<String> fork =
+        deliver(url, "pull_request", UUID.randomUUID().toString(), pr, secret);
+    assertThat(fork.statusCode()).as(fork.body()).isEqualTo(202);
+    JsonNode forkAnswer = RecordJson.MAPPER.readTree(fork.body());
+    assertThat(forkAnswer.path("reason").asText())
+        .isEqualTo("a fork's pull request: built untrusted");
+    JsonNode forkBuild = awaitBuild(forkAnswer.path("buildId").asText());
+    assertThat(forkBuild.path("buildStatus").asText()).isEqualTo("SUCCEEDED");
+    assertThat(log(forkBuild))
+        .contains(
+            "event=PULL_REQUEST_CREATED head=refs/heads/patch-1 base=refs/heads/main trigger=pr/7 actor=99",
+            "marker=two")
+        .anyMatch(l -> l.startsWith("version=pr/7 resolved=" + second));
+  }
+}
