@@ -7,6 +7,8 @@ import dev.localbuild.localaws.LocalAwsProcess;
 import dev.localbuild.server.api.ApiServer;
 import dev.localbuild.server.api.CodeBuildApi;
 import dev.localbuild.server.api.LogsApi;
+import dev.localbuild.server.api.Operations;
+import dev.localbuild.server.builds.BuildMetrics;
 import dev.localbuild.server.builds.BuildService;
 import dev.localbuild.server.store.BuildNumberStore;
 import dev.localbuild.server.store.BuildStore;
@@ -15,8 +17,14 @@ import dev.localbuild.server.store.DeliveryStore;
 import dev.localbuild.server.store.KeyStore;
 import dev.localbuild.server.store.ProjectStore;
 import dev.localbuild.server.webhook.WebhookReceiver;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Vertx;
 import java.nio.file.Path;
+import java.sql.SQLException;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -101,8 +109,13 @@ public final class BuildServer implements AutoCloseable {
                 null,
                 LauncherConfig.Aws.LOCAL),
             new BuildNumberStore(db));
+    PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    new JvmMemoryMetrics().bindTo(metrics);
+    new JvmThreadMetrics().bindTo(metrics);
+    new ProcessorMetrics().bindTo(metrics);
     BuildService service =
-        new BuildService(launcher, builds, c.concurrency(), c.region(), ACCOUNT, log);
+        new BuildService(
+            launcher, builds, c.concurrency(), c.region(), ACCOUNT, log, new BuildMetrics(metrics));
     Map<String, ObjectNode> byName = new LinkedHashMap<>();
     for (String name : projects.names(false, false)) {
       projects.get(name).ifPresent(p -> byName.put(name, p));
@@ -131,10 +144,24 @@ public final class BuildServer implements AutoCloseable {
             new LogsApi(builds, c.region(), ACCOUNT),
             new WebhookReceiver(projects, new DeliveryStore(db), service),
             keys::find,
-            log);
+            log,
+            new Operations(metrics, metrics::scrape, () -> health(db, launcher)));
     int port = api.listen(c.bind(), c.port());
     listening.set(port);
     return new BuildServer(db, launcher, service, vertx, api, port);
+  }
+
+  /** The database and the Docker engine, each {@code ok} or what is wrong with it. */
+  static Map<String, String> health(Database db, BuildLauncher launcher) {
+    Map<String, String> checks = new LinkedHashMap<>();
+    try {
+      db.transact(c -> c.isValid(2));
+      checks.put("database", "ok");
+    } catch (SQLException e) {
+      checks.put("database", String.valueOf(e.getMessage()));
+    }
+    checks.put("docker", launcher.engineProblem().orElse("ok"));
+    return checks;
   }
 
   /** Where Git hosts reach this server: its address, or this host's name when it binds to all. */

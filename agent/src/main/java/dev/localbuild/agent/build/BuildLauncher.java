@@ -234,6 +234,16 @@ public final class BuildLauncher implements AutoCloseable {
     return docker;
   }
 
+  /** Whether the Docker engine answers: empty when it does, else what went wrong. */
+  public java.util.Optional<String> engineProblem() {
+    try {
+      docker().pingCmd().exec();
+      return java.util.Optional.empty();
+    } catch (RuntimeException e) {
+      return java.util.Optional.of(String.valueOf(e.getMessage()).lines().findFirst().orElse(""));
+    }
+  }
+
   /**
    * An image this host's engine has.
    *

@@ -45,6 +45,7 @@ public final class ApiServer implements AutoCloseable {
   private final SigV4Verifier verifier;
   private final Consumer<String> log;
   private final WebhookReceiver webhooks;
+  private final Operations ops;
   private HttpServer server;
 
   public ApiServer(
@@ -53,8 +54,10 @@ public final class ApiServer implements AutoCloseable {
       LogsApi logs,
       WebhookReceiver webhooks,
       Function<String, Optional<AccessKey>> keys,
-      Consumer<String> log) {
+      Consumer<String> log,
+      Operations ops) {
     this.vertx = vertx;
+    this.ops = ops;
     this.codebuild = codebuild;
     this.logs = logs;
     this.webhooks = webhooks;
@@ -65,12 +68,16 @@ public final class ApiServer implements AutoCloseable {
   /** Listens; returns the port. */
   public int listen(String bind, int port) throws Exception {
     Router router = Router.router(vertx);
+    // checks reach the database and the engine: off the event loop
+    router.get("/health").blockingHandler(this::health, false);
     router
-        .get("/health")
-        .handler(ctx ->
-            ctx.response()
-                .putHeader("Content-Type", "application/json")
-                .end("{\"status\":\"ok\"}"));
+        .get("/metrics")
+        .blockingHandler(
+            ctx ->
+                ctx.response()
+                    .putHeader("Content-Type", "text/plain; version=0.0.4; charset=utf-8")
+                    .end(ops.scrape().get()),
+            false);
     // Git hosts' deliveries: signed with the webhook's secret, not with SigV4
     router.post("/webhooks/:project").handler(BodyHandler.create().setBodyLimit(MAX_BODY));
     router.post("/webhooks/:project").blockingHandler(this::webhook, false);
@@ -106,9 +113,12 @@ public final class ApiServer implements AutoCloseable {
                 throw new ApiException("UnknownOperationException", "Unknown operation " + target);
           };
       reply(ctx, 200, ApiShapes.wire(out));
+      count(target, "none");
     } catch (ApiException e) {
       error(ctx, e.status(), e.type(), e.getMessage());
+      count(target, e.type());
     } catch (Exception e) {
+      count(target, "InternalFailure");
       log.accept("internal error in " + target + ": " + e);
       error(
           ctx,
@@ -118,11 +128,31 @@ public final class ApiServer implements AutoCloseable {
     }
   }
 
+  /** 200 when every dependency answers, else 503; each one's state either way. */
+  private void health(RoutingContext ctx) {
+    Map<String, String> checks = ops.health().get();
+    boolean ok = checks.values().stream().allMatch("ok"::equals);
+    ObjectNode body = RecordJson.MAPPER.createObjectNode().put("status", ok ? "ok" : "failing");
+    checks.forEach(body::put);
+    ctx.response()
+        .setStatusCode(ok ? 200 : 503)
+        .putHeader("Content-Type", "application/json")
+        .end(body.toString());
+  }
+
   private void webhook(RoutingContext ctx) {
     String project = ctx.pathParam("project");
     try {
       byte[] body = ctx.body().buffer() == null ? new byte[0] : ctx.body().buffer().getBytes();
       WebhookReceiver.Answer a = webhooks.receive(project, ctx.request()::getHeader, body);
+      ops.registry()
+          .counter(
+              "localbuild.webhook.deliveries",
+              "result",
+              a.body().path("result").asText(),
+              "provider",
+              a.body().path("provider").asText("UNKNOWN"))
+          .increment();
       ctx.response()
           .setStatusCode(a.status())
           .putHeader("Content-Type", "application/json")
@@ -134,6 +164,16 @@ public final class ApiServer implements AutoCloseable {
           .putHeader("Content-Type", "application/json")
           .end("{\"result\":\"ERROR\"}");
     }
+  }
+
+  private void count(String target, String error) {
+    String operation = target == null ? "none" : target.substring(target.indexOf('.') + 1);
+    if (operation.length() > 64 || !operation.matches("[A-Za-z]*")) {
+      operation = "invalid"; // a caller's junk must not make a meter per request
+    }
+    ops.registry()
+        .counter("localbuild.api.requests", "operation", operation, "error", error)
+        .increment();
   }
 
   private AccessKey authenticate(RoutingContext ctx) throws ApiException {

@@ -52,11 +52,14 @@ public final class BuildService implements AutoCloseable {
   private final Map<String, BuildHandle> running = new ConcurrentHashMap<>();
   // builds whose row exists: a record change is an update, without reading the row first
   private final java.util.Set<String> stored = ConcurrentHashMap.newKeySet();
+  // builds counted as ended: a record saved again after the end is not counted twice
+  private final java.util.Set<String> ended = ConcurrentHashMap.newKeySet();
   private final Semaphore slots;
   private final Thread dispatcher;
   private final InstantSource clock;
   private final ScheduledExecutorService sweeper;
   private volatile boolean accepting = true;
+  private final BuildMetrics metrics;
 
   /** A build waiting for a slot, until its queued timeout. */
   record Queued(
@@ -79,7 +82,18 @@ public final class BuildService implements AutoCloseable {
       String region,
       String account,
       Consumer<String> log) {
-    this(launcher, builds, concurrency, region, account, log, InstantSource.system());
+    this(launcher, builds, concurrency, region, account, log, BuildMetrics.none());
+  }
+
+  public BuildService(
+      BuildLauncher launcher,
+      BuildStore builds,
+      int concurrency,
+      String region,
+      String account,
+      Consumer<String> log,
+      BuildMetrics metrics) {
+    this(launcher, builds, concurrency, region, account, log, InstantSource.system(), metrics);
   }
 
   BuildService(
@@ -89,8 +103,11 @@ public final class BuildService implements AutoCloseable {
       String region,
       String account,
       Consumer<String> log,
-      InstantSource clock) {
+      InstantSource clock,
+      BuildMetrics metrics) {
     this.launcher = launcher;
+    this.metrics = metrics;
+    metrics.watch(queue::size, running::size);
     this.clock = clock;
     this.builds = builds;
     this.region = region;
@@ -265,6 +282,7 @@ public final class BuildService implements AutoCloseable {
         new BuildListener(
             n -> log.accept(q.id() + ": " + n), line -> {}, this::saveRecord, this::saveEvent);
     stored.add(q.id()); // its row was written by start()
+    metrics.started(q.reservation().submitted(), clock.instant());
     BuildHandle handle;
     try {
       handle = launcher.start(order, listener, q.reservation());
@@ -286,6 +304,7 @@ public final class BuildService implements AutoCloseable {
     } finally {
       running.remove(q.id());
       stored.remove(q.id());
+      ended.remove(q.id());
     }
   }
 
@@ -310,6 +329,9 @@ public final class BuildService implements AutoCloseable {
       } else {
         builds.update(r.id(), status, json);
       }
+      if (r.buildComplete() && ended.add(r.id())) {
+        metrics.ended(r);
+      }
     } catch (SQLException e) {
       log.accept(r.id() + ": cannot store its record: " + e.getMessage());
     }
@@ -317,6 +339,7 @@ public final class BuildService implements AutoCloseable {
 
   private void saveEvent(BuildEvent e) {
     if (e instanceof BuildEvent.Log l) {
+      metrics.logLine();
       try {
         builds.appendLog(
             l.buildId(), l.sequence(), l.at().toEpochMilli(), ContainerLogFormat.format(l.line()));

@@ -47,6 +47,19 @@ public final class WebhookReceiver {
     if (provider == null) {
       return answer(400, "REFUSED", "not a GitHub, GitLab or Bitbucket delivery");
     }
+    Answer a = checked(projectName, project, hook, provider, headers, body);
+    a.body().put("provider", provider);
+    return a;
+  }
+
+  private Answer checked(
+      String projectName,
+      ObjectNode project,
+      ObjectNode hook,
+      String provider,
+      Function<String, String> headers,
+      byte[] body)
+      throws SQLException {
     Optional<String> forged =
         WebhookSignatures.refuses(provider, headers, body, hook.path("secret").asText());
     if (forged.isPresent()) {

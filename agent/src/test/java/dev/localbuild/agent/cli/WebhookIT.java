@@ -282,5 +282,31 @@ class WebhookIT {
             "event=PULL_REQUEST_CREATED head=refs/heads/patch-1 base=refs/heads/main trigger=pr/7 actor=99",
             "marker=two")
         .anyMatch(l -> l.startsWith("version=pr/7 resolved=" + second));
+
+    // what an operator sees: the server's health, and its metrics for Prometheus
+    HttpResponse<String> health =
+        http.send(
+            HttpRequest.newBuilder(URI.create(endpoint + "/health")).build(),
+            HttpResponse.BodyHandlers.ofString());
+    assertThat(health.statusCode()).isEqualTo(200);
+    assertThat(health.body())
+        .isEqualTo("{\"status\":\"ok\",\"database\":\"ok\",\"docker\":\"ok\"}");
+    String metrics =
+        http.send(
+                HttpRequest.newBuilder(URI.create(endpoint + "/metrics")).build(),
+                HttpResponse.BodyHandlers.ofString())
+            .body();
+    assertThat(metrics)
+        .contains(
+            "localbuild_builds_total{project=\"hooked\",status=\"SUCCEEDED\"} 2.0",
+            "localbuild_webhook_deliveries_total{provider=\"GITHUB\",result=\"ACCEPTED\"} 2.0",
+            "localbuild_webhook_deliveries_total{provider=\"GITHUB\",result=\"DUPLICATE\"} 1.0",
+            "localbuild_webhook_deliveries_total{provider=\"GITHUB\",result=\"FILTERED\"} 1.0",
+            "localbuild_webhook_deliveries_total{provider=\"GITHUB\",result=\"REFUSED\"} 1.0",
+            "localbuild_api_requests_total{error=\"none\",operation=\"CreateWebhook\"} 1.0",
+            "localbuild_queue_length 0.0",
+            "localbuild_queue_wait_seconds_count 2",
+            "localbuild_phase_duration_seconds_count{phase=\"BUILD\",status=\"SUCCEEDED\"} 2")
+        .containsPattern("localbuild_log_lines_total [1-9][0-9]*\\.0");
   }
 }
