@@ -93,8 +93,22 @@ final class ServeCommand implements Callable<Integer> {
           "On SIGTERM, how long running builds may go on before they are stopped (default: 60s).")
   String stopGrace = "60s";
 
+  @Option(
+      names = "--log-format",
+      paramLabel = "FORMAT",
+      description =
+          "The server's own log on stderr: text (localbuild: lines) or json (one object a line:"
+              + " time, level, message). Credentials are masked in both.")
+  String logFormat = "text";
+
   @Override
   public Integer call() throws Exception {
+    if (!logFormat.equals("text") && !logFormat.equals("json")) {
+      System.err.println("localbuild: --log-format " + logFormat + ": expected text or json");
+      return ExitCodes.USAGE;
+    }
+    ServerLog log =
+        new ServerLog(System.err, logFormat.equals("json"), java.time.Clock.systemUTC());
     Duration grace;
     try {
       grace = CommandLineOrder.duration("--stop-grace", stopGrace);
@@ -117,7 +131,7 @@ final class ServeCommand implements Callable<Integer> {
           BuildServer.start(
               new BuildServer.Config(
                   bind, port, store.dataDir(), store.database, n, r, !noWarmContainers),
-              m -> System.err.println("localbuild: " + m));
+              log);
     } catch (java.sql.SQLException e) {
       System.err.println("localbuild: cannot open the database: " + e.getMessage());
       return ExitCodes.USAGE;
@@ -127,17 +141,17 @@ final class ServeCommand implements Callable<Integer> {
         .addShutdownHook(
             new Thread(
                 () -> {
-                  System.err.println("localbuild: stopping: running builds have " + stopGrace);
+                  log.accept("stopping: running builds have " + stopGrace);
                   try {
                     server.shutdown(grace);
                   } catch (Exception e) {
-                    System.err.println("localbuild: while stopping: " + e);
+                    log.accept("while stopping: " + e);
                   }
                   stopped.countDown();
                 },
                 "localbuild-serve-stop"));
-    System.err.println(
-        "localbuild: serving CodeBuild's API on http://"
+    log.accept(
+        "serving CodeBuild's API on http://"
             + bind
             + ":"
             + server.port()

@@ -159,7 +159,7 @@ class WebhookIT {
     String second = git(repo, "rev-parse", "HEAD");
 
     Path home = Files.createDirectories(tmp.resolve("home"));
-    server = LocalbuildProcess.start(tmp, home, "serve", "--port", "0");
+    server = LocalbuildProcess.start(tmp, home, "serve", "--port", "0", "--log-format", "json");
     String err = "";
     for (int i = 0; i < 600 && !PORT.matcher(err).find(); i++) {
       assertThat(server.process.isAlive()).as(err).isTrue();
@@ -308,5 +308,15 @@ class WebhookIT {
             "localbuild_queue_wait_seconds_count 2",
             "localbuild_phase_duration_seconds_count{phase=\"BUILD\",status=\"SUCCEEDED\"} 2")
         .containsPattern("localbuild_log_lines_total [1-9][0-9]*\\.0");
+
+    // the server's own log: a JSON object a line, and no secret in it
+    for (String line : server.err().lines().toList()) {
+      JsonNode entry = RecordJson.MAPPER.readTree(line);
+      assertThat(entry.path("time").asText()).as(line).isNotEmpty();
+      assertThat(entry.path("level").asText()).as(line).isIn("info", "warn", "error");
+    }
+    assertThat(server.err())
+        .contains("serving CodeBuild's API on http://127.0.0.1:")
+        .doesNotContain(secret, key.path("secretAccessKey").asText());
   }
 }
