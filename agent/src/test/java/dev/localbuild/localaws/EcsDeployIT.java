@@ -39,39 +39,15 @@ class EcsDeployIT {
     var d = aws.docker();
     d.tagImageCmd("busybox:latest", "localbuild-test/app", "v1").exec();
     d.tagImageCmd("busybox:latest", "localbuild-test/app", "v2").exec();
-    ByteArrayOutputStream tar = new ByteArrayOutputStream();
-    try (TarArchiveOutputStream t = new TarArchiveOutputStream(tar)) {
-      byte[] df = "FROM busybox:latest\nENTRYPOINT [\"false\"]\n".getBytes();
-      TarArchiveEntry e = new TarArchiveEntry("Dockerfile");
-      e.setSize(df.length);
-      t.putArchiveEntry(e);
-      t.write(df);
-      t.closeArchiveEntry();
-    }
-    d.buildImageCmd(new ByteArrayInputStream(tar.toByteArray()))
-        .withTags(Set.of("localbuild-test/crash:1"))
-        .exec(new BuildImageResultCallback())
-        .awaitImageId();
+    image("localbuild-test/crash:1", "FROM busybox:latest\nENTRYPOINT [\"false\"]\n");
     // an app that cannot start: it says why on stdout and stderr, then exits 3
-    ByteArrayOutputStream loud = new ByteArrayOutputStream();
-    try (TarArchiveOutputStream t = new TarArchiveOutputStream(loud)) {
-      byte[] df =
-          ("FROM busybox:latest\n"
-                  + "RUN printf '#!/bin/sh\\necho starting app\\n"
-                  + "echo Error: DATABASE_URL is not set >&2\\nexit 3\\n' > /crash.sh"
-                  + " && chmod +x /crash.sh\n"
-                  + "ENTRYPOINT [\"/crash.sh\"]\n")
-              .getBytes();
-      TarArchiveEntry e = new TarArchiveEntry("Dockerfile");
-      e.setSize(df.length);
-      t.putArchiveEntry(e);
-      t.write(df);
-      t.closeArchiveEntry();
-    }
-    d.buildImageCmd(new ByteArrayInputStream(loud.toByteArray()))
-        .withTags(Set.of(LOUD))
-        .exec(new BuildImageResultCallback())
-        .awaitImageId();
+    image(
+        LOUD,
+        "FROM busybox:latest\n"
+            + "RUN printf '#!/bin/sh\\necho starting app\\n"
+            + "echo Error: DATABASE_URL is not set >&2\\nexit 3\\n' > /crash.sh"
+            + " && chmod +x /crash.sh\n"
+            + "ENTRYPOINT [\"/crash.sh\"]\n");
     clients =
         new AwsClients(
             AwsTarget.local(
@@ -81,6 +57,24 @@ class EcsDeployIT {
                 "000000000000",
                 aws.rootKey()));
     aws.aws("ecs", "create-cluster", "--cluster-name", "deploy");
+  }
+
+  /** Builds an image from a Dockerfile alone. */
+  static void image(String tag, String dockerfile) throws Exception {
+    ByteArrayOutputStream tar = new ByteArrayOutputStream();
+    try (TarArchiveOutputStream t = new TarArchiveOutputStream(tar)) {
+      byte[] df = dockerfile.getBytes();
+      TarArchiveEntry e = new TarArchiveEntry("Dockerfile");
+      e.setSize(df.length);
+      t.putArchiveEntry(e);
+      t.write(df);
+      t.closeArchiveEntry();
+    }
+    aws.docker()
+        .buildImageCmd(new ByteArrayInputStream(tar.toByteArray()))
+        .withTags(Set.of(tag))
+        .exec(new BuildImageResultCallback())
+        .awaitImageId();
   }
 
   @AfterAll

@@ -202,7 +202,7 @@ class DockerfileIT {
 
   static String[] aws(String endpoint, String... args) {
     List<String> cmd =
-        new ArrayList<>(List.of(ServeIT.AWS, "--endpoint-url", endpoint, "--output", "json"));
+        new ArrayList<>(List.of(ServeProcess.AWS, "--endpoint-url", endpoint, "--output", "json"));
     cmd.addAll(List.of(args));
     return cmd.toArray(String[]::new);
   }

@@ -13,7 +13,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -62,14 +61,7 @@ class RunVsServeIT {
             "0",
             "--concurrency",
             "2");
-    String err = "";
-    for (int i = 0; i < 600 && !ServeIT.PORT.matcher(err).find(); i++) {
-      assertThat(server.process.isAlive()).as(err).isTrue();
-      TimeUnit.MILLISECONDS.sleep(100);
-      err = server.err();
-    }
-    Matcher m = ServeIT.PORT.matcher(err);
-    assertThat(m.find()).as(err).isTrue();
+    URI endpoint = URI.create(ServeProcess.endpoint(server));
     LocalbuildProcess keys =
         LocalbuildProcess.start(
             shared, data, "serve", "keys", "create", "--data-dir", data.toString());
@@ -79,7 +71,6 @@ class RunVsServeIT {
         StaticCredentialsProvider.create(
             AwsBasicCredentials.create(
                 key.path("accessKeyId").asText(), key.path("secretAccessKey").asText()));
-    URI endpoint = URI.create("http://127.0.0.1:" + m.group(1));
     codebuild =
         software.amazon.awssdk.services.codebuild.CodeBuildClient.builder()
             .endpointOverride(endpoint)

@@ -20,8 +20,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -34,9 +32,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @Timeout(600)
 class ServeIT {
-  static final String AWS = "/usr/bin/aws";
-  static final Pattern PORT =
-      Pattern.compile("serving CodeBuild's API on http://127\\.0\\.0\\.1:(\\d+)");
+  static final String AWS = ServeProcess.AWS;
 
   @TempDir Path tmp;
   Path home;
@@ -57,15 +53,7 @@ class ServeIT {
 
   void startServer() throws Exception {
     server = LocalbuildProcess.start(tmp, home, "serve", "--port", "0", "--concurrency", "2");
-    String err = "";
-    for (int i = 0; i < 600 && !PORT.matcher(err).find(); i++) {
-      assertThat(server.process.isAlive()).as(err).isTrue();
-      TimeUnit.MILLISECONDS.sleep(100);
-      err = server.err();
-    }
-    Matcher m = PORT.matcher(err);
-    assertThat(m.find()).as(err).isTrue();
-    endpoint = "http://127.0.0.1:" + m.group(1);
+    endpoint = ServeProcess.endpoint(server);
   }
 
   @AfterEach
@@ -83,22 +71,9 @@ class ServeIT {
   }
 
   Cli awsWithSecret(String secret, String... args) throws Exception {
-    List<String> cmd =
-        new ArrayList<>(List.of(AWS, "--endpoint-url", endpoint, "--output", "json"));
-    cmd.addAll(List.of(args));
-    ProcessBuilder pb = new ProcessBuilder(cmd);
-    Path out = Files.createTempFile(tmp, "aws", ".out");
-    Path err = Files.createTempFile(tmp, "aws", ".err");
-    pb.redirectOutput(out.toFile()).redirectError(err.toFile());
-    Map<String, String> env = pb.environment();
-    env.put("AWS_ACCESS_KEY_ID", key.path("accessKeyId").asText());
-    env.put("AWS_SECRET_ACCESS_KEY", secret);
-    env.put("AWS_DEFAULT_REGION", "us-east-1");
-    env.put("AWS_CONFIG_FILE", "/dev/null");
-    env.put("AWS_SHARED_CREDENTIALS_FILE", "/dev/null");
-    Process p = pb.start();
-    assertThat(p.waitFor(2, TimeUnit.MINUTES)).isTrue();
-    return new Cli(p.exitValue(), Files.readString(out), Files.readString(err));
+    ServeProcess.Cli c =
+        ServeProcess.aws(tmp, endpoint, key.path("accessKeyId").asText(), secret, args);
+    return new Cli(c.exit(), c.out(), c.err());
   }
 
   Cli aws(String... args) throws Exception {

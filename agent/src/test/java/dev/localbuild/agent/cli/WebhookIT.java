@@ -15,11 +15,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -33,8 +30,6 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @Timeout(600)
 class WebhookIT {
-  static final Pattern PORT =
-      Pattern.compile("serving CodeBuild's API on http://127\\.0\\.0\\.1:(\\d+)");
   static final String BUILDSPEC =
       """
       version: 0.2
@@ -69,23 +64,14 @@ class WebhookIT {
     return out;
   }
 
-  ServeIT.Cli aws(String... args) throws Exception {
-    List<String> cmd =
-        new ArrayList<>(List.of(ServeIT.AWS, "--endpoint-url", endpoint, "--output", "json"));
-    cmd.addAll(List.of(args));
-    ProcessBuilder pb = new ProcessBuilder(cmd);
-    Path out = Files.createTempFile(tmp, "aws", ".out");
-    Path err = Files.createTempFile(tmp, "aws", ".err");
-    pb.redirectOutput(out.toFile()).redirectError(err.toFile());
-    Map<String, String> env = pb.environment();
-    env.put("AWS_ACCESS_KEY_ID", key.path("accessKeyId").asText());
-    env.put("AWS_SECRET_ACCESS_KEY", key.path("secretAccessKey").asText());
-    env.put("AWS_DEFAULT_REGION", "us-east-1");
-    env.put("AWS_CONFIG_FILE", "/dev/null");
-    env.put("AWS_SHARED_CREDENTIALS_FILE", "/dev/null");
-    Process p = pb.start();
-    assertThat(p.waitFor(2, TimeUnit.MINUTES)).isTrue();
-    ServeIT.Cli c = new ServeIT.Cli(p.exitValue(), Files.readString(out), Files.readString(err));
+  ServeProcess.Cli aws(String... args) throws Exception {
+    ServeProcess.Cli c =
+        ServeProcess.aws(
+            tmp,
+            endpoint,
+            key.path("accessKeyId").asText(),
+            key.path("secretAccessKey").asText(),
+            args);
     assertThat(c.exit()).as(String.join(" ", args) + ": " + c.err()).isZero();
     return c;
   }
@@ -160,15 +146,7 @@ class WebhookIT {
 
     Path home = Files.createDirectories(tmp.resolve("home"));
     server = LocalbuildProcess.start(tmp, home, "serve", "--port", "0", "--log-format", "json");
-    String err = "";
-    for (int i = 0; i < 600 && !PORT.matcher(err).find(); i++) {
-      assertThat(server.process.isAlive()).as(err).isTrue();
-      TimeUnit.MILLISECONDS.sleep(100);
-      err = server.err();
-    }
-    Matcher m = PORT.matcher(err);
-    assertThat(m.find()).as(err).isTrue();
-    endpoint = "http://127.0.0.1:" + m.group(1);
+    endpoint = ServeProcess.endpoint(server);
     LocalbuildProcess keys = LocalbuildProcess.start(tmp, home, "serve", "keys", "create");
     assertThat(keys.waitFor()).as(keys.err()).isZero();
     key = RecordJson.MAPPER.readTree(keys.out());

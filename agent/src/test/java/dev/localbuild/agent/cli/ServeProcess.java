@@ -1,0 +1,62 @@
+package dev.localbuild.agent.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/** What tests of {@code localbuild serve} share: waiting for it to listen, and the AWS CLI. */
+final class ServeProcess {
+  private ServeProcess() {}
+
+  static final String AWS = "/usr/bin/aws";
+  static final Pattern PORT =
+      Pattern.compile("serving CodeBuild's API on http://127\\.0\\.0\\.1:(\\d+)");
+
+  /** The AWS CLI's exit status and output. */
+  record Cli(int exit, String out, String err) {
+    com.fasterxml.jackson.databind.JsonNode json() throws Exception {
+      return dev.localbuild.agent.record.RecordJson.MAPPER.readTree(out);
+    }
+  }
+
+  /** The endpoint of a server that was started, once it says it listens. */
+  static String endpoint(LocalbuildProcess server) throws Exception {
+    String err = "";
+    for (int i = 0; i < 600 && !PORT.matcher(err).find(); i++) {
+      assertThat(server.process.isAlive()).as(err).isTrue();
+      TimeUnit.MILLISECONDS.sleep(100);
+      err = server.err();
+    }
+    Matcher m = PORT.matcher(err);
+    assertThat(m.find()).as(err).isTrue();
+    return "http://127.0.0.1:" + m.group(1);
+  }
+
+  /** Debian's AWS CLI against the server, with a key and nothing of this machine's config. */
+  static Cli aws(Path tmp, String endpoint, String keyId, String secret, String... args)
+      throws Exception {
+    List<String> cmd =
+        new ArrayList<>(List.of(AWS, "--endpoint-url", endpoint, "--output", "json"));
+    cmd.addAll(List.of(args));
+    ProcessBuilder pb = new ProcessBuilder(cmd);
+    Path out = Files.createTempFile(tmp, "aws", ".out");
+    Path err = Files.createTempFile(tmp, "aws", ".err");
+    pb.redirectOutput(out.toFile()).redirectError(err.toFile());
+    Map<String, String> env = pb.environment();
+    env.put("AWS_ACCESS_KEY_ID", keyId);
+    env.put("AWS_SECRET_ACCESS_KEY", secret);
+    env.put("AWS_DEFAULT_REGION", "us-east-1");
+    env.put("AWS_CONFIG_FILE", "/dev/null");
+    env.put("AWS_SHARED_CREDENTIALS_FILE", "/dev/null");
+    Process p = pb.start();
+    assertThat(p.waitFor(2, TimeUnit.MINUTES)).isTrue();
+    return new Cli(p.exitValue(), Files.readString(out), Files.readString(err));
+  }
+}
