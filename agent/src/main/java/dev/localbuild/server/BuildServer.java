@@ -10,12 +10,14 @@ import dev.localbuild.server.api.LogsApi;
 import dev.localbuild.server.api.Operations;
 import dev.localbuild.server.builds.BuildMetrics;
 import dev.localbuild.server.builds.BuildService;
+import dev.localbuild.server.status.CommitStatuses;
 import dev.localbuild.server.store.BuildNumberStore;
 import dev.localbuild.server.store.BuildStore;
 import dev.localbuild.server.store.Database;
 import dev.localbuild.server.store.DeliveryStore;
 import dev.localbuild.server.store.KeyStore;
 import dev.localbuild.server.store.ProjectStore;
+import dev.localbuild.server.store.SourceCredentialStore;
 import dev.localbuild.server.webhook.WebhookReceiver;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
@@ -50,6 +52,8 @@ public final class BuildServer implements AutoCloseable {
    * @param concurrency builds that run at once
    * @param region the region ARNs name
    * @param warmContainers keep a started build container ready per recently used image
+   * @param gitApis a Git host's API by server type, where it is not the public one (commit
+   *     statuses)
    */
   public record Config(
       String bind,
@@ -58,7 +62,8 @@ public final class BuildServer implements AutoCloseable {
       @Nullable String database,
       int concurrency,
       String region,
-      boolean warmContainers) {
+      boolean warmContainers,
+      Map<String, java.net.URI> gitApis) {
     /** With warm containers, as {@code serve} runs by default. */
     public Config(
         String bind,
@@ -67,7 +72,7 @@ public final class BuildServer implements AutoCloseable {
         @Nullable String database,
         int concurrency,
         String region) {
-      this(bind, port, dataDir, database, concurrency, region, true);
+      this(bind, port, dataDir, database, concurrency, region, true, Map.of());
     }
   }
 
@@ -120,6 +125,8 @@ public final class BuildServer implements AutoCloseable {
     for (String name : projects.names(false, false)) {
       projects.get(name).ifPresent(p -> byName.put(name, p));
     }
+    SourceCredentialStore sourceCredentials = new SourceCredentialStore(db, keys);
+    service.observe(new CommitStatuses(sourceCredentials, c.gitApis(), c.region(), log)::record);
     service.recover(byName);
     if (c.warmContainers()) {
       launcher.keepWarmContainers();
@@ -140,7 +147,8 @@ public final class BuildServer implements AutoCloseable {
                 c.region(),
                 ACCOUNT,
                 launcher::images,
-                () -> baseUrl(c.bind(), listening.get())),
+                () -> baseUrl(c.bind(), listening.get()),
+                sourceCredentials),
             new LogsApi(builds, c.region(), ACCOUNT),
             new WebhookReceiver(projects, new DeliveryStore(db), service),
             keys::find,

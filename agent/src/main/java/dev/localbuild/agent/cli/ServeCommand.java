@@ -101,8 +101,42 @@ final class ServeCommand implements Callable<Integer> {
               + " time, level, message). Credentials are masked in both.")
   String logFormat = "text";
 
+  @Option(
+      names = "--git-api",
+      paramLabel = "TYPE=URL",
+      description =
+          "A Git host's API for build statuses where it is not the public one, by source"
+              + " credential type: GITHUB_ENTERPRISE=https://git.example.com/api/v3,"
+              + " GITLAB_SELF_MANAGED=https://gitlab.example.com/api/v4 (repeatable).")
+  java.util.List<String> gitApi = new java.util.ArrayList<>();
+
+  static java.util.Map<String, java.net.URI> gitApis(java.util.List<String> values)
+      throws CommandLineOrder.SetupException {
+    java.util.Map<String, java.net.URI> out = new java.util.LinkedHashMap<>();
+    for (String v : values) {
+      int eq = v.indexOf('=');
+      String type = eq < 0 ? "" : v.substring(0, eq);
+      if (!type.matches("GITHUB|GITHUB_ENTERPRISE|GITLAB|GITLAB_SELF_MANAGED|BITBUCKET")
+          || !v.substring(eq + 1).matches("https?://.+")) {
+        throw new CommandLineOrder.SetupException(
+            "--git-api "
+                + v
+                + ": expected TYPE=URL, TYPE one of GITHUB, GITHUB_ENTERPRISE,"
+                + " GITLAB, GITLAB_SELF_MANAGED, BITBUCKET");
+      }
+      out.put(type, java.net.URI.create(v.substring(eq + 1)));
+    }
+    return out;
+  }
+
   @Override
   public Integer call() throws Exception {
+    try {
+      gitApis(gitApi);
+    } catch (CommandLineOrder.SetupException e) {
+      System.err.println("localbuild: " + e.getMessage());
+      return ExitCodes.USAGE;
+    }
     if (!logFormat.equals("text") && !logFormat.equals("json")) {
       System.err.println("localbuild: --log-format " + logFormat + ": expected text or json");
       return ExitCodes.USAGE;
@@ -130,7 +164,14 @@ final class ServeCommand implements Callable<Integer> {
       server =
           BuildServer.start(
               new BuildServer.Config(
-                  bind, port, store.dataDir(), store.database, n, r, !noWarmContainers),
+                  bind,
+                  port,
+                  store.dataDir(),
+                  store.database,
+                  n,
+                  r,
+                  !noWarmContainers,
+                  gitApis(gitApi)),
               log);
     } catch (java.sql.SQLException e) {
       System.err.println("localbuild: cannot open the database: " + e.getMessage());

@@ -8,8 +8,10 @@ import dev.localbuild.agent.project.ProjectFile;
 import dev.localbuild.agent.record.RecordJson;
 import dev.localbuild.server.builds.BuildService;
 import dev.localbuild.server.error.ApiException;
+import dev.localbuild.server.status.SourceCredentialsApi;
 import dev.localbuild.server.store.BuildStore;
 import dev.localbuild.server.store.ProjectStore;
+import dev.localbuild.server.store.SourceCredentialStore;
 import dev.localbuild.server.webhook.WebhookApi;
 import java.nio.charset.StandardCharsets;
 import java.sql.SQLException;
@@ -34,6 +36,7 @@ public final class CodeBuildApi {
   private final String account;
   private final Supplier<List<BuildLauncher.LocalImage>> images;
   private final WebhookApi webhooks;
+  private final SourceCredentialsApi credentials;
 
   /**
    * @param images the images this host has, for ListCuratedEnvironmentImages
@@ -46,7 +49,8 @@ public final class CodeBuildApi {
       String region,
       String account,
       Supplier<List<BuildLauncher.LocalImage>> images,
-      Supplier<String> baseUrl) {
+      Supplier<String> baseUrl,
+      SourceCredentialStore sourceCredentials) {
     this.projects = projects;
     this.builds = builds;
     this.service = service;
@@ -54,6 +58,9 @@ public final class CodeBuildApi {
     this.account = account;
     this.images = images;
     this.webhooks = new WebhookApi(projects, baseUrl, projectArn(""));
+    this.credentials =
+        new SourceCredentialsApi(
+            sourceCredentials, "arn:aws:codebuild:" + region + ":" + account + ":");
   }
 
   /** Runs an operation; its answer, or the error CodeBuild would give. */
@@ -76,6 +83,9 @@ public final class CodeBuildApi {
       case "CreateWebhook" -> webhooks.create(in);
       case "UpdateWebhook" -> webhooks.update(in);
       case "DeleteWebhook" -> webhooks.delete(in);
+      case "ImportSourceCredentials" -> credentials.importCredentials(in);
+      case "ListSourceCredentials" -> credentials.list();
+      case "DeleteSourceCredentials" -> credentials.delete(in);
       default ->
           throw new ApiException(
               "UnknownOperationException", "Unknown operation CodeBuild_20161006." + operation);

@@ -60,6 +60,7 @@ public final class BuildService implements AutoCloseable {
   private final ScheduledExecutorService sweeper;
   private volatile boolean accepting = true;
   private final BuildMetrics metrics;
+  private volatile java.util.function.BiConsumer<ObjectNode, BuildRecord> observer = (p, r) -> {};
 
   /** A build waiting for a slot, until its queued timeout. */
   record Queued(
@@ -158,6 +159,11 @@ public final class BuildService implements AutoCloseable {
     }
     dispatcher.start();
     sweeper.scheduleWithFixedDelay(() -> timeOutQueued(clock.instant()), 1, 1, TimeUnit.SECONDS);
+  }
+
+  /** Who else hears of each build's records, with its project (commit statuses). */
+  public void observe(java.util.function.BiConsumer<ObjectNode, BuildRecord> observer) {
+    this.observer = observer;
   }
 
   /** StartBuild: the build, queued (or the one this idempotency token already started). */
@@ -280,7 +286,13 @@ public final class BuildService implements AutoCloseable {
     }
     BuildListener listener =
         new BuildListener(
-            n -> log.accept(q.id() + ": " + n), line -> {}, this::saveRecord, this::saveEvent);
+            n -> log.accept(q.id() + ": " + n),
+            line -> {},
+            r -> {
+              saveRecord(r);
+              observer.accept(q.projectJson(), r);
+            },
+            this::saveEvent);
     stored.add(q.id()); // its row was written by start()
     metrics.started(q.reservation().submitted(), clock.instant());
     BuildHandle handle;

@@ -131,7 +131,7 @@ public final class KeyStore {
     }
   }
 
-  private String seal(String secret) {
+  String seal(String secret) {
     try {
       byte[] iv = new byte[12];
       RANDOM.nextBytes(iv);
@@ -147,7 +147,7 @@ public final class KeyStore {
     }
   }
 
-  private String open(String sealed) {
+  String open(String sealed) {
     try {
       byte[] all = Base64.getDecoder().decode(sealed);
       Cipher cipher = Cipher.getInstance("AES/GCM/NoPadding");

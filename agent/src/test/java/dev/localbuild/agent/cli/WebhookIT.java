@@ -15,6 +15,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
@@ -144,8 +145,42 @@ class WebhookIT {
     git(repo, "commit", "-q", "-am", "two");
     String second = git(repo, "rev-parse", "HEAD");
 
+    // GitHub's statuses API, as a local receiver that records what it is sent
+    List<String[]> statuses = new java.util.concurrent.CopyOnWriteArrayList<>();
+    com.sun.net.httpserver.HttpServer github =
+        com.sun.net.httpserver.HttpServer.create(new java.net.InetSocketAddress("127.0.0.1", 0), 0);
+    github.createContext(
+        "/",
+        x -> {
+          statuses.add(
+              new String[] {
+                x.getRequestMethod(),
+                x.getRequestURI().getPath(),
+                x.getRequestHeaders().getFirst("Authorization"),
+                new String(x.getRequestBody().readAllBytes(), StandardCharsets.UTF_8)
+              });
+          x.sendResponseHeaders(201, -1);
+          x.close();
+        });
+    github.start();
+
     Path home = Files.createDirectories(tmp.resolve("home"));
-    server = LocalbuildProcess.start(tmp, home, "serve", "--port", "0", "--log-format", "json");
+    // the project names its GitHub repository; git fetches it from the local one instead
+    server =
+        LocalbuildProcess.start(
+            tmp,
+            home,
+            Map.of(
+                "GIT_CONFIG_COUNT", "1",
+                "GIT_CONFIG_KEY_0", "url." + repo.toUri() + ".insteadOf",
+                "GIT_CONFIG_VALUE_0", "https://github.com/team/app.git"),
+            "serve",
+            "--port",
+            "0",
+            "--log-format",
+            "json",
+            "--git-api",
+            "GITHUB=http://127.0.0.1:" + github.getAddress().getPort());
     endpoint = ServeProcess.endpoint(server);
     LocalbuildProcess keys = LocalbuildProcess.start(tmp, home, "serve", "keys", "create");
     assertThat(keys.waitFor()).as(keys.err()).isZero();
@@ -155,7 +190,8 @@ class WebhookIT {
         RecordJson.MAPPER
             .createObjectNode()
             .put("type", "GITHUB")
-            .put("location", repo.toUri().toString());
+            .put("location", "https://github.com/team/app.git")
+            .put("reportBuildStatus", true);
     aws(
         "codebuild",
         "create-project",
@@ -169,6 +205,15 @@ class WebhookIT {
         "type=LINUX_CONTAINER,image=debian:bookworm,computeType=BUILD_GENERAL1_SMALL",
         "--service-role",
         "arn:aws:iam::000000000000:role/localbuild-build");
+    aws(
+        "codebuild",
+        "import-source-credentials",
+        "--token",
+        "ghp_localbuildtest",
+        "--server-type",
+        "GITHUB",
+        "--auth-type",
+        "PERSONAL_ACCESS_TOKEN");
     JsonNode hook =
         aws(
                 "codebuild",
@@ -202,6 +247,26 @@ class WebhookIT {
             "event=PUSH head=refs/heads/main base= trigger=branch/main actor=583231",
             "version=" + first + " resolved=" + first + " initiator=GitHub-Hookshot/044aadd",
             "marker=one");
+
+    // GitHub heard of it: in progress, then success, on the pushed commit
+    String statusPath = "/repos/team/app/statuses/" + first;
+    for (int i = 0;
+        i < 100 && statuses.stream().filter(r -> r[1].equals(statusPath)).count() < 2;
+        i++) {
+      TimeUnit.MILLISECONDS.sleep(100);
+    }
+    List<String[]> mine = statuses.stream().filter(r -> r[1].equals(statusPath)).toList();
+    assertThat(mine).hasSize(2);
+    for (String[] r : mine) {
+      assertThat(r[0]).isEqualTo("POST");
+      assertThat(r[2]).isEqualTo("token ghp_localbuildtest");
+      assertThat(RecordJson.MAPPER.readTree(r[3]).path("context").asText())
+          .isEqualTo("AWS CodeBuild us-east-1 (hooked)");
+    }
+    assertThat(RecordJson.MAPPER.readTree(mine.get(0)[3]).path("state").asText())
+        .isEqualTo("pending");
+    assertThat(RecordJson.MAPPER.readTree(mine.get(1)[3]).path("state").asText())
+        .isEqualTo("success");
 
     // the host delivers it again: nothing new starts
     HttpResponse<String> again =
@@ -295,6 +360,7 @@ class WebhookIT {
     }
     assertThat(server.err())
         .contains("serving CodeBuild's API on http://127.0.0.1:")
-        .doesNotContain(secret, key.path("secretAccessKey").asText());
+        .doesNotContain(secret, key.path("secretAccessKey").asText(), "ghp_localbuildtest");
+    github.stop(0);
   }
 }

@@ -67,7 +67,9 @@ class CodeBuildShapesTest {
                     new BuildLauncher.LocalImage(
                         "aws/codebuild/amazonlinux-x86_64-standard:5.0", "sha256:aaaabbbbccccdddd"),
                     new BuildLauncher.LocalImage("debian:bookworm", "sha256:1111222233334444")),
-            () -> "http://ci.example:8087");
+            () -> "http://ci.example:8087",
+            new dev.localbuild.server.store.SourceCredentialStore(
+                db, new dev.localbuild.server.store.KeyStore(db, data, "000000000000")));
     logsApi = new LogsApi(builds, "eu-west-1", "000000000000");
   }
 
@@ -222,6 +224,37 @@ class CodeBuildShapesTest {
                     (ObjectNode) RecordJson.MAPPER.readTree("{\"projectName\": \"web\"}"),
                     "AKIATEST"));
     assertThat(gone.type()).isEqualTo("ResourceNotFoundException");
+  }
+
+  @Test
+  void sourceCredentialsAreImportedListedAndDeletedWithoutTheirTokens() throws Exception {
+    JsonNode imported =
+        call(
+            "ImportSourceCredentials",
+            "{\"token\": \"ghp_secret\", \"serverType\": \"GITHUB\", \"authType\":"
+                + " \"PERSONAL_ACCESS_TOKEN\"}");
+    assertThat(imported.path("arn").asText())
+        .isEqualTo("arn:aws:codebuild:eu-west-1:000000000000:token/github");
+    assertThatThrownBy(() ->
+            call(
+                "ImportSourceCredentials",
+                "{\"token\": \"x\", \"serverType\": \"GITHUB\", \"authType\":"
+                    + " \"PERSONAL_ACCESS_TOKEN\"}"))
+        .hasMessageContaining("already exist");
+    call(
+        "ImportSourceCredentials",
+        "{\"token\": \"ghp_new\", \"serverType\": \"GITHUB\", \"authType\":"
+            + " \"PERSONAL_ACCESS_TOKEN\", \"shouldOverwrite\": true}");
+    JsonNode listed = call("ListSourceCredentials", "{}");
+    assertThat(listed.toString()).doesNotContain("ghp_");
+    assertThat(listed.path("sourceCredentialsInfos").get(0).path("serverType").asText())
+        .isEqualTo("GITHUB");
+    assertThat(
+            call("DeleteSourceCredentials", "{\"arn\": \"" + imported.path("arn").asText() + "\"}")
+                .path("arn")
+                .asText())
+        .isEqualTo(imported.path("arn").asText());
+    assertThat(call("ListSourceCredentials", "{}").path("sourceCredentialsInfos")).isEmpty();
   }
 
   @Test
