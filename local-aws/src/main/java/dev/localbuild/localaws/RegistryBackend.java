@@ -70,6 +70,7 @@ final class RegistryBackend {
       }
     } catch (NotFoundException e) {
       ensureNetwork();
+      ensureVolume();
       ExposedPort p5000 = ExposedPort.tcp(5000);
       Ports ports = new Ports();
       ports.bind(p5000, Ports.Binding.bindIp("127.0.0.1"));
@@ -126,6 +127,28 @@ final class RegistryBackend {
           .withName(network(instance))
           .withDriver("bridge")
           .withLabels(Map.of(LocalAwsProcess.INSTANCE_LABEL, instance))
+          .exec();
+    }
+  }
+
+  /**
+   * The registry's images live in a volume that outlasts the container (a stop keeps pushed
+   * images); it carries the instance's label, so that a purge, or a test cleaning up after itself,
+   * finds it.
+   */
+  private void ensureVolume() {
+    try {
+      docker.inspectVolumeCmd(volume(instance)).exec();
+    } catch (NotFoundException e) {
+      docker
+          .createVolumeCmd()
+          .withName(volume(instance))
+          .withLabels(
+              Map.of(
+                  LocalAwsProcess.INSTANCE_LABEL,
+                  instance,
+                  "dev.localbuild.role",
+                  "local-aws-registry"))
           .exec();
     }
   }

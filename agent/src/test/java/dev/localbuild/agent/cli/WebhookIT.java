@@ -54,6 +54,23 @@ class WebhookIT {
       server.process.destroy();
       server.process.waitFor(90, TimeUnit.SECONDS);
     }
+    // the builds' local AWS kept its registry's volume for the next start: this test's is not
+    // needed again
+    String instance =
+        dev.localbuild.localaws.LocalAwsProcess.instance(tmp.resolve("home/server/aws"));
+    try (var docker = dev.localbuild.agent.docker.DockerClients.create()) {
+      var volumes =
+          docker
+              .listVolumesCmd()
+              .withFilter(
+                  "label",
+                  List.of(dev.localbuild.localaws.LocalAwsProcess.INSTANCE_LABEL + "=" + instance))
+              .exec()
+              .getVolumes();
+      if (volumes != null) {
+        volumes.forEach(v -> docker.removeVolumeCmd(v.getName()).exec());
+      }
+    }
   }
 
   String git(Path repo, String... args) throws Exception {
