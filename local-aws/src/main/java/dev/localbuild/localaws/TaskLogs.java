@@ -160,8 +160,9 @@ final class TaskLogs {
       if (!partial.isEmpty()) {
         events.add(stamped(partial.toString()));
       }
-      // the engine sends stdout's lines and stderr's apart: their times (in nanoseconds) put them
-      // back in the order they were written
+      // the engine sends stdout's lines and stderr's apart: their times (in nanoseconds) merge
+      // them, as CloudWatch Logs orders awslogs' events; two lines written on the two streams a
+      // moment apart can still be timed the other way round, there as here
       return events.stream()
           .sorted(java.util.Comparator.comparing(Stamped::at))
           .map(e -> new Event(e.at().toEpochMilli(), e.message()))
