@@ -63,9 +63,13 @@ public final class WebhookReceiver {
     Optional<String> forged =
         WebhookSignatures.refuses(provider, headers, body, hook.path("secret").asText());
     if (forged.isPresent()) {
-      String id = WebhookPayloads.deliveryId(provider, headers);
-      if (id != null && deliveries.claim(projectName, id, provider, null)) {
-        deliveries.finish(projectName, id, "REFUSED", forged.get(), null);
+      // recorded under a key of its own: a forged delivery must not take the id of a genuine one
+      // (which would then be answered as a redelivery and never build)
+      String claimed = WebhookPayloads.deliveryId(provider, headers);
+      String key = "refused-" + java.util.UUID.randomUUID();
+      if (deliveries.claim(projectName, key, provider, null)) {
+        deliveries.finish(
+            projectName, key, "REFUSED", forged.get() + " (delivery id " + claimed + ")", null);
       }
       return answer(401, "REFUSED", forged.get());
     }

@@ -303,14 +303,11 @@ class WebhookIT {
         .isEqualTo(
             "group 1: HEAD_REF does not match ^refs/heads/main$ (refs/heads/dev); group 2: EVENT"
                 + " does not match PULL_REQUEST_CREATED (PUSH)");
-    // a delivery signed with another secret is refused
+    // a delivery signed with another secret is refused; it does not take the delivery id it names
+    // (the fork's pull request below is delivered with that id, and builds)
+    String forgedId = UUID.randomUUID().toString();
     HttpResponse<String> forged =
-        deliver(
-            url,
-            "push",
-            UUID.randomUUID().toString(),
-            push("refs/heads/main", first, second),
-            "guess");
+        deliver(url, "push", forgedId, push("refs/heads/main", first, second), "guess");
     assertThat(forged.statusCode()).isEqualTo(401);
     assertThat(forged.body()).contains("X-Hub-Signature-256 does not match");
     assertThat(
@@ -329,8 +326,7 @@ class WebhookIT {
          "sender": {"id": 99}}
         """
             .formatted(second, first);
-    HttpResponse<String> fork =
-        deliver(url, "pull_request", UUID.randomUUID().toString(), pr, secret);
+    HttpResponse<String> fork = deliver(url, "pull_request", forgedId, pr, secret);
     assertThat(fork.statusCode()).as(fork.body()).isEqualTo(202);
     JsonNode forkAnswer = RecordJson.MAPPER.readTree(fork.body());
     assertThat(forkAnswer.path("reason").asText())
