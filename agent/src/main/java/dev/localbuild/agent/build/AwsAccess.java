@@ -143,18 +143,19 @@ public final class AwsAccess implements AutoCloseable {
       notices.accept(
           "starting the local AWS (ECR, ECS, S3, SSM, Secrets Manager, STS); it keeps running"
               + " for the next builds (localbuild aws stop stops it)");
-      long started = System.nanoTime();
+      java.time.Instant started = java.time.Instant.now();
       running =
           java.util.Optional.of(
               localAws == null
                   ? LocalAwsProcess.ensure(awsState, LocalAwsProcess.jar(), region)
                   : LocalAwsProcess.ensure(awsState, region, localAws));
       notices.accept(
-          String.format(
-              java.util.Locale.ROOT,
-              "the local AWS is up at port %d (%.1f s)",
-              running.get().port(),
-              (System.nanoTime() - started) / 1e9));
+          "the local AWS is up at port "
+              + running.get().port()
+              + " ("
+              + dev.localbuild.runtime.log.Progress.seconds(
+                  java.time.Duration.between(started, java.time.Instant.now()))
+              + ")");
     }
     if (running.isEmpty()) {
       return none(notices);

@@ -175,10 +175,7 @@ public final class ArchiveCache implements BuildCache {
   static final String SAVE = "saving the cache";
 
   private static String since(Instant start) {
-    return String.format(
-        java.util.Locale.ROOT,
-        "%.1f s",
-        Duration.between(start, Instant.now()).toMillis() / 1000.0);
+    return Progress.seconds(Duration.between(start, Instant.now()));
   }
 
   /** A stream that tells how many bytes have gone through it. */

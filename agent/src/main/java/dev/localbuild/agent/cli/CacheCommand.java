@@ -2,6 +2,7 @@ package dev.localbuild.agent.cli;
 
 import dev.localbuild.agent.cache.LocalCaches;
 import dev.localbuild.agent.record.StateDir;
+import dev.localbuild.runtime.log.Progress;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Locale;
@@ -41,7 +42,7 @@ final class CacheCommand implements Runnable {
             "%-10s %-40s %10s  %s%n",
             e.kind(),
             e.name(),
-            human(e.bytes()),
+            Progress.bytes(e.bytes()),
             e.lastUsed().truncatedTo(java.time.temporal.ChronoUnit.SECONDS));
       }
       return 0;
@@ -85,7 +86,13 @@ final class CacheCommand implements Runnable {
       var removed = new LocalCaches(StateDir.resolve()).prune(limit, since);
       removed.forEach(e ->
           System.out.println(
-              "removed " + e.kind() + " cache " + e.name() + " (" + human(e.bytes()) + ")"));
+              "removed "
+                  + e.kind()
+                  + " cache "
+                  + e.name()
+                  + " ("
+                  + Progress.bytes(e.bytes())
+                  + ")"));
       System.err.println("localbuild: removed " + removed.size() + " cache(s)");
       return 0;
     }
@@ -122,9 +129,5 @@ final class CacheCommand implements Runnable {
       case "h" -> Duration.ofHours(n);
       default -> Duration.ofMinutes(n);
     };
-  }
-
-  static String human(long bytes) {
-    return dev.localbuild.runtime.log.Progress.bytes(bytes);
   }
 }

@@ -3,7 +3,6 @@ package dev.localbuild.agent.cli;
 import com.github.dockerjava.api.DockerClient;
 import dev.localbuild.agent.docker.DockerClients;
 import dev.localbuild.agent.docker.StandardImage;
-import dev.localbuild.agent.output.TerminalLog;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -56,7 +55,8 @@ final class ImageCommand implements Runnable {
         return curated();
       }
       try (DockerClient docker = DockerClients.create()) {
-        new StandardImage(docker).rebuild(tag, new TerminalLog(System.out));
+        // the steps as progress on stderr, as when a build makes it on first use
+        new StandardImage(docker, StderrProgress.system()).rebuild(tag);
         System.err.println("localbuild: built " + tag);
         return ExitCodes.SUCCEEDED;
       }

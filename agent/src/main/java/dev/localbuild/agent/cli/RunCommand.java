@@ -175,7 +175,7 @@ public final class RunCommand implements java.util.concurrent.Callable<Integer> 
               + " cache "
               + e.name()
               + " ("
-              + CacheCommand.human(e.bytes())
+              + Progress.bytes(e.bytes())
               + ") to keep caches under 20 GiB");
     }
     if (options.deploy != null && exit == ExitCodes.SUCCEEDED) {

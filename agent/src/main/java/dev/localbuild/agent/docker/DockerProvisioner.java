@@ -110,6 +110,8 @@ public final class DockerProvisioner implements Provisioner {
   private final Settings settings;
   private final ImageResolver images;
   private final @Nullable WarmContainers warm;
+  // the image exactly, once provisioning has made sure of it
+  private volatile @Nullable String imageDigest;
 
   public DockerProvisioner(DockerClient docker, Settings settings, ImageResolver images) {
     this(docker, settings, images, null);
@@ -119,8 +121,6 @@ public final class DockerProvisioner implements Provisioner {
    * @param warm the server's warm containers, or null (a single build has no next build to warm
    *     for)
    */
-  private volatile @Nullable String imageDigest;
-
   public DockerProvisioner(
       DockerClient docker, Settings settings, ImageResolver images, @Nullable WarmContainers warm) {
     this.docker = docker;

@@ -62,7 +62,7 @@ public class ImageResolver {
       progress.done(
           step,
           "done in "
-              + seconds(Duration.between(start, Instant.now()))
+              + Progress.seconds(Duration.between(start, Instant.now()))
               + " ("
               + tally.summary()
               + ")");
@@ -100,11 +100,6 @@ public class ImageResolver {
     } catch (NotFoundException e) {
       return false;
     }
-  }
-
-  /** {@code 12.3 s}. */
-  static String seconds(Duration d) {
-    return String.format(java.util.Locale.ROOT, "%.1f s", d.toMillis() / 1000.0);
   }
 
   static String explainPullFailure(String image, String message) {

@@ -51,8 +51,7 @@ final class PullTally {
           "Download complete",
           "Extracting",
           "Pull complete",
-          "Already exists",
-          "Retrying" ->
+          "Already exists" ->
           true;
       default -> status.startsWith("Retrying");
     };
@@ -71,10 +70,5 @@ final class PullTally {
             + dev.localbuild.runtime.log.Progress.bytes(current)
             + " of "
             + dev.localbuild.runtime.log.Progress.bytes(total);
-  }
-
-  /** Bytes downloaded so far. */
-  long downloaded() {
-    return layers.values().stream().mapToLong(l -> l.current).sum();
   }
 }

@@ -63,13 +63,12 @@ public final class StandardImage extends ImageResolver {
             Instant.now(),
             LogLine.Source.AGENT,
             "Building the default build image " + image + " (first use; takes a few minutes)"));
-    build(image, digest, log);
+    build(image, digest);
   }
 
   /** Builds the standard image now, whether or not it is present. */
-  public void rebuild(String image, LogSink log)
-      throws ProvisioningException, InterruptedException {
-    build(image, recipeDigest(), log);
+  public void rebuild(String image) throws ProvisioningException, InterruptedException {
+    build(image, recipeDigest());
   }
 
   private String builtDigest(String image) {
@@ -82,7 +81,7 @@ public final class StandardImage extends ImageResolver {
     }
   }
 
-  private void build(String image, String digest, LogSink log)
+  private void build(String image, String digest)
       throws ProvisioningException, InterruptedException {
     String step = "building " + image;
     StepProgress steps = new StepProgress();
@@ -104,7 +103,11 @@ public final class StandardImage extends ImageResolver {
                 }
               })
           .awaitImageId();
-      progress.done(step, "done in " + seconds(java.time.Duration.between(start, Instant.now())));
+      progress.done(
+          step,
+          "done in "
+              + dev.localbuild.runtime.log.Progress.seconds(
+                  java.time.Duration.between(start, Instant.now())));
     } catch (IOException | RuntimeException e) {
       throw new ProvisioningException(
           "Unable to build the default image "

@@ -17,7 +17,7 @@ public interface Progress {
    * seconds per step, so a pull of a hundred layers is a handful of lines.
    *
    * @param step what is slow, the same text for each update ({@code pulling busybox:latest})
-   * @param state how far it is ({@code 3/7 layers, 12.4 MB of 45.0 MB})
+   * @param state how far it is ({@code 3/7 layers, 12.4 MiB of 45.0 MiB})
    */
   void update(String step, String state);
 
@@ -63,6 +63,11 @@ public interface Progress {
   /** {@link #lines} every five seconds. */
   static Progress lines(Consumer<String> out) {
     return lines(out, Duration.ofSeconds(5), Clock.systemUTC());
+  }
+
+  /** A time as progress shows it: {@code 12.3 s}. */
+  static String seconds(Duration d) {
+    return String.format(java.util.Locale.ROOT, "%.1f s", d.toMillis() / 1000.0);
   }
 
   /** A byte count as people read it: {@code 512 B}, {@code 12.4 MiB}. */
