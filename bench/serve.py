@@ -29,6 +29,7 @@ the server is stopped at the end.
 """
 import argparse
 import concurrent.futures
+import hashlib
 import json
 import os
 import shutil
@@ -100,6 +101,14 @@ class Server:
                 self.proc.wait()
         if self.err:
             self.err.close()
+        # the builds' local AWS keeps its registry's volume for the next start of this data
+        # directory, which a benchmark's server never has: its volume goes (by its own label)
+        instance = hashlib.sha256(os.path.abspath(os.path.join(self.data, "aws")).encode()).hexdigest()[:10]
+        volumes = subprocess.run(
+            ["docker", "volume", "ls", "-q", "--filter", "label=dev.localbuild.aws-instance=" + instance],
+            capture_output=True, text=True).stdout.split()
+        if volumes:
+            subprocess.run(["docker", "volume", "rm"] + volumes, capture_output=True)
 
     def key(self):
         out = subprocess.run([LAUNCHER, "serve", "keys", "create", "--data-dir", self.data],

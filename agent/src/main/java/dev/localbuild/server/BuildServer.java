@@ -18,6 +18,7 @@ import dev.localbuild.server.store.DeliveryStore;
 import dev.localbuild.server.store.KeyStore;
 import dev.localbuild.server.store.ProjectStore;
 import dev.localbuild.server.store.SourceCredentialStore;
+import dev.localbuild.server.web.WebPage;
 import dev.localbuild.server.webhook.WebhookReceiver;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
@@ -126,7 +127,17 @@ public final class BuildServer implements AutoCloseable {
       projects.get(name).ifPresent(p -> byName.put(name, p));
     }
     SourceCredentialStore sourceCredentials = new SourceCredentialStore(db, keys);
-    service.observe(new CommitStatuses(sourceCredentials, c.gitApis(), c.region(), log)::record);
+    // the port is known once the server listens; payload URLs and build links are made after
+    java.util.concurrent.atomic.AtomicInteger listening =
+        new java.util.concurrent.atomic.AtomicInteger();
+    service.observe(
+        new CommitStatuses(
+                sourceCredentials,
+                c.gitApis(),
+                c.region(),
+                id -> WebPage.link(baseUrl(c.bind(), listening.get()), id),
+                log)
+            ::record);
     service.recover(byName);
     if (c.warmContainers()) {
       launcher.keepWarmContainers();
@@ -134,26 +145,29 @@ public final class BuildServer implements AutoCloseable {
     Vertx vertx = Vertx.vertx();
     // the builds' local AWS (ECR, ECS, S3...) runs in this Vert.x when one needs it
     launcher.embedLocalAws(vertx);
-    // the port is known once the server listens; payload URLs are made after that
-    java.util.concurrent.atomic.AtomicInteger listening =
-        new java.util.concurrent.atomic.AtomicInteger();
+    CodeBuildApi codebuild =
+        new CodeBuildApi(
+            projects,
+            builds,
+            service,
+            c.region(),
+            ACCOUNT,
+            launcher::images,
+            () -> baseUrl(c.bind(), listening.get()),
+            sourceCredentials);
+    DeliveryStore deliveries = new DeliveryStore(db);
     ApiServer api =
         new ApiServer(
             vertx,
-            new CodeBuildApi(
-                projects,
-                builds,
-                service,
-                c.region(),
-                ACCOUNT,
-                launcher::images,
-                () -> baseUrl(c.bind(), listening.get()),
-                sourceCredentials),
+            codebuild,
             new LogsApi(builds, c.region(), ACCOUNT),
-            new WebhookReceiver(projects, new DeliveryStore(db), service),
+            new WebhookReceiver(projects, deliveries, service),
             keys::find,
             log,
-            new Operations(metrics, metrics::scrape, () -> health(db, launcher)));
+            new Operations(metrics, metrics::scrape, () -> health(db, launcher)),
+            new WebPage(
+                    vertx, keys::find, projects, builds, deliveries, codebuild, c.dataDir(), log)
+                ::mount);
     int port = api.listen(c.bind(), c.port());
     listening.set(port);
     return new BuildServer(db, launcher, service, vertx, api, port);

@@ -24,17 +24,35 @@ import org.jspecify.annotations.Nullable;
 public record BuildOutputs(
     Path artifactsDir, Path reportsDir, DirectoryReportStore reports, DockerOutputWatch watch) {
   static BuildOutputs create(ResolvedOrder o, Path state, long buildNumber, LogSink log) {
-    Path base = state.resolve("projects").resolve(o.request().projectName());
+    String project = o.request().projectName();
     Path artifacts =
         o.artifactsDirectory() != null
             ? o.artifactsDirectory().toAbsolutePath()
-            : base.resolve("artifacts").resolve(Long.toString(buildNumber));
+            : keptArtifacts(state, project, buildNumber);
     Path reports =
         o.reportsDirectory() != null
             ? o.reportsDirectory().toAbsolutePath()
-            : base.resolve("reports").resolve(Long.toString(buildNumber));
+            : keptReports(state, project, buildNumber);
     return new BuildOutputs(
         artifacts, reports, new DirectoryReportStore(reports), new DockerOutputWatch(log));
+  }
+
+  /** Where a build's artifacts are kept when the order names no directory (the server's). */
+  public static Path keptArtifacts(Path state, String project, long buildNumber) {
+    return state
+        .resolve("projects")
+        .resolve(project)
+        .resolve("artifacts")
+        .resolve(Long.toString(buildNumber));
+  }
+
+  /** Where a build's reports are kept when the order names no directory (the server's). */
+  public static Path keptReports(Path state, String project, long buildNumber) {
+    return state
+        .resolve("projects")
+        .resolve(project)
+        .resolve("reports")
+        .resolve(Long.toString(buildNumber));
   }
 
   BuildServices services(

@@ -32,7 +32,8 @@ import java.util.function.Function;
  * The server's HTTP face: CodeBuild's and CloudWatch Logs' JSON 1.1 APIs on {@code POST /},
  * dispatched by {@code X-Amz-Target}, every request SigV4-verified against the server's keys; Git
  * hosts' webhook deliveries on {@code POST /webhooks/<project>}, verified with the webhook's
- * secret; an unauthenticated {@code GET /health} for load balancers.
+ * secret; an unauthenticated {@code GET /health} for load balancers; the web page under {@code
+ * /ui/}.
  */
 public final class ApiServer implements AutoCloseable {
   /** Requests larger than this are refused before they are read whole. */
@@ -46,6 +47,7 @@ public final class ApiServer implements AutoCloseable {
   private final Consumer<String> log;
   private final WebhookReceiver webhooks;
   private final Operations ops;
+  private final Consumer<Router> pages;
   private HttpServer server;
 
   public ApiServer(
@@ -55,8 +57,10 @@ public final class ApiServer implements AutoCloseable {
       WebhookReceiver webhooks,
       Function<String, Optional<AccessKey>> keys,
       Consumer<String> log,
-      Operations ops) {
+      Operations ops,
+      Consumer<Router> pages) {
     this.vertx = vertx;
+    this.pages = pages;
     this.ops = ops;
     this.codebuild = codebuild;
     this.logs = logs;
@@ -81,6 +85,8 @@ public final class ApiServer implements AutoCloseable {
     // Git hosts' deliveries: signed with the webhook's secret, not with SigV4
     router.post("/webhooks/:project").handler(BodyHandler.create().setBodyLimit(MAX_BODY));
     router.post("/webhooks/:project").blockingHandler(this::webhook, false);
+    // the web page (GET /, /ui/...), signed in with a session cookie
+    pages.accept(router);
     router.post("/").handler(BodyHandler.create().setBodyLimit(MAX_BODY));
     // stores are JDBC: the work runs off the event loop
     router.post("/").blockingHandler(this::handle, false);

@@ -226,9 +226,7 @@ public final class CodeBuildApi {
     } catch (ProjectFile.ProjectFileException e) {
       throw ApiException.invalid(e.getMessage());
     }
-    ObjectNode body = in.deepCopy();
-    body.remove("tags");
-    return body;
+    return in.deepCopy(); // tags too: BatchGetProjects returns them, and one is a setting here
   }
 
   private ApiException notFoundProject(String name) {

@@ -72,6 +72,7 @@ public record CommitStatus(URI uri, Map<String, String> headers, String body) {
    * The status of a build for its commit.
    *
    * @param token the source credential's token (a Bitbucket app password with {@code username})
+   * @param link the build's page on this server, where the host's "Details" link goes
    */
   static CommitStatus of(
       String serverType,
@@ -83,14 +84,18 @@ public record CommitStatus(URI uri, Map<String, String> headers, String body) {
       String region,
       String buildId,
       @Nullable String username,
-      String token) {
+      String token,
+      String link) {
     String name = "AWS CodeBuild " + region + " (" + project + ")";
     String description = "Build " + buildId + " " + words(buildStatus);
     String base = api.toString().replaceFirst("/$", "");
     ObjectNode body = RecordJson.MAPPER.createObjectNode();
     String state = state(serverType, buildStatus);
     if (serverType.startsWith("GITHUB")) {
-      body.put("state", state).put("description", description).put("context", name);
+      body.put("state", state)
+          .put("target_url", link)
+          .put("description", description)
+          .put("context", name);
       return new CommitStatus(
           URI.create(base + "/repos/" + repository + "/statuses/" + sha),
           Map.of(
@@ -100,7 +105,10 @@ public record CommitStatus(URI uri, Map<String, String> headers, String body) {
           body.toString());
     }
     if (serverType.startsWith("GITLAB")) {
-      body.put("state", state).put("name", name).put("description", description);
+      body.put("state", state)
+          .put("name", name)
+          .put("target_url", link)
+          .put("description", description);
       return new CommitStatus(
           URI.create(
               base
@@ -114,6 +122,7 @@ public record CommitStatus(URI uri, Map<String, String> headers, String body) {
     body.put("state", state)
         .put("key", "CodeBuild-" + project)
         .put("name", name)
+        .put("url", link)
         .put("description", description);
     String basic =
         Base64.getEncoder()

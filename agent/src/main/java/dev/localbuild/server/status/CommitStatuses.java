@@ -21,6 +21,7 @@ import java.util.function.Consumer;
  * the token) and the build goes on.
  */
 public final class CommitStatuses {
+  private final java.util.function.Function<String, String> links;
   private final SourceCredentialStore credentials;
   private final Map<String, URI> apis;
   private final String region;
@@ -33,11 +34,16 @@ public final class CommitStatuses {
    * @param apis a host API by server type, where it is not the public one (GitHub Enterprise,
    *     tests)
    */
+  /**
+   * @param links a build's page on this server, by build id
+   */
   public CommitStatuses(
       SourceCredentialStore credentials,
       Map<String, URI> apis,
       String region,
+      java.util.function.Function<String, String> links,
       Consumer<String> log) {
+    this.links = links;
     this.credentials = credentials;
     this.apis = Map.copyOf(apis);
     this.region = region;
@@ -93,7 +99,8 @@ public final class CommitStatuses {
             region,
             r.id(),
             credential.get().username(),
-            credential.get().token());
+            credential.get().token(),
+            links.apply(r.id()));
     send(r.id(), s);
   }
 

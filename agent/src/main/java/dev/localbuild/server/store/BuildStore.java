@@ -11,9 +11,15 @@ import org.jspecify.annotations.Nullable;
 /** Builds: their records (BatchGetBuilds' shape), the requests that started them, their logs. */
 public final class BuildStore {
   private final Database db;
+  private final BuildChanges changes = new BuildChanges();
 
   public BuildStore(Database db) {
     this.db = db;
+  }
+
+  /** Watchers of builds, told of every change this store writes. */
+  public BuildChanges changes() {
+    return changes;
   }
 
   /** A stored build. */
@@ -42,6 +48,7 @@ public final class BuildStore {
         return st.executeUpdate();
       }
     });
+    changes.changed(row.id());
   }
 
   /** A build's new record (and status). */
@@ -54,6 +61,7 @@ public final class BuildStore {
         return st.executeUpdate();
       }
     });
+    changes.changed(id);
   }
 
   public Optional<Row> get(String id) throws SQLException {
@@ -130,6 +138,7 @@ public final class BuildStore {
         return st.executeUpdate();
       }
     });
+    changes.changed(buildId);
   }
 
   /**
@@ -268,6 +277,75 @@ public final class BuildStore {
         }
       }
       return out;
+    });
+  }
+
+  /**
+   * A page of builds, newest first: every project's by submission, or one project's by number.
+   *
+   * @param next where the next (older) page starts, or null after the last
+   */
+  public record Page(List<Row> rows, @Nullable String next) {}
+
+  /**
+   * A page of builds after a cursor from the previous page (null: the newest). Keyset paging, so a
+   * page of an old history costs what the first page does.
+   */
+  public Page page(@Nullable String project, @Nullable String cursor, int limit)
+      throws SQLException {
+    List<Row> rows;
+    if (project == null) {
+      // every project's builds by submission; the id breaks ties between the same millisecond
+      long submitted = Long.MAX_VALUE;
+      String id = "";
+      if (cursor != null) {
+        int dot = cursor.indexOf('.');
+        if (dot < 1 || !cursor.substring(0, dot).matches("\\d{1,18}")) {
+          throw new IllegalArgumentException("not a page cursor: " + cursor);
+        }
+        submitted = Long.parseLong(cursor.substring(0, dot));
+        id = cursor.substring(dot + 1);
+      }
+      rows =
+          query(
+              "SELECT * FROM builds WHERE submitted < ? OR (submitted = ? AND id < ?)"
+                  + " ORDER BY submitted DESC, id DESC LIMIT ?",
+              submitted,
+              submitted,
+              id,
+              limit + 1);
+    } else {
+      long number = Long.MAX_VALUE;
+      if (cursor != null) {
+        if (!cursor.matches("\\d{1,18}")) {
+          throw new IllegalArgumentException("not a page cursor: " + cursor);
+        }
+        number = Long.parseLong(cursor);
+      }
+      rows =
+          query(
+              "SELECT * FROM builds WHERE project = ? AND number < ? ORDER BY number DESC LIMIT ?",
+              project,
+              number,
+              limit + 1);
+    }
+    if (rows.size() <= limit) {
+      return new Page(rows, null);
+    }
+    Row last = rows.get(limit - 1);
+    String next =
+        project == null ? submitted(last.id()) + "." + last.id() : Long.toString(last.number());
+    return new Page(rows.subList(0, limit), next);
+  }
+
+  private long submitted(String id) throws SQLException {
+    return db.transact(c -> {
+      try (var st = c.prepareStatement("SELECT submitted FROM builds WHERE id = ?")) {
+        st.setString(1, id);
+        try (ResultSet rs = st.executeQuery()) {
+          return rs.next() ? rs.getLong(1) : 0L;
+        }
+      }
     });
   }
 

@@ -88,10 +88,17 @@ public final class WebhookReceiver {
       return answer(200, "FILTERED", filtered.get());
     }
     try {
+      boolean trusted = trustsForks(project);
       ObjectNode record =
-          builds.start(projectName, project, request(projectName, e), initiator(provider, headers));
+          builds.start(
+              projectName, project, request(projectName, e, trusted), initiator(provider, headers));
       String id = record.path("id").asText();
-      String note = e.fork() ? "a fork's pull request: built untrusted" : null;
+      String note =
+          !e.fork()
+              ? null
+              : trusted
+                  ? "a fork's pull request: built trusted (the project's " + TRUST_FORKS + " tag)"
+                  : "a fork's pull request: built untrusted";
       deliveries.finish(projectName, e.deliveryId(), "ACCEPTED", note, id);
       Answer a = answer(202, "ACCEPTED", note);
       a.body().put("buildId", id);
@@ -128,8 +135,25 @@ public final class WebhookReceiver {
     return Optional.empty();
   }
 
+  /**
+   * A project tag that opts in to building forks' pull requests as trusted, with the project's
+   * credentials, secrets and privilege, as CodeBuild itself builds them. CodeBuild's own control, a
+   * comment approval ({@code pullRequestBuildPolicy}), needs the host's comments, which this server
+   * does not read; so the opt-in is the project's, made by whoever may update it.
+   */
+  public static final String TRUST_FORKS = "localbuild:trust-fork-pull-requests";
+
+  static boolean trustsForks(JsonNode project) {
+    for (JsonNode tag : project.path("tags")) {
+      if (tag.path("key").asText().equals(TRUST_FORKS)) {
+        return tag.path("value").asText().equalsIgnoreCase("true");
+      }
+    }
+    return false;
+  }
+
   /** StartBuild's request for the event: its commit, and CodeBuild's webhook variables. */
-  static ObjectNode request(String projectName, WebhookEvent e) {
+  static ObjectNode request(String projectName, WebhookEvent e, boolean trustForks) {
     ObjectNode req = RecordJson.MAPPER.createObjectNode();
     req.put("projectName", projectName);
     req.put("sourceVersion", e.headCommit());
@@ -142,7 +166,7 @@ public final class WebhookReceiver {
     variable(vars, "CODEBUILD_WEBHOOK_PREV_COMMIT", e.prevCommit());
     variable(vars, "CODEBUILD_WEBHOOK_MERGE_COMMIT", e.mergeCommit());
     variable(vars, "CODEBUILD_SOURCE_VERSION", e.sourceVersion());
-    if (e.fork()) {
+    if (e.fork() && !trustForks) {
       req.put(BuildService.UNTRUSTED, true);
     }
     return req;

@@ -59,4 +59,27 @@ final class ServeProcess {
     assertThat(p.waitFor(2, TimeUnit.MINUTES)).isTrue();
     return new Cli(p.exitValue(), Files.readString(out), Files.readString(err));
   }
+
+  /**
+   * The builds' local AWS keeps its registry's volume for the next start of a server with this
+   * home: a test's server does not start again, so its volume goes.
+   */
+  static void removeLocalAwsVolumes(Path home) {
+    String instance = dev.localbuild.localaws.LocalAwsProcess.instance(home.resolve("server/aws"));
+    try (var docker = dev.localbuild.agent.docker.DockerClients.create()) {
+      var volumes =
+          docker
+              .listVolumesCmd()
+              .withFilter(
+                  "label",
+                  List.of(dev.localbuild.localaws.LocalAwsProcess.INSTANCE_LABEL + "=" + instance))
+              .exec()
+              .getVolumes();
+      if (volumes != null) {
+        volumes.forEach(v -> docker.removeVolumeCmd(v.getName()).exec());
+      }
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
 }

@@ -54,23 +54,7 @@ class WebhookIT {
       server.process.destroy();
       server.process.waitFor(90, TimeUnit.SECONDS);
     }
-    // the builds' local AWS kept its registry's volume for the next start: this test's is not
-    // needed again
-    String instance =
-        dev.localbuild.localaws.LocalAwsProcess.instance(tmp.resolve("home/server/aws"));
-    try (var docker = dev.localbuild.agent.docker.DockerClients.create()) {
-      var volumes =
-          docker
-              .listVolumesCmd()
-              .withFilter(
-                  "label",
-                  List.of(dev.localbuild.localaws.LocalAwsProcess.INSTANCE_LABEL + "=" + instance))
-              .exec()
-              .getVolumes();
-      if (volumes != null) {
-        volumes.forEach(v -> docker.removeVolumeCmd(v.getName()).exec());
-      }
-    }
+    ServeProcess.removeLocalAwsVolumes(tmp.resolve("home"));
   }
 
   String git(Path repo, String... args) throws Exception {
@@ -279,6 +263,10 @@ class WebhookIT {
       assertThat(r[2]).isEqualTo("token ghp_localbuildtest");
       assertThat(RecordJson.MAPPER.readTree(r[3]).path("context").asText())
           .isEqualTo("AWS CodeBuild us-east-1 (hooked)");
+      // "Details" on the commit opens the build's page on this server
+      assertThat(RecordJson.MAPPER.readTree(r[3]).path("target_url").asText())
+          .startsWith("http://127.0.0.1:")
+          .contains("/ui/#/builds/hooked%3A");
     }
     assertThat(RecordJson.MAPPER.readTree(mine.get(0)[3]).path("state").asText())
         .isEqualTo("pending");

@@ -45,7 +45,8 @@ class OperationsEndpointsTest {
             k -> Optional.empty(),
             m -> {},
             new Operations(
-                Operations.none().registry(), () -> "localbuild_queue_length 3.0\n", () -> checks));
+                Operations.none().registry(), () -> "localbuild_queue_length 3.0\n", () -> checks),
+            router -> {});
     int port = server.listen("127.0.0.1", 0);
     checks.put("database", "ok");
     checks.put("docker", "ok");

@@ -8,6 +8,8 @@ import org.junit.jupiter.api.Test;
 
 /** Each host's status request, as its API documentation gives it. */
 class CommitStatusTest {
+  static final String LINK = "http://ci.example:4591/ui/#/builds/web%3A1";
+
   static final String SHA = "6113728f27ae82c7b1a177c8d03f9e96e0adf246";
 
   @Test
@@ -23,7 +25,8 @@ class CommitStatusTest {
             "eu-west-1",
             "web:1234",
             null,
-            "ghp_x");
+            "ghp_x",
+            LINK);
     assertThat(s.uri())
         .isEqualTo(URI.create("https://api.github.com/repos/team/app/statuses/" + SHA));
     assertThat(s.headers()).containsEntry("Authorization", "token ghp_x");
@@ -51,13 +54,15 @@ class CommitStatusTest {
             "eu-west-1",
             "web:1",
             null,
-            "glpat-x");
+            "glpat-x",
+            LINK);
     assertThat(s.uri())
         .isEqualTo(
             URI.create("https://gitlab.com/api/v4/projects/group%2Fsub%2Fapp/statuses/" + SHA));
     assertThat(s.headers()).containsEntry("PRIVATE-TOKEN", "glpat-x");
     var body = RecordJson.MAPPER.readTree(s.body());
     assertThat(body.path("state").asText()).isEqualTo("canceled");
+    assertThat(body.path("target_url").asText()).isEqualTo(LINK);
     assertThat(body.path("name").asText()).isEqualTo("AWS CodeBuild eu-west-1 (web)");
   }
 
@@ -74,7 +79,8 @@ class CommitStatusTest {
             "eu-west-1",
             "web:1",
             "bot",
-            "app-password");
+            "app-password",
+            LINK);
     assertThat(s.uri())
         .isEqualTo(
             URI.create(
@@ -85,6 +91,7 @@ class CommitStatusTest {
     var body = RecordJson.MAPPER.readTree(s.body());
     assertThat(body.path("state").asText()).isEqualTo("SUCCESSFUL");
     assertThat(body.path("key").asText()).isEqualTo("CodeBuild-web");
+    assertThat(body.path("url").asText()).isEqualTo(LINK); // Bitbucket requires it
   }
 
   @Test

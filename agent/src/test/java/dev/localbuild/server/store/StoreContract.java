@@ -58,6 +58,50 @@ abstract class StoreContract {
   }
 
   @Test
+  void buildsArePagedNewestFirstWithoutGapsOrRepeatsAndTheirChangesAreTold() throws Exception {
+    BuildStore builds = new BuildStore(db);
+    java.util.List<String> told = new java.util.concurrent.CopyOnWriteArrayList<>();
+    AutoCloseable watch = builds.changes().watch("web:5", () -> told.add("web:5"));
+    // two projects' builds, several in the same millisecond: the id breaks the tie
+    for (int n = 1; n <= 7; n++) {
+      for (String p : new String[] {"web", "api"}) {
+        builds.insert(
+            new BuildStore.Row(p + ":" + n, p, n, "SUCCEEDED", json("{}"), json("{}")), null);
+      }
+    }
+    java.util.List<String> all = new java.util.ArrayList<>();
+    String cursor = null;
+    int pages = 0;
+    do {
+      BuildStore.Page page = builds.page(null, cursor, 3);
+      page.rows().forEach(r -> all.add(r.id()));
+      cursor = page.next();
+      pages++;
+    } while (cursor != null);
+    assertThat(all).hasSize(14).doesNotHaveDuplicates();
+    assertThat(pages).isEqualTo(5);
+    assertThat(all.indexOf("web:7")).isLessThan(all.indexOf("web:1")); // newest first
+    BuildStore.Page first = builds.page("web", null, 4);
+    assertThat(first.rows()).extracting(BuildStore.Row::number).containsExactly(7L, 6L, 5L, 4L);
+    assertThat(builds.page("web", first.next(), 4).rows())
+        .extracting(BuildStore.Row::number)
+        .containsExactly(3L, 2L, 1L);
+    assertThat(builds.page("web", first.next(), 4).next()).isNull();
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> builds.page(null, "x'--", 3))
+        .isInstanceOf(IllegalArgumentException.class);
+
+    assertThat(told).hasSize(1); // its insert
+    builds.appendLog("web:5", 1, 0, "a line");
+    builds.update("web:5", "FAILED", json("{}"));
+    builds.appendLog("web:6", 1, 0, "another build's line");
+    assertThat(told).hasSize(3);
+    watch.close();
+    builds.appendLog("web:5", 2, 0, "after the watch ended");
+    assertThat(told).hasSize(3);
+    assertThat(builds.changes().watched()).isZero();
+  }
+
+  @Test
   void projectsAreCreatedOnceReadUpdatedAndDeleted() throws Exception {
     ProjectStore p = new ProjectStore(db);
     assertThat(p.create("web", json("{\"name\": \"web\", \"n\": 1}"))).isTrue();

@@ -37,15 +37,34 @@ class WebhookReceiverTest {
 
   @Test
   void aForksPullRequestIsAnUntrustedBuildOfItsHeadWithThePullRequestsVariables() {
-    JsonNode req = WebhookReceiver.request("app", forkPr());
+    JsonNode req = WebhookReceiver.request("app", forkPr(), false);
     assertThat(req.path("sourceVersion").asText()).isEqualTo("beef");
     assertThat(req.path(BuildService.UNTRUSTED).asBoolean()).isTrue();
+    // a project that opts in builds it as CodeBuild would, trusted
+    assertThat(WebhookReceiver.request("app", forkPr(), true).has(BuildService.UNTRUSTED))
+        .isFalse();
     assertThat(variables(req))
         .containsEntry("CODEBUILD_WEBHOOK_EVENT", "PULL_REQUEST_CREATED")
         .containsEntry("CODEBUILD_WEBHOOK_TRIGGER", "pr/7")
         .containsEntry("CODEBUILD_WEBHOOK_BASE_REF", "refs/heads/main")
         .containsEntry("CODEBUILD_SOURCE_VERSION", "pr/7")
         .doesNotContainKey("CODEBUILD_WEBHOOK_PREV_COMMIT"); // none: not set, as CodeBuild
+  }
+
+  @Test
+  void onlyTheProjectsTrueTagTrustsForks() throws Exception {
+    assertThat(WebhookReceiver.trustsForks(RecordJson.MAPPER.readTree("{}"))).isFalse();
+    assertThat(
+            WebhookReceiver.trustsForks(
+                RecordJson.MAPPER.readTree(
+                    "{\"tags\":[{\"key\":\"team\",\"value\":\"true\"},"
+                        + "{\"key\":\"localbuild:trust-fork-pull-requests\",\"value\":\"no\"}]}")))
+        .isFalse();
+    assertThat(
+            WebhookReceiver.trustsForks(
+                RecordJson.MAPPER.readTree(
+                    "{\"tags\":[{\"key\":\"localbuild:trust-fork-pull-requests\",\"value\":\"TRUE\"}]}")))
+        .isTrue();
   }
 
   @Test
@@ -65,7 +84,7 @@ class WebhookReceiverTest {
             null,
             null,
             false);
-    JsonNode req = WebhookReceiver.request("app", push);
+    JsonNode req = WebhookReceiver.request("app", push, false);
     assertThat(req.has(BuildService.UNTRUSTED)).isFalse();
     assertThat(variables(req)).containsEntry("CODEBUILD_WEBHOOK_PREV_COMMIT", "0".repeat(40));
   }
