@@ -247,54 +247,13 @@ final class DeployStep {
 
   private static JsonNode localCall(AwsClients clients, String target, String body)
       throws IOException {
-    try {
-      // signed as the SDK signs (the local AWS answers only signed requests)
-      java.net.URI endpoint = clients.target().endpoint();
-      var unsigned =
-          software.amazon.awssdk.http.SdkHttpRequest.builder()
-              .method(software.amazon.awssdk.http.SdkHttpMethod.POST)
-              .uri(endpoint.resolve("/"))
-              .putHeader("Host", endpoint.getHost() + ":" + endpoint.getPort())
-              .putHeader("X-Amz-Target", target)
-              .putHeader("Content-Type", "application/x-amz-json-1.1")
-              .build();
-      var signed =
-          software.amazon.awssdk.http.auth.aws.signer.AwsV4HttpSigner.create()
-              .sign(b ->
-                  b.identity(clients.target().credentials().resolveIdentity().join())
-                      .request(unsigned)
-                      .payload(
-                          software.amazon.awssdk.http.ContentStreamProvider.fromUtf8String(body))
-                      .putProperty(
-                          software.amazon.awssdk.http.auth.aws.signer.AwsV4HttpSigner.REGION_NAME,
-                          clients.target().region())
-                      .putProperty(
-                          software.amazon.awssdk.http.auth.aws.signer.AwsV4HttpSigner
-                              .SERVICE_SIGNING_NAME,
-                          "ecs"))
-              .request();
-      HttpRequest.Builder request =
-          HttpRequest.newBuilder(endpoint.resolve("/"))
-              .version(HttpClient.Version.HTTP_1_1)
-              .POST(HttpRequest.BodyPublishers.ofString(body));
-      signed
-          .headers()
-          .forEach((k, v) -> {
-            if (!k.equalsIgnoreCase("Host")) {
-              v.forEach(value -> request.header(k, value));
-            }
-          });
-      HttpResponse<String> r =
-          HttpClient.newHttpClient().send(request.build(), HttpResponse.BodyHandlers.ofString());
-      JsonNode n = new ObjectMapper().readTree(r.body());
-      if (r.statusCode() != 200) {
-        throw new IOException(n.path("__type").asText() + ": " + n.path("message").asText());
-      }
-      return n;
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IOException("interrupted", e);
-    }
+    // signed as the SDK signs (the local AWS answers only signed requests)
+    return new dev.localbuild.agent.aws.SignedJsonClient(
+            clients.target().endpoint(),
+            clients.target().region(),
+            "ecs",
+            clients.target().credentials())
+        .call(target, body);
   }
 
   /** The local service's load balancer, as the local AWS tells it. */

@@ -256,10 +256,6 @@ class RunVsServeIT {
 
   /** A line without what differs between any two builds: times, ids, the source's directory. */
   static String normalized(String s) {
-    return s.replaceAll(
-            "^\\[Container\\] \\d{4}/\\d\\d/\\d\\d \\d\\d:\\d\\d:\\d\\d\\.\\d+ ", "[Container] ")
-        .replaceAll("[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}", "<uuid>")
-        .replaceAll("/codebuild/output/src\\d+", "/codebuild/output/src<n>")
-        .replaceAll("\\d+(\\.\\d+)? ?(seconds|ms|s)\\b", "<n> $2");
+    return dev.localbuild.agent.reproduce.LogLines.normalized(s);
   }
 }
