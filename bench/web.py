@@ -19,7 +19,9 @@ loopback with fresh data directories, stopped at the end.
 - Build list with --history builds: the rows are written straight into the server's PostgreSQL
   (realistic records, 2 projects), then a signed-in client loads the build list as the browser
   does: the page, its script and stylesheet, who is signed in, the first page of builds. --loads
-  loads, one after another, after 5 to warm up; and the 100th page (keyset paging: as fast).
+  loads, one after another, after 5 to warm up; and the 100th page (keyset paging: as fast). And
+  a build with a --log-lines log (100,000): the build page's first read of it (its last 1,000
+  lines) and a page from its middle.
 - Webhook delivery -> QUEUED: GitHub-signed push deliveries to a project's webhook, one after
   another; the delivery's answer comes once the build is stored QUEUED, so its round trip is the
   figure. The builds then fail in DOWNLOAD_SOURCE (the repository is not reachable), unmeasured.
@@ -167,6 +169,32 @@ def write_history(database, n):
                    check=True, capture_output=True)
 
 
+def write_log(database, build_id, n):
+    """n log lines of one build straight into the server's table (psql)."""
+    rows = "\n".join(f"{build_id}\t{i}\t{1_700_000_000_000 + i}\t[Container] line {i} of a long log"
+                     for i in range(1, n + 1))
+    copy = "COPY build_log (build_id, seq, at_millis, line) FROM STDIN;\n" + rows + "\n\\.\n"
+    subprocess.run(["psql", "-q", "-v", "ON_ERROR_STOP=1", database], input=copy, text=True,
+                   check=True, capture_output=True)
+
+
+def long_log(server, key, build_id, loads):
+    """The build page's log requests on a long log: its last page, and a page from its middle."""
+    browser = Browser(server.port, key)
+    path = "/ui/api/builds/" + urllib.request.quote(build_id, safe="") + "/log"
+    for _ in range(5):
+        browser.get(path)
+    tail, middle = [], []
+    for _ in range(loads):
+        t0 = time.perf_counter()
+        page = json.loads(browser.get(path))
+        tail.append((time.perf_counter() - t0) * 1000)
+        t0 = time.perf_counter()
+        json.loads(browser.get(path + "?before=50000"))
+        middle.append((time.perf_counter() - t0) * 1000)
+    return tail, middle, len(page["lines"])
+
+
 def build_list(server, key, loads):
     browser = Browser(server.port, key)
     first = None
@@ -243,6 +271,7 @@ def main():
     ap.add_argument("--seconds", type=int, default=20)
     ap.add_argument("--history", type=int, default=10000)
     ap.add_argument("--loads", type=int, default=50)
+    ap.add_argument("--log-lines", type=int, default=100000)
     ap.add_argument("--deliveries", type=int, default=50)
     ap.add_argument("--image", default="localbuild/standard:latest")
     ap.add_argument("--database", default="postgresql://localbuild:localbuild@127.0.0.1/localbuild_bench")
@@ -293,6 +322,13 @@ def main():
             print("|---|---|---|---|")
             print(f"| page load: page, script, stylesheet, me, first {rows} builds |"
                   f" {pct(times, 50):.1f} | {pct(times, 95):.1f} | {max(times):.1f} |")
+            long_id = "web:" + str(uuid.UUID(int=1))
+            write_log(db, long_id, a.log_lines)
+            tail, middle, shown = long_log(server, key, long_id, a.loads)
+            print(f"| a {a.log_lines}-line log: its last {shown} lines (the build page's first read) |"
+                  f" {pct(tail, 50):.1f} | {pct(tail, 95):.1f} | {max(tail):.1f} |")
+            print(f"| the same log: {shown} lines from its middle (\"Show earlier lines\") |"
+                  f" {pct(middle, 50):.1f} | {pct(middle, 95):.1f} | {max(middle):.1f} |")
             print(f"| page {page} of the builds alone | {pct(deep, 50):.1f} | {pct(deep, 95):.1f} |"
                   f" {max(deep):.1f} |")
         finally:

@@ -14,8 +14,10 @@ public interface BuildCache {
    *
    * @param spec the buildspec's cache section, or null when there is none
    * @param keys the evaluated key and fallback keys (the key first), empty without a key
+   * @return whether something was restored (a hit), not a cache started empty (a miss)
    */
-  void restore(CacheSpec spec, java.util.List<String> keys, Sandbox sandbox, Consumer<String> log)
+  boolean restore(
+      CacheSpec spec, java.util.List<String> keys, Sandbox sandbox, Consumer<String> log)
       throws Exception;
 
   /** Saves the cache from the sandbox. */
@@ -29,8 +31,10 @@ public interface BuildCache {
   BuildCache NONE =
       new BuildCache() {
         @Override
-        public void restore(
-            CacheSpec spec, java.util.List<String> keys, Sandbox sandbox, Consumer<String> log) {}
+        public boolean restore(
+            CacheSpec spec, java.util.List<String> keys, Sandbox sandbox, Consumer<String> log) {
+          return false;
+        }
 
         @Override
         public void save(

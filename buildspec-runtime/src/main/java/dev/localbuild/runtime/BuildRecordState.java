@@ -37,6 +37,7 @@ final class BuildRecordState {
   private String shellProgram = "sh";
   private @Nullable StatusType finalStatus;
   private @Nullable Instant endTime;
+  private @Nullable Boolean cacheHit;
 
   BuildRecordState(
       BuildRequest request,
@@ -99,6 +100,11 @@ final class BuildRecordState {
 
   void shellProgram(String program) {
     shellProgram = program;
+  }
+
+  /** The buildspec's cache was restored (a hit) or started empty (a miss). */
+  void cacheRestored(boolean hit) {
+    cacheHit = hit;
   }
 
   /** The sources as fetched: their commits and where the buildspec is. */
@@ -201,6 +207,7 @@ final class BuildRecordState {
         autoRetry,
         request.settings(),
         request.primarySource().dirty(),
-        provisioner.imageDigest());
+        provisioner.imageDigest(),
+        cacheHit);
   }
 }

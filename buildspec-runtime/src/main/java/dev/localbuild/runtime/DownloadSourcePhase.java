@@ -176,14 +176,16 @@ final class DownloadSourcePhase {
       return;
     }
     try {
-      services
-          .cache()
-          .restore(cache, cacheKeys(sandbox, cache, state.shellProgram()), sandbox, agent);
+      state.cacheRestored(
+          services
+              .cache()
+              .restore(cache, cacheKeys(sandbox, cache, state.shellProgram()), sandbox, agent));
     } catch (ShellClosedException | InterruptedException e) {
       throw e;
     } catch (Exception e) {
       // CodeBuild's cache is best-effort: a failed restore is a cold build, not a failed one
       agent.accept("Unable to restore cache: " + e.getMessage());
+      state.cacheRestored(false);
     }
   }
 

@@ -61,7 +61,7 @@ public final class ArchiveCache implements BuildCache {
   }
 
   @Override
-  public void restore(CacheSpec spec, List<String> keys, Sandbox sandbox, Consumer<String> log)
+  public boolean restore(CacheSpec spec, List<String> keys, Sandbox sandbox, Consumer<String> log)
       throws Exception {
     KeyedCache cache = new KeyedCache(store, namespace, spec.paths());
     log.accept("Downloading S3 cache...");
@@ -73,7 +73,7 @@ public final class ArchiveCache implements BuildCache {
               : "No cache found for key "
                   + keys.get(0)
                   + (keys.size() > 1 ? " or fallback keys " + keys.subList(1, keys.size()) : ""));
-      return;
+      return false;
     }
     Path tar = Files.createTempFile("localbuild-restore", ".tar");
     Instant start = Instant.now();
@@ -117,6 +117,7 @@ public final class ArchiveCache implements BuildCache {
         hit.get().exact()
             ? "Restored cache" + (keys.isEmpty() ? "" : " for key " + keys.get(0))
             : "Restored cache from fallback key " + hit.get().matchedBy());
+    return true;
   }
 
   /**

@@ -36,7 +36,7 @@ public final class CustomCache implements BuildCache {
   }
 
   @Override
-  public void restore(CacheSpec spec, List<String> keys, Sandbox sandbox, Consumer<String> log)
+  public boolean restore(CacheSpec spec, List<String> keys, Sandbox sandbox, Consumer<String> log)
       throws Exception {
     StringBuilder script =
         new StringBuilder(
@@ -54,6 +54,13 @@ public final class CustomCache implements BuildCache {
       String d = ShellQuote.quote(dir.get());
       String p = ShellQuote.quote(pattern);
       // a file where a directory should be cannot be cached: CodeBuild says so and goes on
+      // a cache directory with content from an earlier build is a hit
+      script
+          .append("[ -n \"$(ls -A ")
+          .append(target)
+          .append(" 2>/dev/null)\" ] && echo ")
+          .append(HIT)
+          .append('\n');
       script
           .append("if [ -e ")
           .append(d)
@@ -74,13 +81,22 @@ public final class CustomCache implements BuildCache {
           .append("; fi\n");
       linked++;
     }
-    String notDirs = sandbox.shell().capture("sh", script.toString());
-    for (String line : notDirs.lines().filter(l -> !l.isBlank()).toList()) {
+    String answer = sandbox.shell().capture("sh", script.toString());
+    boolean hit = false;
+    for (String line : answer.lines().filter(l -> !l.isBlank()).toList()) {
+      if (line.equals(HIT)) {
+        hit = true;
+        continue;
+      }
       log.accept(NOT_A_DIRECTORY + line);
       linked--;
     }
     log.accept("Restored local cache for " + linked + " path(s)");
+    return hit;
   }
+
+  // what the restore script prints for a cached directory that has content: no path is this
+  private static final String HIT = "::localbuild-cache-hit::";
 
   static final String NOT_A_DIRECTORY =
       "Unable to initialize cache download: only directories can be cached locally: ";

@@ -18,9 +18,9 @@ public final class RestoreOnlyCache implements BuildCache {
   }
 
   @Override
-  public void restore(CacheSpec spec, List<String> keys, Sandbox sandbox, Consumer<String> log)
+  public boolean restore(CacheSpec spec, List<String> keys, Sandbox sandbox, Consumer<String> log)
       throws Exception {
-    cache.restore(spec, keys, sandbox, log);
+    return cache.restore(spec, keys, sandbox, log);
   }
 
   @Override

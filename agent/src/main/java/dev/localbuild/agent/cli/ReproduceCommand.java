@@ -16,7 +16,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
-import java.util.concurrent.TimeUnit;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -270,13 +269,10 @@ final class ReproduceCommand implements Callable<Integer> {
   }
 
   private static void git(Path dir, String... args) throws IOException, InterruptedException {
-    List<String> cmd = new ArrayList<>(List.of("git"));
-    cmd.addAll(List.of(args));
-    Process p = new ProcessBuilder(cmd).directory(dir.toFile()).redirectErrorStream(true).start();
-    String out =
-        new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
-    if (!p.waitFor(5, TimeUnit.MINUTES) || p.exitValue() != 0) {
-      throw new IOException("git " + String.join(" ", args) + ": " + out.strip());
+    dev.localbuild.agent.source.Git.Result r =
+        dev.localbuild.agent.source.Git.run(dir, java.time.Duration.ofMinutes(5), args);
+    if (!r.ok()) {
+      throw new IOException("git " + String.join(" ", args) + ": " + r.why());
     }
   }
 

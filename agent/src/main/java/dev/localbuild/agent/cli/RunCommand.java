@@ -80,6 +80,9 @@ public final class RunCommand implements java.util.concurrent.Callable<Integer> 
       // the Ctrl-C handler is in place before the build's thread starts: a Ctrl-C while the
       // container is being made must still stop the build and remove it
       StopOnCtrlC ctrlC = new StopOnCtrlC();
+      if (ctrlC.tooLate) {
+        return ExitCodes.STOPPED; // the JVM is exiting on a Ctrl-C: no build was started
+      }
       BuildHandle handle = null;
       try {
         handle =
@@ -128,8 +131,17 @@ public final class RunCommand implements java.util.concurrent.Callable<Integer> 
             },
             "localbuild-stop");
 
+    /** The Ctrl-C came before the build could start: there is nothing to stop, nor to start. */
+    final boolean tooLate;
+
     StopOnCtrlC() {
-      Runtime.getRuntime().addShutdownHook(hook);
+      boolean added = true;
+      try {
+        Runtime.getRuntime().addShutdownHook(hook);
+      } catch (IllegalStateException shutdownInProgress) {
+        added = false;
+      }
+      tooLate = !added;
     }
 
     void started(@org.jspecify.annotations.Nullable BuildHandle h) {

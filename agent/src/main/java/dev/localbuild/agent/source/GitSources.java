@@ -1,12 +1,11 @@
 package dev.localbuild.agent.source;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -103,20 +102,15 @@ public final class GitSources {
   }
 
   static String git(Path dir, String... args) throws GitException, InterruptedException {
-    List<String> cmd = new ArrayList<>(List.of("git", "-c", "advice.detachedHead=false"));
-    cmd.addAll(List.of(args));
+    Git.Result r;
     try {
-      ProcessBuilder pb = new ProcessBuilder(cmd).directory(dir.toFile()).redirectErrorStream(true);
-      // a private repository must fail the fetch, not wait for a password nobody will type
-      pb.environment().put("GIT_TERMINAL_PROMPT", "0");
-      Process p = pb.start();
-      String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-      if (!p.waitFor(30, TimeUnit.MINUTES) || p.exitValue() != 0) {
-        throw new GitException("git " + String.join(" ", args) + " failed: " + out.strip());
-      }
-      return out;
+      r = Git.run(dir, Duration.ofMinutes(30), args);
     } catch (IOException e) {
-      throw new GitException("cannot run git (is it installed?): " + e.getMessage());
+      throw new GitException(e.getMessage());
     }
+    if (!r.ok()) {
+      throw new GitException("git " + String.join(" ", args) + " failed: " + r.why());
+    }
+    return r.text();
   }
 }

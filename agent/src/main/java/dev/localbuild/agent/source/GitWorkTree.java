@@ -1,16 +1,13 @@
 package dev.localbuild.agent.source;
 
 import dev.localbuild.runtime.sandbox.SourceFiles;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.TimeUnit;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -74,57 +71,24 @@ public record GitWorkTree(
   }
 
   private static List<String> git(Path dir, String... args) throws Unlisted {
-    List<String> cmd = new ArrayList<>(List.of("git", "-C", dir.toString()));
-    cmd.addAll(List.of(args));
-    Process p;
+    Git.Result r;
     try {
-      p = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.PIPE).start();
+      r = Git.run(dir, Duration.ofMinutes(1), args);
     } catch (IOException e) {
-      throw new Unlisted("git is not installed (" + e.getMessage() + ")");
-    }
-    try {
-      p.getOutputStream().close();
-      ByteArrayOutputStream err = new ByteArrayOutputStream();
-      Thread drain =
-          Thread.ofPlatform() // not virtual: see DiskQuota.learnInBackground
-              .daemon()
-              .start(() -> {
-                try (InputStream in = p.getErrorStream()) {
-                  in.transferTo(err);
-                } catch (IOException ignored) {
-                  // what git said is lost: its exit status still says it failed
-                }
-              });
-      byte[] out;
-      try (InputStream in = p.getInputStream()) {
-        out = in.readAllBytes();
-      }
-      if (!p.waitFor(60, TimeUnit.SECONDS)) {
-        p.destroyForcibly();
-        throw new Unlisted("git " + args[0] + " took over a minute");
-      }
-      drain.join();
-      if (p.exitValue() != 0) {
-        throw new Unlisted(
-            "git "
-                + args[0]
-                + " failed: "
-                + err.toString(StandardCharsets.UTF_8).strip().lines().findFirst().orElse(""));
-      }
-      List<String> entries = new ArrayList<>();
-      String text = new String(out, StandardCharsets.UTF_8);
-      for (String e : text.split("\0")) {
-        if (!e.isEmpty()) {
-          entries.add(e);
-        }
-      }
-      return entries;
-    } catch (IOException e) {
-      throw new Unlisted("git " + args[0] + " failed: " + e.getMessage());
+      throw new Unlisted(e.getMessage());
     } catch (InterruptedException e) {
-      p.destroyForcibly();
       Thread.currentThread().interrupt();
       throw new Unlisted("interrupted");
     }
+    if (!r.ok()) {
+      throw new Unlisted("git " + args[0] + " failed: " + r.why().lines().findFirst().orElse(""));
+    }
+    List<String> entries = new ArrayList<>();
+    for (String e : r.text().split("\0")) {
+      if (!e.isEmpty()) {
+        entries.add(e);
+      }
+    }
+    return entries;
   }
 }

@@ -1,6 +1,7 @@
 package dev.localbuild.server.builds;
 
 import dev.localbuild.runtime.model.BuildRecord;
+import dev.localbuild.runtime.model.BuildSettings;
 import dev.localbuild.runtime.model.PhaseRecord;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
@@ -13,8 +14,8 @@ import java.util.function.Supplier;
 
 /**
  * What an operator watches on the server's builds, in Micrometer: the queue's length and wait, the
- * builds running, builds ended by project and status, phase durations, and log lines (their rate is
- * lines per second).
+ * builds running, builds ended by project and status, phase durations, the buildspec cache's hits
+ * and misses by cache type, and log lines (their rate is lines per second).
  */
 public final class BuildMetrics {
   private final MeterRegistry registry;
@@ -61,6 +62,17 @@ public final class BuildMetrics {
   }
 
   /** A build has ended: counted by project and status, its phases timed. */
+  /**
+   * The cache type as the project names it: S3, or the LOCAL mode that holds the buildspec's paths
+   * (LOCAL_CUSTOM_CACHE).
+   */
+  static String cacheType(BuildSettings.Cache c) {
+    if (!c.type().equals("LOCAL")) {
+      return c.type();
+    }
+    return c.modes().contains("LOCAL_CUSTOM_CACHE") ? "LOCAL_CUSTOM_CACHE" : "LOCAL";
+  }
+
   void ended(BuildRecord r) {
     Counter.builder("localbuild.builds")
         .description("Builds ended, by project and status")
@@ -68,6 +80,14 @@ public final class BuildMetrics {
         .tag("status", r.buildStatus().name())
         .register(registry)
         .increment();
+    if (r.cacheHit() != null) {
+      Counter.builder("localbuild.cache.restores")
+          .description("Restores of the buildspec's cache, by cache type and result")
+          .tag("type", cacheType(r.settings().cache()))
+          .tag("result", r.cacheHit() ? "hit" : "miss")
+          .register(registry)
+          .increment();
+    }
     for (PhaseRecord p : r.phases()) {
       if (p.end() != null) {
         Timer.builder("localbuild.phase.duration")

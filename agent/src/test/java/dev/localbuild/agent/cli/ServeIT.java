@@ -245,6 +245,69 @@ class ServeIT {
   }
 
   @Test
+  void aLocalCustomCacheMissesThenHitsAndMetricsCountBoth() throws Exception {
+    // the cache is a volume per project name: this test's own, removed at its end
+    String project = "cached-" + Long.toHexString(System.nanoTime());
+    try {
+      buildTwiceWithACustomCache(project);
+    } finally {
+      try (DockerClient docker = DockerClients.create()) {
+        docker.removeVolumeCmd("localbuild-cc-" + project).exec();
+      }
+    }
+  }
+
+  void buildTwiceWithACustomCache(String project) throws Exception {
+    String buildspec =
+        "version: 0.2\nphases:\n  build:\n    commands:\n"
+            + "      - ls deps || true\n      - mkdir -p deps && date > deps/stamp\n"
+            + "cache:\n  paths:\n    - 'deps/**/*'\n";
+    Cli c =
+        aws(
+            "codebuild",
+            "create-project",
+            "--name",
+            project,
+            "--source",
+            RecordJson.MAPPER
+                .createObjectNode()
+                .put("type", "NO_SOURCE")
+                .put("buildspec", buildspec)
+                .toString(),
+            "--artifacts",
+            "type=NO_ARTIFACTS",
+            "--cache",
+            "type=LOCAL,modes=LOCAL_CUSTOM_CACHE",
+            "--environment",
+            "type=LINUX_CONTAINER,image=debian:bookworm,computeType=BUILD_GENERAL1_SMALL",
+            "--service-role",
+            "arn:aws:iam::000000000000:role/localbuild-build");
+    assertThat(c.exit()).as(c.err()).isZero();
+    for (int i = 0; i < 2; i++) {
+      Cli started = aws("codebuild", "start-build", "--project-name", project);
+      assertThat(started.exit()).as(started.err()).isZero();
+      String id = started.json().path("build").path("id").asText();
+      assertThat(
+              awaitBuild(id, b -> b.path("buildComplete").asBoolean()).path("buildStatus").asText())
+          .isEqualTo("SUCCEEDED");
+    }
+    String metrics;
+    try (HttpClient http = HttpClient.newHttpClient()) {
+      metrics =
+          http.send(
+                  HttpRequest.newBuilder(URI.create(endpoint + "/metrics")).build(),
+                  HttpResponse.BodyHandlers.ofString())
+              .body();
+    }
+    // the first build found the cache empty; the second found what the first left
+    assertThat(metrics)
+        .contains(
+            "localbuild_cache_restores_total{result=\"miss\",type=\"LOCAL_CUSTOM_CACHE\"} 1.0")
+        .contains(
+            "localbuild_cache_restores_total{result=\"hit\",type=\"LOCAL_CUSTOM_CACHE\"} 1.0");
+  }
+
+  @Test
   void unsignedAndWronglySignedRequestsAreRefusedAsAwsRefusesThem() throws Exception {
     HttpResponse<String> unsigned =
         HttpClient.newBuilder()

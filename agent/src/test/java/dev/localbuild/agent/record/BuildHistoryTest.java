@@ -45,7 +45,8 @@ class BuildHistoryTest {
         null,
         dev.localbuild.runtime.model.BuildSettings.NONE,
         null,
-        "img@sha256:" + "0".repeat(64));
+        "img@sha256:" + "0".repeat(64),
+        null);
   }
 
   @Test
@@ -110,7 +111,8 @@ class BuildHistoryTest {
               r.autoRetry(),
               r.settings(),
               r.sourceDirty(),
-              r.imageDigest()));
+              r.imageDigest(),
+              r.cacheHit()));
       Path marker = state.resolve("running/b" + i + ".json");
       ObjectNode m = (ObjectNode) RecordJson.MAPPER.readTree(marker.toFile());
       m.put("pid", deadPid());

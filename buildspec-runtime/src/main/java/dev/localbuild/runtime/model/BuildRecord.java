@@ -36,6 +36,8 @@ import org.jspecify.annotations.Nullable;
  * @param imageDigest the image the build ran on, exactly: its registry digest ({@code
  *     name@sha256:...}), or its image id for an image built here; null before PROVISIONING and for
  *     the host executor. Not a CodeBuild field (its build records name the image only)
+ * @param cacheHit whether the buildspec's cache was restored (true) or started empty (false); null
+ *     when the build restored none. Not a CodeBuild field: the server counts it
  */
 public record BuildRecord(
     String id,
@@ -61,7 +63,8 @@ public record BuildRecord(
     @Nullable AutoRetry autoRetry,
     BuildSettings settings,
     @Nullable Boolean sourceDirty,
-    @Nullable String imageDigest) {
+    @Nullable String imageDigest,
+    @Nullable Boolean cacheHit) {
 
   public BuildRecord {
     Objects.requireNonNull(id, "id");
