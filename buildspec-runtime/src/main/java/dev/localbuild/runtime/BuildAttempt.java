@@ -229,7 +229,8 @@ final class BuildAttempt {
   }
 
   private PhaseType commandPhases(Buildspec buildspec) {
-    CommandPhaseRunner runner = new CommandPhaseRunner(sandbox, buildspec, state, this::agent, log);
+    CommandPhaseRunner runner =
+        new CommandPhaseRunner(sandbox, buildspec, state, this::agent, log, services.hooks());
     PhaseType type = PhaseType.INSTALL;
     while (type.isCommandPhase()) {
       Instant start = state.start(type);

@@ -8,7 +8,8 @@ import java.util.function.Consumer;
 /**
  * What an executor does around the buildspec's own work: log in to registries and pull cache images
  * once the build's variables are known (before INSTALL), report on its Docker layer cache when the
- * build ends. Failures here are the executor's to explain; returning normally means "go on".
+ * build ends, hold the build for a debugger at a breakpoint or a failed command. Failures here are
+ * the executor's to explain; returning normally means "go on".
  */
 public interface BuildHooks {
   /**
@@ -19,6 +20,19 @@ public interface BuildHooks {
    */
   default void beforeInstall(Sandbox sandbox, Map<String, String> variables, Consumer<String> log)
       throws Exception {}
+
+  /**
+   * A {@code codebuild-breakpoint} command ran: the build waits here for as long as this does.
+   * CodeBuild pauses only when the build has a debug session, so by default this returns at once.
+   */
+  default void breakpoint(Sandbox sandbox, Consumer<String> log) throws InterruptedException {}
+
+  /**
+   * A command failed (its phase is not over yet): the build waits here for as long as this does,
+   * then goes on as it would have. By default it returns at once.
+   */
+  default void commandFailed(Sandbox sandbox, String command, int exitStatus, Consumer<String> log)
+      throws InterruptedException {}
 
   /** No hooks. */
   BuildHooks NONE = new BuildHooks() {};

@@ -29,13 +29,19 @@ final class CommandPhaseRunner {
   private final BuildRecordState state;
   private final Consumer<String> agent;
   private final LogSink log;
+  private final BuildHooks hooks;
+
+  /** The command CodeBuild's debug sessions pause at; not a program. */
+  static final String BREAKPOINT = "codebuild-breakpoint";
 
   CommandPhaseRunner(
       Sandbox sandbox,
       Buildspec buildspec,
       BuildRecordState state,
       Consumer<String> agent,
-      LogSink log) {
+      LogSink log,
+      BuildHooks hooks) {
+    this.hooks = hooks;
     this.sandbox = sandbox;
     this.buildspec = buildspec;
     this.state = state;
@@ -65,6 +71,11 @@ final class CommandPhaseRunner {
       throws InterruptedException, ShellClosedException {
     for (Command c : commands) {
       agent.accept("Running command " + c.text());
+      if (c.text().strip().equals(BREAKPOINT)) {
+        hooks.breakpoint(sandbox, agent);
+        log.accept(new LogLine(Instant.now(), LogLine.Source.STDOUT, ""));
+        continue;
+      }
       String script =
           CommandScripts.command(
               sandbox.shellDir(),
@@ -76,6 +87,7 @@ final class CommandPhaseRunner {
       log.accept(new LogLine(Instant.now(), LogLine.Source.STDOUT, ""));
       if (rc != 0) {
         agent.accept("Command did not exit successfully " + c.text() + " exit status " + rc);
+        hooks.commandFailed(sandbox, c.text(), rc, agent);
         return PhaseContext.commandFailed(c.text(), rc);
       }
     }

@@ -1,5 +1,6 @@
 package dev.localbuild.agent.build;
 
+import dev.localbuild.agent.debug.DebugHooks;
 import dev.localbuild.agent.project.ProjectConfig;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -70,17 +71,36 @@ public record BuildOrder(
    * @param imageFallback run on the standard image when a curated image is not on this machine
    * @param includeUntracked a git work tree's untracked files are copied too (else only what git
    *     tracks, as a clone would have it)
+   * @param debug where the build pauses for a person's shell (run --debug, --debug-on-failure)
    */
   public record Host(
       List<String> cacheFrom,
       @Nullable String registryMirror,
       boolean untrusted,
       boolean imageFallback,
-      boolean includeUntracked) {
+      boolean includeUntracked,
+      DebugHooks.Debug debug) {
     public static final Host NONE = new Host(List.of(), null, false, false, false);
 
     public Host {
       cacheFrom = List.copyOf(cacheFrom);
+      Objects.requireNonNull(debug, "debug");
+    }
+
+    /** Without pauses: the server's builds, and runs without --debug. */
+    public Host(
+        List<String> cacheFrom,
+        @Nullable String registryMirror,
+        boolean untrusted,
+        boolean imageFallback,
+        boolean includeUntracked) {
+      this(
+          cacheFrom,
+          registryMirror,
+          untrusted,
+          imageFallback,
+          includeUntracked,
+          DebugHooks.Debug.NONE);
     }
   }
 }

@@ -7,6 +7,7 @@ import dev.localbuild.agent.cache.ArchiveCache;
 import dev.localbuild.agent.cache.CustomCache;
 import dev.localbuild.agent.cache.LocalCaches;
 import dev.localbuild.agent.cache.RestoreOnlyCache;
+import dev.localbuild.agent.debug.DebugHooks;
 import dev.localbuild.agent.docker.CuratedImages;
 import dev.localbuild.agent.docker.DockerHooks;
 import dev.localbuild.agent.docker.DockerProvisioner;
@@ -38,6 +39,30 @@ record ExecutorKit(Provisioner provisioner, BuildCache cache, BuildHooks hooks) 
   static final Duration DAEMON_TIMEOUT = Duration.ofSeconds(60);
 
   static ExecutorKit create(
+      LauncherConfig config,
+      ResolvedOrder setup,
+      AwsAccess aws,
+      @Nullable DockerClient docker,
+      @Nullable WarmContainers warm,
+      Consumer<String> notices,
+      Progress progress)
+      throws OrderException, IOException {
+    ExecutorKit kit = executor(config, setup, aws, docker, warm, notices, progress);
+    if (!setup.debug().any()) {
+      return kit;
+    }
+    return new ExecutorKit(
+        kit.provisioner(),
+        kit.cache(),
+        new DebugHooks(
+            kit.hooks(),
+            setup.debug(),
+            notices,
+            DebugHooks.terminal(),
+            setup.request().projectName()));
+  }
+
+  private static ExecutorKit executor(
       LauncherConfig config,
       ResolvedOrder setup,
       AwsAccess aws,

@@ -242,7 +242,8 @@ public final class OrderResolver {
         o.artifactsDirectory(),
         o.reportsDirectory(),
         untrusted,
-        o.host().imageFallback());
+        o.host().imageFallback(),
+        o.host().debug());
   }
 
   private static void checkVersions(BuildOrder o) throws OrderException {

@@ -46,4 +46,5 @@ public record ResolvedOrder(
     @Nullable Path artifactsDirectory,
     @Nullable Path reportsDirectory,
     boolean untrusted,
-    boolean imageFallback) {}
+    boolean imageFallback,
+    dev.localbuild.agent.debug.DebugHooks.Debug debug) {}

@@ -135,7 +135,12 @@ record CommandLineOrder(LauncherConfig launcher, BuildOrder order) {
             region,
             firstNonBlank(env.get("USER"), System.getProperty("user.name"), "localbuild"),
             new BuildOrder.Host(
-                o.cacheFrom, o.registryMirror, o.untrusted, o.imageFallback, o.includeUntracked));
+                o.cacheFrom,
+                o.registryMirror,
+                o.untrusted,
+                o.imageFallback,
+                o.includeUntracked,
+                new dev.localbuild.agent.debug.DebugHooks.Debug(o.debug, o.debugOnFailure)));
     LauncherConfig launcher =
         new LauncherConfig(
             state,

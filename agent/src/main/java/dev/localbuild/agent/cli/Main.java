@@ -31,6 +31,7 @@ public final class Main implements Runnable {
     COMMANDS.put("logs", LogsCommand.class);
     COMMANDS.put("rerun", RerunCommand.class);
     COMMANDS.put("reproduce", ReproduceCommand.class);
+    COMMANDS.put("attach", AttachCommand.class);
     COMMANDS.put("serve", ServeCommand.class);
     COMMANDS.put("cache", CacheCommand.class);
     COMMANDS.put("help", CommandLine.HelpCommand.class);

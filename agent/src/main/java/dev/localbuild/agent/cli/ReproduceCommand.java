@@ -107,6 +107,17 @@ final class ReproduceCommand implements Callable<Integer> {
   String image;
 
   @Option(
+      names = "--debug-on-failure",
+      description =
+          "Pause at the failing command with a shell in the build (as `run --debug-on-failure`).")
+  boolean debugOnFailure;
+
+  @Option(
+      names = "--debug",
+      description = "Pause at codebuild-breakpoint commands (as `run --debug`).")
+  boolean debug;
+
+  @Option(
       names = "--json",
       paramLabel = "FILE",
       description = "Writes the local build's record to FILE (`-`: stdout), as `run --json`.")
@@ -182,6 +193,12 @@ final class ReproduceCommand implements Callable<Integer> {
     }
     if (image != null) {
       args.addAll(List.of("-i", image));
+    }
+    if (debugOnFailure) {
+      args.add("--debug-on-failure");
+    }
+    if (debug) {
+      args.add("--debug");
     }
     args.addAll(List.of("--json", record.toString()));
     int exit;

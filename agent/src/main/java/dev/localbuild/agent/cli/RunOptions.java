@@ -262,6 +262,20 @@ public final class RunOptions {
   boolean deployRollback;
 
   @Option(
+      names = "--debug",
+      description =
+          "Pause at each codebuild-breakpoint command with a shell in the build (exit or"
+              + " codebuild-resume goes on), as CodeBuild's Session Manager sessions do.")
+  boolean debug;
+
+  @Option(
+      names = "--debug-on-failure",
+      description =
+          "Pause at a failing command with a shell in the build, its variables and directory; the"
+              + " build then ends as it would have.")
+  boolean debugOnFailure;
+
+  @Option(
       names = "--untrusted",
       description =
           "A stranger's build (a pull request from a fork): no AWS credentials or secrets, no"

@@ -42,7 +42,7 @@ import org.jspecify.annotations.Nullable;
  * found.
  */
 public final class DockerProvisioner implements Provisioner {
-  static final String SHELL_DIR = "/codebuild/output/tmp";
+  public static final String SHELL_DIR = "/codebuild/output/tmp";
   private static final SecureRandom RANDOM = new SecureRandom();
 
   /**

@@ -55,6 +55,11 @@ final class DockerSandbox implements Sandbox {
     return containerId;
   }
 
+  @Override
+  public List<String> terminalPrefix() {
+    return List.of("docker", "exec", "-it", containerId);
+  }
+
   /** Something else to remove with the sandbox (a sidecar, a network), removed first. */
   void onClose(Runnable cleanup) {
     cleanups.add(0, cleanup);

@@ -27,6 +27,14 @@ public interface Sandbox extends AutoCloseable {
   ShellSession shell();
 
   /**
+   * How a person's terminal gets a program run inside the sandbox: the command line to put before
+   * it ({@code docker exec -it <container>} for a container, nothing on this machine).
+   */
+  default java.util.List<String> terminalPrefix() {
+    return java.util.List.of();
+  }
+
+  /**
    * Puts sources fetched in DOWNLOAD_SOURCE where the build finds them: each directory's tree into
    * {@link #sourceDir()} (key {@code ""}) or the secondary source's directory (its identifier).
    */

@@ -1,0 +1,90 @@
+package dev.localbuild.runtime;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.localbuild.runtime.log.LogLine;
+import dev.localbuild.runtime.model.BuildRecord;
+import dev.localbuild.runtime.model.StatusType;
+import dev.localbuild.runtime.sandbox.Sandbox;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Where a debugger may hold the build: a codebuild-breakpoint, and a failed command. */
+class DebugPausesTest {
+  @TempDir Path root;
+  final List<String> pauses = new CopyOnWriteArrayList<>();
+
+  BuildHooks recording() {
+    return new BuildHooks() {
+      @Override
+      public void breakpoint(Sandbox sandbox, Consumer<String> log) {
+        pauses.add("breakpoint in " + sandbox.sourceDir().isEmpty());
+      }
+
+      @Override
+      public void commandFailed(
+          Sandbox sandbox, String command, int exitStatus, Consumer<String> log) {
+        pauses.add("failed " + command + " " + exitStatus);
+      }
+    };
+  }
+
+  @Test
+  void aBreakpointIsNotAProgramAndTheHookHoldsTheBuildThere() throws Exception {
+    EngineHarness h = new EngineHarness(root);
+    h.hooks = recording();
+    BuildRecord r =
+        h.run(
+            """
+            version: 0.2
+            phases:
+              build:
+                commands:
+                  - echo before
+                  - codebuild-breakpoint
+                  - echo after
+            """);
+    assertThat(r.buildStatus()).isEqualTo(StatusType.SUCCEEDED);
+    assertThat(pauses).containsExactly("breakpoint in false");
+    List<String> text = h.log.stream().map(LogLine::text).toList();
+    assertThat(text).anyMatch(l -> l.endsWith("Running command codebuild-breakpoint"));
+    assertThat(text).noneMatch(l -> l.contains("not found"));
+    assertThat(text.indexOf("after")).isGreaterThan(text.indexOf("before"));
+  }
+
+  @Test
+  void aFailedCommandIsHeldBeforeItsPhaseEndsAndTheBuildThenEndsAsItWould() throws Exception {
+    EngineHarness h = new EngineHarness(root);
+    h.hooks = recording();
+    BuildRecord r =
+        h.run(
+            """
+            version: 0.2
+            phases:
+              build:
+                commands:
+                  - echo one
+                  - exit 7
+                  - echo never
+                finally:
+                  - echo cleanup
+            """);
+    assertThat(r.buildStatus()).isEqualTo(StatusType.FAILED);
+    assertThat(pauses).containsExactly("failed exit 7 7");
+    assertThat(h.log.stream().map(LogLine::text).toList())
+        .contains("cleanup")
+        .doesNotContain("never");
+  }
+
+  @Test
+  void withoutADebuggerNothingPauses() throws Exception {
+    EngineHarness h = new EngineHarness(root);
+    BuildRecord r =
+        h.run("version: 0.2\nphases:\n  build:\n    commands:\n      - codebuild-breakpoint\n");
+    assertThat(r.buildStatus()).isEqualTo(StatusType.SUCCEEDED);
+  }
+}
