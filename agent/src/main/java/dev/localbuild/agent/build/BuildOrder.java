@@ -72,6 +72,7 @@ public record BuildOrder(
    * @param includeUntracked a git work tree's untracked files are copied too (else only what git
    *     tracks, as a clone would have it)
    * @param debug where the build pauses for a person's shell (run --debug, --debug-on-failure)
+   * @param batchIdentifier the build's identifier in a batch ({@code run --batch}), or null
    */
   public record Host(
       List<String> cacheFrom,
@@ -79,7 +80,8 @@ public record BuildOrder(
       boolean untrusted,
       boolean imageFallback,
       boolean includeUntracked,
-      DebugHooks.Debug debug) {
+      DebugHooks.Debug debug,
+      @Nullable String batchIdentifier) {
     public static final Host NONE = new Host(List.of(), null, false, false, false);
 
     public Host {
@@ -100,7 +102,14 @@ public record BuildOrder(
           untrusted,
           imageFallback,
           includeUntracked,
-          DebugHooks.Debug.NONE);
+          DebugHooks.Debug.NONE,
+          null);
+    }
+
+    /** The same, as a batch's build. */
+    public Host inBatch(String identifier) {
+      return new Host(
+          cacheFrom, registryMirror, untrusted, imageFallback, includeUntracked, debug, identifier);
     }
   }
 }

@@ -109,7 +109,9 @@ public final class OrderResolver {
     if (!primaryFetched || buildspec.pathInSource() == null) {
       // read once, here: the batch note, the AWS guess and the build all see this text
       buildspec = buildspec.read();
-      batchNote(buildspec).ifPresent(notes::add);
+      if (o.host().batchIdentifier() == null) {
+        batchNote(buildspec).ifPresent(notes::add); // a batch's own build knows
+      }
     }
 
     // a git work tree is copied as a clone of its commit would have it (with its uncommitted
@@ -193,7 +195,7 @@ public final class OrderResolver {
             timeout,
             !untrusted && askedPrivileged,
             computeType,
-            null,
+            o.host().batchIdentifier(),
             new BuildSettings(
                 project != null
                     ? AwsAccess.roleArn(project.serviceRole(), AwsAccess.DEFAULT_ACCOUNT)
@@ -409,10 +411,43 @@ public final class OrderResolver {
           ? Optional.empty()
           : Optional.of(
               "the buildspec has a batch section: `localbuild run` runs it as one build, as"
-                  + " StartBuild does (batch builds, StartBuildBatch, are not run yet)");
+                  + " StartBuild does; `localbuild run --batch` runs its builds, as StartBuildBatch");
     } catch (RuntimeException invalid) {
       return Optional.empty(); // DOWNLOAD_SOURCE reports it, as part of the build
     }
+  }
+
+  /**
+   * The batch section of an order's buildspec, read on this machine before anything runs.
+   *
+   * @throws OrderException when the buildspec is not here (the project's source is fetched), has no
+   *     batch section, or is not valid
+   */
+  public static dev.localbuild.buildspec.BatchSpec batchOf(BuildOrder o) throws OrderException {
+    boolean fetched =
+        o.sourceDirectory() == null && o.project() != null && o.project().source() != null;
+    Path source =
+        o.sourceDirectory() != null
+            ? o.sourceDirectory().toAbsolutePath().normalize()
+            : Path.of(".").toAbsolutePath().normalize();
+    BuildspecSource buildspec = buildspec(o.buildspecOverride(), o.project(), source);
+    if (fetched && buildspec.file() != null) {
+      throw new OrderException(
+          "--batch",
+          "the project's source is fetched when a build runs, so its buildspec's batch section"
+              + " cannot be read before: give the source with -s DIR");
+    }
+    dev.localbuild.buildspec.BatchSpec batch;
+    try {
+      batch = buildspec.parse().batch();
+    } catch (RuntimeException e) {
+      throw new OrderException("--batch", "the buildspec cannot be read: " + e.getMessage());
+    }
+    if (batch == null) {
+      throw new OrderException(
+          "--batch", "the buildspec " + buildspec.describe() + " has no batch section");
+    }
+    return batch;
   }
 
   /**

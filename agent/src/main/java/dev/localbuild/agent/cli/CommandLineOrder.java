@@ -140,7 +140,8 @@ record CommandLineOrder(LauncherConfig launcher, BuildOrder order) {
                 o.untrusted,
                 o.imageFallback,
                 o.includeUntracked,
-                new dev.localbuild.agent.debug.DebugHooks.Debug(o.debug, o.debugOnFailure)));
+                new dev.localbuild.agent.debug.DebugHooks.Debug(o.debug, o.debugOnFailure),
+                null));
     LauncherConfig launcher =
         new LauncherConfig(
             state,

@@ -68,6 +68,9 @@ public final class RunCommand implements java.util.concurrent.Callable<Integer> 
   }
 
   private int run(CommandLineOrder command) throws Exception {
+    if (options.batch) {
+      return batch(command);
+    }
     Path state = command.launcher().state();
     try (BuildLauncher launcher = new BuildLauncher(command.launcher())) {
       for (String id : launcher.recoverAbandoned()) {
@@ -99,6 +102,73 @@ public final class RunCommand implements java.util.concurrent.Callable<Integer> 
         return run(build, state, stderr, ctrlC);
       } finally {
         ctrlC.close();
+      }
+    }
+  }
+
+  /** {@code run --batch}: the batch's builds, then their table; the batch's exit status. */
+  private int batch(CommandLineOrder command) throws Exception {
+    dev.localbuild.agent.batch.BatchPlan plan;
+    try {
+      plan =
+          dev.localbuild.agent.batch.BatchPlan.of(
+              dev.localbuild.agent.build.OrderResolver.batchOf(command.order()));
+    } catch (OrderException e) {
+      throw CommandLineOrder.worded(e);
+    }
+    int concurrency = options.serial ? 1 : Math.max(1, options.batchConcurrency);
+    try (BuildLauncher launcher = new BuildLauncher(command.launcher())) {
+      StderrProgress stderr = StderrProgress.system();
+      var batch =
+          new dev.localbuild.agent.batch.BatchRun(
+              launcher, command.order(), plan, concurrency, System.out, stderr, stderr);
+      System.err.println(
+          "localbuild: batch of "
+              + plan.children().size()
+              + " builds, "
+              + concurrency
+              + " at a time"
+              + (plan.fastFail() ? ", fast-fail" : "")
+              + ": "
+              + String.join(
+                  ", ",
+                  plan.children().stream()
+                      .map(dev.localbuild.agent.batch.BatchPlan.Child::identifier)
+                      .toList()));
+      CountDownLatch done = new CountDownLatch(1);
+      java.util.concurrent.atomic.AtomicBoolean stopped =
+          new java.util.concurrent.atomic.AtomicBoolean();
+      Thread hook =
+          new Thread(
+              () -> {
+                stopped.set(true);
+                batch.stop();
+                try {
+                  done.await(60, TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                  Thread.currentThread().interrupt();
+                }
+              },
+              "localbuild-stop-batch");
+      try {
+        Runtime.getRuntime().addShutdownHook(hook);
+      } catch (IllegalStateException shutdownInProgress) {
+        return ExitCodes.STOPPED;
+      }
+      try {
+        java.time.Instant start = java.time.Instant.now();
+        var outcomes = batch.run();
+        var status = dev.localbuild.agent.batch.BatchRun.status(outcomes, stopped.get());
+        dev.localbuild.agent.batch.BatchRun.summary(
+            System.err, outcomes, status, Duration.between(start, java.time.Instant.now()));
+        return ExitCodes.of(status);
+      } finally {
+        done.countDown();
+        try {
+          Runtime.getRuntime().removeShutdownHook(hook);
+        } catch (IllegalStateException shuttingDown) {
+          // the hook waited for the table above
+        }
       }
     }
   }

@@ -262,6 +262,25 @@ public final class RunOptions {
   boolean deployRollback;
 
   @Option(
+      names = "--batch",
+      description =
+          "Run the buildspec's batch section (build-list, build-graph, build-matrix, build-fanout)"
+              + " as StartBuildBatch does: its builds in parallel, each log line with its build's"
+              + " identifier in front, then a table of the builds.")
+  boolean batch;
+
+  @Option(
+      names = "--batch-concurrency",
+      paramLabel = "N",
+      description = "How many of a batch's builds run at once (default: 2).")
+  int batchConcurrency = 2;
+
+  @Option(
+      names = "--serial",
+      description = "A batch's builds one after another, each log whole (--batch-concurrency 1).")
+  boolean serial;
+
+  @Option(
       names = "--debug",
       description =
           "Pause at each codebuild-breakpoint command with a shell in the build (exit or"

@@ -320,6 +320,6 @@ class CommandLineOrderTest {
     assertThat(s.notes())
         .containsExactly(
             "the buildspec has a batch section: `localbuild run` runs it as one build, as"
-                + " StartBuild does (batch builds, StartBuildBatch, are not run yet)");
+                + " StartBuild does; `localbuild run --batch` runs its builds, as StartBuildBatch");
   }
 }

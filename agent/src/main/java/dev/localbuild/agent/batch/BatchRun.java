@@ -1,0 +1,281 @@
+package dev.localbuild.agent.batch;
+
+import dev.localbuild.agent.build.BuildHandle;
+import dev.localbuild.agent.build.BuildLauncher;
+import dev.localbuild.agent.build.BuildListener;
+import dev.localbuild.agent.build.BuildOrder;
+import dev.localbuild.agent.build.OrderException;
+import dev.localbuild.agent.project.ProjectConfig;
+import dev.localbuild.runtime.log.Progress;
+import dev.localbuild.runtime.model.BuildRecord;
+import dev.localbuild.runtime.model.StatusType;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.LinkedBlockingQueue;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * A batch's builds, run on this machine as StartBuildBatch runs them: in parallel up to a number at
+ * once, a build-graph's builds once what they depend on has ended well (or failed with
+ * ignore-failure), fast-fail stopping the others at the first failure that counts. Each build's log
+ * lines are printed with its identifier in front.
+ */
+public final class BatchRun {
+  /**
+   * What became of one build of the batch.
+   *
+   * @param record its record, or null when it did not run
+   * @param why why it did not run, or what kept it from starting
+   */
+  public record Outcome(BatchPlan.Child child, @Nullable BuildRecord record, @Nullable String why) {
+    /** Whether the batch fails because of it. */
+    public boolean failsTheBatch() {
+      if (child.ignoreFailure()) {
+        return false;
+      }
+      return record == null ? why != null && !why.startsWith("not run") : !succeeded();
+    }
+
+    public boolean succeeded() {
+      return record != null && record.buildStatus() == StatusType.SUCCEEDED;
+    }
+
+    /** What the builds that depend on it may count on: it succeeded, or its failure is ignored. */
+    boolean letsDependentsRun() {
+      return succeeded() || (child.ignoreFailure() && record != null);
+    }
+  }
+
+  private final BuildLauncher launcher;
+  private final BuildOrder base;
+  private final BatchPlan plan;
+  private final int concurrency;
+  private final PrintStream out;
+  private final java.util.function.Consumer<String> notices;
+  private final Progress progress;
+  private final Map<String, BuildHandle> running = new ConcurrentHashMap<>();
+  private volatile boolean stopping;
+
+  public BatchRun(
+      BuildLauncher launcher,
+      BuildOrder base,
+      BatchPlan plan,
+      int concurrency,
+      PrintStream out,
+      java.util.function.Consumer<String> notices,
+      Progress progress) {
+    this.launcher = launcher;
+    this.base = base;
+    this.plan = plan;
+    this.concurrency = Math.max(1, concurrency);
+    this.out = out;
+    this.notices = notices;
+    this.progress = progress;
+  }
+
+  /** Stops every build that runs and starts no other (Ctrl-C). */
+  public void stop() {
+    stopping = true;
+    running.values().forEach(BuildHandle::stop);
+  }
+
+  /** Runs the batch; the outcomes in the plan's order. */
+  public List<Outcome> run() throws InterruptedException {
+    Map<String, BatchPlan.Child> pending = new LinkedHashMap<>();
+    plan.children().forEach(c -> pending.put(c.identifier(), c));
+    Map<String, Outcome> done = new LinkedHashMap<>();
+    BlockingQueue<Map.Entry<String, Outcome>> finished = new LinkedBlockingQueue<>();
+    while (!pending.isEmpty() || !running.isEmpty()) {
+      for (BatchPlan.Child c : new ArrayList<>(pending.values())) {
+        if (stopping) {
+          pending.remove(c.identifier());
+          done.put(c.identifier(), new Outcome(c, null, "not run: the batch was stopped"));
+          continue;
+        }
+        Optional<String> blocked = blockedBy(c, done);
+        if (blocked.isPresent()) {
+          pending.remove(c.identifier());
+          done.put(c.identifier(), new Outcome(c, null, "not run: " + blocked.get()));
+          continue;
+        }
+        if (running.size() >= concurrency || !c.dependOn().stream().allMatch(done::containsKey)) {
+          continue;
+        }
+        pending.remove(c.identifier());
+        start(c, finished).ifPresent(o -> done.put(c.identifier(), o));
+      }
+      if (running.isEmpty()) {
+        if (pending.isEmpty()) {
+          break;
+        }
+        continue; // what failed to start may have unblocked or blocked others
+      }
+      Map.Entry<String, Outcome> ended = finished.take();
+      running.remove(ended.getKey());
+      done.put(ended.getKey(), ended.getValue());
+      if (ended.getValue().failsTheBatch() && plan.fastFail() && !stopping) {
+        notices.accept(
+            "batch: " + ended.getKey() + " failed and the batch fails fast: stopping the others");
+        stop();
+      }
+    }
+    List<Outcome> ordered = new ArrayList<>();
+    plan.children().forEach(c -> ordered.add(done.get(c.identifier())));
+    return ordered;
+  }
+
+  /** Why a build cannot run because of what it depends on; empty while it may yet run. */
+  private static Optional<String> blockedBy(BatchPlan.Child c, Map<String, Outcome> done) {
+    for (String dep : c.dependOn()) {
+      Outcome o = done.get(dep);
+      if (o != null && !o.letsDependentsRun()) {
+        return Optional.of(
+            dep + " " + (o.record() == null ? "did not run" : o.record().buildStatus().name()));
+      }
+    }
+    return Optional.empty();
+  }
+
+  /** Starts a build; an outcome at once when it could not start. */
+  private Optional<Outcome> start(
+      BatchPlan.Child c, BlockingQueue<Map.Entry<String, Outcome>> finished) {
+    String id = c.identifier();
+    BuildHandle handle;
+    try {
+      handle =
+          launcher.start(
+              order(base, c),
+              new BuildListener(
+                  n -> notices.accept("[" + id + "] " + n),
+                  new PrefixedLog(out, id),
+                  r -> {},
+                  e -> {},
+                  progress));
+    } catch (OrderException e) {
+      return Optional.of(new Outcome(c, null, e.field() + ": " + e.getMessage()));
+    } catch (Exception e) {
+      return Optional.of(new Outcome(c, null, "could not start: " + e.getMessage()));
+    }
+    running.put(id, handle);
+    if (stopping) {
+      handle.stop();
+    }
+    Thread.ofPlatform()
+        .name("localbuild-batch-" + id)
+        .daemon()
+        .start(() -> {
+          Outcome o;
+          try (handle) {
+            o = new Outcome(c, handle.await(), null);
+          } catch (InterruptedException e) {
+            handle.stop();
+            o = new Outcome(c, null, "interrupted");
+          } catch (RuntimeException e) {
+            o = new Outcome(c, null, "failed: " + e.getMessage());
+          }
+          finished.add(Map.entry(id, o));
+        });
+    return Optional.empty();
+  }
+
+  /** The batch's order as one of its builds: its buildspec, variables, image and identifier. */
+  static BuildOrder order(BuildOrder base, BatchPlan.Child c) {
+    List<ProjectConfig.Variable> vars = new ArrayList<>(base.environmentVariablesOverride());
+    c.variables().forEach((k, v) -> vars.add(new ProjectConfig.Variable(k, v, "PLAINTEXT")));
+    return new BuildOrder(
+        base.project(),
+        base.projectName(),
+        base.sourceDirectory(),
+        base.secondarySourceDirectories(),
+        base.sourceVersion(),
+        c.buildspec() != null ? c.buildspec() : base.buildspecOverride(),
+        vars,
+        c.image() != null ? c.image() : base.imageOverride(),
+        c.privileged() ? Boolean.TRUE : base.privilegedModeOverride(),
+        base.timeoutOverride(),
+        base.cacheOverride(),
+        under(base.artifactsDirectory(), c.identifier()),
+        under(base.reportsDirectory(), c.identifier()),
+        base.region(),
+        base.initiator(),
+        base.host().inBatch(c.identifier()));
+  }
+
+  private static @Nullable Path under(@Nullable Path dir, String identifier) {
+    return dir == null ? null : dir.resolve(identifier);
+  }
+
+  /** The batch's status, as BatchGetBuildBatches would say it. */
+  public static StatusType status(List<Outcome> outcomes, boolean stopped) {
+    if (stopped) {
+      return StatusType.STOPPED;
+    }
+    return outcomes.stream().anyMatch(Outcome::failsTheBatch)
+        ? StatusType.FAILED
+        : StatusType.SUCCEEDED;
+  }
+
+  /** The batch's builds as a table, for stderr. */
+  public static void summary(
+      PrintStream err, List<Outcome> outcomes, StatusType status, Duration took) {
+    err.println();
+    err.println(
+        "localbuild: batch "
+            + status
+            + " in "
+            + Progress.seconds(took)
+            + " ("
+            + outcomes.size()
+            + " builds)");
+    int width =
+        Math.max(
+            10, outcomes.stream().mapToInt(o -> o.child().identifier().length()).max().orElse(10));
+    for (Outcome o : outcomes) {
+      BuildRecord r = o.record();
+      String state = r == null ? "-" : r.buildStatus().name();
+      String detail;
+      if (r == null) {
+        detail = o.why() == null ? "" : o.why();
+      } else {
+        Duration d =
+            r.endTime() == null ? Duration.ZERO : Duration.between(r.startTime(), r.endTime());
+        detail =
+            r.projectName()
+                + ":"
+                + r.buildNumber()
+                + " in "
+                + Progress.seconds(d)
+                + failure(r)
+                + (o.child().ignoreFailure() && !o.succeeded() ? " (failure ignored)" : "");
+      }
+      err.println(
+          String.format("  %-" + width + "s %-10s %s", o.child().identifier(), state, detail)
+              .stripTrailing());
+    }
+  }
+
+  private static String failure(BuildRecord r) {
+    return r.phases().stream()
+        .filter(p -> p.status() != null && p.status() != StatusType.SUCCEEDED)
+        .findFirst()
+        .map(p ->
+            ", "
+                + p.type()
+                + " "
+                + p.status()
+                + p.contexts().stream()
+                    .filter(x -> x.message() != null && !x.message().isEmpty())
+                    .findFirst()
+                    .map(x -> ": " + x.message())
+                    .orElse(""))
+        .orElse("");
+  }
+}

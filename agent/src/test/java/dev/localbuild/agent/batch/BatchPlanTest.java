@@ -1,0 +1,114 @@
+package dev.localbuild.agent.batch;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.localbuild.agent.build.BuildOrder;
+import dev.localbuild.buildspec.parse.BuildspecParser;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class BatchPlanTest {
+  static BatchPlan plan(String batch) {
+    return BatchPlan.of(
+        BuildspecParser.parse(
+                "version: 0.2\nbatch:\n" + batch + "phases:\n  build:\n    commands: [echo]\n",
+                "buildspec.yml")
+            .batch());
+  }
+
+  @Test
+  void aMatrixIsEveryCombinationNamedInOrder() {
+    BatchPlan p =
+        plan(
+            """
+              build-matrix:
+                static:
+                  ignore-failure: true
+                  env:
+                    privileged-mode: true
+                dynamic:
+                  buildspec: [a.yml, b.yml]
+                  env:
+                    image: [img1, img2]
+                    variables:
+                      PY: ["3.11", "3.12"]
+            """);
+    assertThat(p.children()).hasSize(8);
+    assertThat(p.children())
+        .extracting(BatchPlan.Child::identifier)
+        .containsExactly(
+            "build1", "build2", "build3", "build4", "build5", "build6", "build7", "build8");
+    BatchPlan.Child first = p.children().getFirst();
+    assertThat(first.buildspec()).isEqualTo("a.yml");
+    assertThat(first.image()).isEqualTo("img1");
+    assertThat(first.variables()).isEqualTo(Map.of("PY", "3.11"));
+    assertThat(first.privileged()).isTrue();
+    assertThat(first.ignoreFailure()).isTrue();
+    BatchPlan.Child last = p.children().getLast();
+    assertThat(List.of(last.buildspec(), last.image(), last.variables().get("PY")))
+        .containsExactly("b.yml", "img2", "3.12");
+  }
+
+  @Test
+  void aGraphKeepsItsTasksDependenciesAndFanoutMakesCopies() {
+    BatchPlan g =
+        plan(
+            """
+              fast-fail: true
+              build-graph:
+                - identifier: a
+                - identifier: b
+                  depend-on: [a]
+                  ignore-failure: true
+                  env:
+                    image: other
+                    variables:
+                      X: "1"
+            """);
+    assertThat(g.fastFail()).isTrue();
+    assertThat(g.children().get(1).dependOn()).containsExactly("a");
+    assertThat(g.children().get(1).ignoreFailure()).isTrue();
+    assertThat(g.children().get(1).image()).isEqualTo("other");
+    BatchPlan f = plan("  build-fanout:\n    parallelism: 3\n");
+    assertThat(f.children())
+        .extracting(BatchPlan.Child::identifier)
+        .containsExactly("build1", "build2", "build3");
+  }
+
+  @Test
+  void aBuildOfTheBatchIsTheBatchsOrderWithItsOwnSettings() {
+    BuildOrder base =
+        new BuildOrder(
+            null,
+            "app",
+            Path.of("/src"),
+            Map.of(),
+            null,
+            null,
+            List.of(new dev.localbuild.agent.project.ProjectConfig.Variable("A", "1", "PLAINTEXT")),
+            "base-image",
+            null,
+            Duration.ofMinutes(5),
+            null,
+            Path.of("/out"),
+            null,
+            "us-east-1",
+            "me",
+            BuildOrder.Host.NONE);
+    BatchPlan.Child c =
+        new BatchPlan.Child("b2", "b.yml", Map.of("X", "2"), null, true, null, List.of(), false);
+    BuildOrder o = BatchRun.order(base, c);
+    assertThat(o.buildspecOverride()).isEqualTo("b.yml");
+    assertThat(o.imageOverride()).isEqualTo("base-image");
+    assertThat(o.privilegedModeOverride()).isTrue();
+    assertThat(o.environmentVariablesOverride())
+        .extracting(v -> v.name() + "=" + v.value())
+        .containsExactly("A=1", "X=2");
+    assertThat(o.artifactsDirectory()).isEqualTo(Path.of("/out/b2"));
+    assertThat(o.reportsDirectory()).isNull();
+    assertThat(o.host().batchIdentifier()).isEqualTo("b2");
+  }
+}
