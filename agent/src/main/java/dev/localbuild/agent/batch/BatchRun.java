@@ -118,6 +118,7 @@ public final class BatchRun {
         }
         continue; // what failed to start may have unblocked or blocked others
       }
+      progress.update("batch", state(pending, done));
       Map.Entry<String, Outcome> ended = finished.take();
       running.remove(ended.getKey());
       done.put(ended.getKey(), ended.getValue());
@@ -127,9 +128,25 @@ public final class BatchRun {
         stop();
       }
     }
+    progress.done("batch", state(pending, done));
     List<Outcome> ordered = new ArrayList<>();
     plan.children().forEach(c -> ordered.add(done.get(c.identifier())));
     return ordered;
+  }
+
+  /** The batch at a glance, for the progress line: what runs, what is done, what waits. */
+  private String state(Map<String, BatchPlan.Child> pending, Map<String, Outcome> done) {
+    long failed = done.values().stream().filter(Outcome::failsTheBatch).count();
+    return running.size()
+        + " running"
+        + (running.isEmpty() ? "" : " (" + String.join(", ", running.keySet()) + ")")
+        + ", "
+        + done.size()
+        + " done"
+        + (failed > 0 ? " (" + failed + " failed)" : "")
+        + ", "
+        + pending.size()
+        + " waiting";
   }
 
   /** Why a build cannot run because of what it depends on; empty while it may yet run. */

@@ -42,6 +42,19 @@ import org.jspecify.annotations.Nullable;
  * found.
  */
 public final class DockerProvisioner implements Provisioner {
+  /** Whether an exception (or one it wraps) is an interrupted read or write. */
+  static boolean interruptedIo(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      // a read that timed out is an InterruptedIOException too, but nobody stopped the build
+      if (t instanceof java.io.InterruptedIOException
+              && !(t instanceof java.net.SocketTimeoutException)
+          || t instanceof java.nio.channels.ClosedByInterruptException) {
+        return true;
+      }
+    }
+    return false;
+  }
+
   public static final String SHELL_DIR = "/codebuild/output/tmp";
   private static final SecureRandom RANDOM = new SecureRandom();
 
@@ -210,6 +223,9 @@ public final class DockerProvisioner implements Provisioner {
               + build.projectName().toLowerCase().replaceAll("[^a-z0-9_.-]", "-")
               + "-"
               + build.uuid().toString().substring(0, 8);
+      // by its name first: a create the engine finished after this thread was interrupted (a
+      // Ctrl-C) made a container whose id never came back
+      undo.add(0, () -> remove(docker, name));
       String containerId =
           started != null
               ? adopt(started, name)
@@ -307,8 +323,9 @@ public final class DockerProvisioner implements Provisioner {
       return sandbox;
     } catch (IOException | RuntimeException e) {
       // a timeout or StopBuild interrupts this thread: the engine refuses calls made with the
-      // flag set, so it is cleared while what was made is removed, then reported
-      boolean interrupted = Thread.interrupted();
+      // flag set, so it is cleared while what was made is removed, then reported. An interrupted
+      // socket read says so with its exception, and may have cleared the flag already.
+      boolean interrupted = Thread.interrupted() | interruptedIo(e);
       undo.forEach(Runnable::run);
       if (interrupted) {
         throw new InterruptedException("provisioning was interrupted");

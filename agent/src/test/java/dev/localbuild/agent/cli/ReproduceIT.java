@@ -66,11 +66,7 @@ class ReproduceIT {
     SampleRepos.git(repo, "init", "-q");
     SampleRepos.git(repo, "add", "-A");
     SampleRepos.git(repo, "commit", "-q", "-m", "one");
-    Map<String, String> git =
-        Map.of(
-            "GIT_CONFIG_COUNT", "1",
-            "GIT_CONFIG_KEY_0", "url." + repo.toUri() + ".insteadOf",
-            "GIT_CONFIG_VALUE_0", "https://github.com/team/rep.git");
+    Map<String, String> git = ServeProcess.gitInsteadOf(repo, "https://github.com/team/rep.git");
 
     serverHome = Files.createDirectories(tmp.resolve("server-home"));
     server = LocalbuildProcess.start(tmp, serverHome, git, "serve", "--port", "0");
@@ -92,25 +88,14 @@ class ReproduceIT {
         .put("name", "FOO")
         .put("value", "bar")
         .put("type", "PLAINTEXT");
-    ServeProcess.Cli created =
-        ServeProcess.aws(
-            tmp,
-            endpoint,
-            keyId,
-            secret,
-            "codebuild",
-            "create-project",
-            "--name",
-            "rep",
-            "--source",
-            "{\"type\":\"GITHUB\",\"location\":\"https://github.com/team/rep.git\"}",
-            "--artifacts",
-            "type=NO_ARTIFACTS",
-            "--environment",
-            environment.toString(),
-            "--service-role",
-            "arn:aws:iam::000000000000:role/localbuild-build");
-    assertThat(created.exit()).as(created.err()).isZero();
+    ServeProcess.createProject(
+        tmp,
+        endpoint,
+        keyId,
+        secret,
+        "rep",
+        "{\"type\":\"GITHUB\",\"location\":\"https://github.com/team/rep.git\"}",
+        environment.toString());
     ServeProcess.Cli started =
         ServeProcess.aws(
             tmp, endpoint, keyId, secret, "codebuild", "start-build", "--project-name", "rep");

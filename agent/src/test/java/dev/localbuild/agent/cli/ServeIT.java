@@ -97,25 +97,34 @@ class ServeIT {
   }
 
   void createProject(String name, String commands) throws Exception {
-    String buildspec = "version: 0.2\nphases:\n  build:\n    commands:\n" + commands;
-    Cli c =
-        aws(
-            "codebuild",
-            "create-project",
-            "--name",
-            name,
-            "--source",
-            RecordJson.MAPPER
-                .createObjectNode()
-                .put("type", "NO_SOURCE")
-                .put("buildspec", buildspec)
-                .toString(),
-            "--artifacts",
-            "type=NO_ARTIFACTS",
-            "--environment",
-            "type=LINUX_CONTAINER,image=debian:bookworm,computeType=BUILD_GENERAL1_SMALL",
-            "--service-role",
-            "arn:aws:iam::000000000000:role/localbuild-build");
+    createProject(name, "version: 0.2\nphases:\n  build:\n    commands:\n" + commands, List.of());
+  }
+
+  /**
+   * A NO_SOURCE project with this buildspec, on debian:bookworm, with more create-project flags.
+   */
+  void createProject(String name, String buildspec, List<String> more) throws Exception {
+    List<String> args =
+        new ArrayList<>(
+            List.of(
+                "codebuild",
+                "create-project",
+                "--name",
+                name,
+                "--source",
+                RecordJson.MAPPER
+                    .createObjectNode()
+                    .put("type", "NO_SOURCE")
+                    .put("buildspec", buildspec)
+                    .toString(),
+                "--artifacts",
+                "type=NO_ARTIFACTS",
+                "--environment",
+                "type=LINUX_CONTAINER,image=debian:bookworm,computeType=BUILD_GENERAL1_SMALL",
+                "--service-role",
+                "arn:aws:iam::000000000000:role/localbuild-build"));
+    args.addAll(more);
+    Cli c = aws(args.toArray(String[]::new));
     assertThat(c.exit()).as(c.err()).isZero();
     assertThat(c.json().path("project").path("arn").asText())
         .isEqualTo("arn:aws:codebuild:us-east-1:000000000000:project/" + name);
@@ -262,27 +271,7 @@ class ServeIT {
         "version: 0.2\nphases:\n  build:\n    commands:\n"
             + "      - ls deps || true\n      - mkdir -p deps && date > deps/stamp\n"
             + "cache:\n  paths:\n    - 'deps/**/*'\n";
-    Cli c =
-        aws(
-            "codebuild",
-            "create-project",
-            "--name",
-            project,
-            "--source",
-            RecordJson.MAPPER
-                .createObjectNode()
-                .put("type", "NO_SOURCE")
-                .put("buildspec", buildspec)
-                .toString(),
-            "--artifacts",
-            "type=NO_ARTIFACTS",
-            "--cache",
-            "type=LOCAL,modes=LOCAL_CUSTOM_CACHE",
-            "--environment",
-            "type=LINUX_CONTAINER,image=debian:bookworm,computeType=BUILD_GENERAL1_SMALL",
-            "--service-role",
-            "arn:aws:iam::000000000000:role/localbuild-build");
-    assertThat(c.exit()).as(c.err()).isZero();
+    createProject(project, buildspec, List.of("--cache", "type=LOCAL,modes=LOCAL_CUSTOM_CACHE"));
     for (int i = 0; i < 2; i++) {
       Cli started = aws("codebuild", "start-build", "--project-name", project);
       assertThat(started.exit()).as(started.err()).isZero();

@@ -82,4 +82,51 @@ final class ServeProcess {
       throw new java.io.UncheckedIOException(e);
     }
   }
+
+  /**
+   * The environment under which git fetches {@code url} (a project's GitHub location) from a local
+   * repository instead, as a served build and a reproduction fetch it.
+   */
+  static Map<String, String> gitInsteadOf(Path repo, String url) {
+    return Map.of(
+        "GIT_CONFIG_COUNT",
+        "1",
+        "GIT_CONFIG_KEY_0",
+        "url." + repo.toUri() + ".insteadOf",
+        "GIT_CONFIG_VALUE_0",
+        url);
+  }
+
+  /**
+   * CreateProject through the AWS CLI: a project with this source and environment, no artifacts.
+   */
+  static void createProject(
+      Path tmp,
+      String endpoint,
+      String keyId,
+      String secret,
+      String name,
+      String source,
+      String environment)
+      throws Exception {
+    Cli created =
+        aws(
+            tmp,
+            endpoint,
+            keyId,
+            secret,
+            "codebuild",
+            "create-project",
+            "--name",
+            name,
+            "--source",
+            source,
+            "--artifacts",
+            "type=NO_ARTIFACTS",
+            "--environment",
+            environment,
+            "--service-role",
+            "arn:aws:iam::000000000000:role/localbuild-build");
+    assertThat(created.exit()).as(created.err()).isZero();
+  }
 }

@@ -3,7 +3,6 @@ package dev.localbuild.agent.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.localbuild.agent.record.RecordJson;
 import java.io.File;
 import java.nio.file.Files;
@@ -11,7 +10,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import org.junit.jupiter.api.AfterEach;
@@ -81,10 +79,7 @@ class WebPageIT {
         LocalbuildProcess.start(
             tmp,
             home,
-            Map.of(
-                "GIT_CONFIG_COUNT", "1",
-                "GIT_CONFIG_KEY_0", "url." + repo.toUri() + ".insteadOf",
-                "GIT_CONFIG_VALUE_0", "https://github.com/team/calc.git"),
+            ServeProcess.gitInsteadOf(repo, "https://github.com/team/calc.git"),
             "serve",
             "--port",
             "0");
@@ -94,30 +89,14 @@ class WebPageIT {
     JsonNode key = RecordJson.MAPPER.readTree(keys.out());
     String keyId = key.path("accessKeyId").asText();
     String secret = key.path("secretAccessKey").asText();
-    ObjectNode source =
-        RecordJson.MAPPER
-            .createObjectNode()
-            .put("type", "GITHUB")
-            .put("location", "https://github.com/team/calc.git");
-    ServeProcess.Cli created =
-        ServeProcess.aws(
-            tmp,
-            endpoint,
-            keyId,
-            secret,
-            "codebuild",
-            "create-project",
-            "--name",
-            "calc",
-            "--source",
-            source.toString(),
-            "--artifacts",
-            "type=NO_ARTIFACTS",
-            "--environment",
-            "type=LINUX_CONTAINER,image=localbuild/standard:latest,computeType=BUILD_GENERAL1_SMALL",
-            "--service-role",
-            "arn:aws:iam::000000000000:role/localbuild-build");
-    assertThat(created.exit()).as(created.err()).isZero();
+    ServeProcess.createProject(
+        tmp,
+        endpoint,
+        keyId,
+        secret,
+        "calc",
+        "{\"type\":\"GITHUB\",\"location\":\"https://github.com/team/calc.git\"}",
+        "type=LINUX_CONTAINER,image=localbuild/standard:latest,computeType=BUILD_GENERAL1_SMALL");
 
     browser = chromium();
     browser.get(endpoint + "/ui/");

@@ -15,7 +15,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
@@ -171,10 +170,7 @@ class WebhookIT {
         LocalbuildProcess.start(
             tmp,
             home,
-            Map.of(
-                "GIT_CONFIG_COUNT", "1",
-                "GIT_CONFIG_KEY_0", "url." + repo.toUri() + ".insteadOf",
-                "GIT_CONFIG_VALUE_0", "https://github.com/team/app.git"),
+            ServeProcess.gitInsteadOf(repo, "https://github.com/team/app.git"),
             "serve",
             "--port",
             "0",
