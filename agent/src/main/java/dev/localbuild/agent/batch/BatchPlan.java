@@ -1,6 +1,11 @@
 package dev.localbuild.agent.batch;
 
+import dev.localbuild.agent.build.BuildOrder;
+import dev.localbuild.agent.build.OrderException;
+import dev.localbuild.agent.build.OrderResolver;
 import dev.localbuild.buildspec.BatchSpec;
+import dev.localbuild.runtime.BuildspecSource;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -42,6 +47,44 @@ public record BatchPlan(List<Child> children, boolean fastFail) {
       variables = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(variables));
       dependOn = List.copyOf(dependOn);
     }
+  }
+
+  /** The batch of an order's buildspec (read on this machine, before anything runs). */
+  public static BatchPlan of(BuildOrder order) throws OrderException {
+    return of(batchOf(order));
+  }
+
+  /**
+   * The batch section of an order's buildspec, read on this machine before anything runs.
+   *
+   * @throws OrderException when the buildspec is not here (the project's source is fetched), has no
+   *     batch section, or is not valid
+   */
+  static BatchSpec batchOf(BuildOrder o) throws OrderException {
+    boolean fetched =
+        o.sourceDirectory() == null && o.project() != null && o.project().source() != null;
+    Path source =
+        o.sourceDirectory() != null
+            ? o.sourceDirectory().toAbsolutePath().normalize()
+            : Path.of(".").toAbsolutePath().normalize();
+    BuildspecSource buildspec = OrderResolver.buildspec(o.buildspecOverride(), o.project(), source);
+    if (fetched && buildspec.file() != null) {
+      throw new OrderException(
+          "--batch",
+          "the project's source is fetched when a build runs, so its buildspec's batch section"
+              + " cannot be read before: give the source with -s DIR");
+    }
+    BatchSpec batch;
+    try {
+      batch = buildspec.parse().batch();
+    } catch (RuntimeException e) {
+      throw new OrderException("--batch", "the buildspec cannot be read: " + e.getMessage());
+    }
+    if (batch == null) {
+      throw new OrderException(
+          "--batch", "the buildspec " + buildspec.describe() + " has no batch section");
+    }
+    return batch;
   }
 
   public static BatchPlan of(BatchSpec spec) {

@@ -418,44 +418,11 @@ public final class OrderResolver {
   }
 
   /**
-   * The batch section of an order's buildspec, read on this machine before anything runs.
-   *
-   * @throws OrderException when the buildspec is not here (the project's source is fetched), has no
-   *     batch section, or is not valid
-   */
-  public static dev.localbuild.buildspec.BatchSpec batchOf(BuildOrder o) throws OrderException {
-    boolean fetched =
-        o.sourceDirectory() == null && o.project() != null && o.project().source() != null;
-    Path source =
-        o.sourceDirectory() != null
-            ? o.sourceDirectory().toAbsolutePath().normalize()
-            : Path.of(".").toAbsolutePath().normalize();
-    BuildspecSource buildspec = buildspec(o.buildspecOverride(), o.project(), source);
-    if (fetched && buildspec.file() != null) {
-      throw new OrderException(
-          "--batch",
-          "the project's source is fetched when a build runs, so its buildspec's batch section"
-              + " cannot be read before: give the source with -s DIR");
-    }
-    dev.localbuild.buildspec.BatchSpec batch;
-    try {
-      batch = buildspec.parse().batch();
-    } catch (RuntimeException e) {
-      throw new OrderException("--batch", "the buildspec cannot be read: " + e.getMessage());
-    }
-    if (batch == null) {
-      throw new OrderException(
-          "--batch", "the buildspec " + buildspec.describe() + " has no batch section");
-    }
-    return batch;
-  }
-
-  /**
    * The buildspec: the override (a file, absolute or in the source, or the buildspec itself), else
    * the project's (likewise), else buildspec.yml in the source. Its absence is CodeBuild's
    * YAML_FILE_ERROR, in the build.
    */
-  static BuildspecSource buildspec(
+  public static BuildspecSource buildspec(
       @Nullable String override, @Nullable ProjectConfig project, Path source) {
     String b =
         override != null

@@ -110,9 +110,7 @@ public final class RunCommand implements java.util.concurrent.Callable<Integer> 
   private int batch(CommandLineOrder command) throws Exception {
     dev.localbuild.agent.batch.BatchPlan plan;
     try {
-      plan =
-          dev.localbuild.agent.batch.BatchPlan.of(
-              dev.localbuild.agent.build.OrderResolver.batchOf(command.order()));
+      plan = dev.localbuild.agent.batch.BatchPlan.of(command.order());
     } catch (OrderException e) {
       throw CommandLineOrder.worded(e);
     }
