@@ -206,7 +206,7 @@ final class ReproduceCommand implements Callable<Integer> {
       exit = Main.commandLine(args.toArray(String[]::new)).execute(args.toArray(String[]::new));
     } finally {
       if (checkout != null) {
-        deleteTree(checkout);
+        dev.localbuild.runtime.sandbox.LocalSandbox.deleteTree(checkout);
       }
     }
     if (!Files.exists(record) || Files.size(record) == 0) {
@@ -290,14 +290,6 @@ final class ReproduceCommand implements Callable<Integer> {
         dev.localbuild.agent.source.Git.run(dir, java.time.Duration.ofMinutes(5), args);
     if (!r.ok()) {
       throw new IOException("git " + String.join(" ", args) + ": " + r.why());
-    }
-  }
-
-  private static void deleteTree(Path dir) throws IOException {
-    try (var files = Files.walk(dir)) {
-      for (Path f : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
-        Files.deleteIfExists(f);
-      }
     }
   }
 

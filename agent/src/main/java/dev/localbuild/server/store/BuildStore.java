@@ -294,6 +294,8 @@ public final class BuildStore {
   public Page page(@Nullable String project, @Nullable String cursor, int limit)
       throws SQLException {
     List<Row> rows;
+    // each row's submission time, read with it: the next page's cursor is the last one's
+    List<Long> submittedTimes = new ArrayList<>();
     if (project == null) {
       // every project's builds by submission; the id breaks ties between the same millisecond
       long submitted = Long.MAX_VALUE;
@@ -308,6 +310,7 @@ public final class BuildStore {
       }
       rows =
           query(
+              submittedTimes,
               "SELECT * FROM builds WHERE submitted < ? OR (submitted = ? AND id < ?)"
                   + " ORDER BY submitted DESC, id DESC LIMIT ?",
               submitted,
@@ -334,22 +337,19 @@ public final class BuildStore {
     }
     Row last = rows.get(limit - 1);
     String next =
-        project == null ? submitted(last.id()) + "." + last.id() : Long.toString(last.number());
+        project == null
+            ? submittedTimes.get(limit - 1) + "." + last.id()
+            : Long.toString(last.number());
     return new Page(rows.subList(0, limit), next);
   }
 
-  private long submitted(String id) throws SQLException {
-    return db.transact(c -> {
-      try (var st = c.prepareStatement("SELECT submitted FROM builds WHERE id = ?")) {
-        st.setString(1, id);
-        try (ResultSet rs = st.executeQuery()) {
-          return rs.next() ? rs.getLong(1) : 0L;
-        }
-      }
-    });
+  private List<Row> query(String sql, Object... args) throws SQLException {
+    return query(null, sql, args);
   }
 
-  private List<Row> query(String sql, Object... args) throws SQLException {
+  /** The rows; with {@code submitted}, each one's submission time too, in the same order. */
+  private List<Row> query(@Nullable List<Long> submitted, String sql, Object... args)
+      throws SQLException {
     return db.transact(c -> {
       List<Row> out = new ArrayList<>();
       try (var st = c.prepareStatement(sql)) {
@@ -366,6 +366,9 @@ public final class BuildStore {
                     rs.getString("status"),
                     StoredJson.object(rs.getString("record"), "build"),
                     StoredJson.object(rs.getString("request"), "build request")));
+            if (submitted != null) {
+              submitted.add(rs.getLong("submitted"));
+            }
           }
         }
       }
