@@ -1,6 +1,5 @@
 package dev.localbuild.server;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.localbuild.agent.build.BuildLauncher;
 import dev.localbuild.agent.build.LauncherConfig;
 import dev.localbuild.localaws.LocalAwsProcess;
@@ -10,14 +9,14 @@ import dev.localbuild.server.api.LogsApi;
 import dev.localbuild.server.api.Operations;
 import dev.localbuild.server.builds.BuildMetrics;
 import dev.localbuild.server.builds.BuildService;
+import dev.localbuild.server.fleet.FleetMember;
 import dev.localbuild.server.status.CommitStatuses;
 import dev.localbuild.server.store.BuildNumberStore;
-import dev.localbuild.server.store.BuildStore;
 import dev.localbuild.server.store.Database;
 import dev.localbuild.server.store.DeliveryStore;
 import dev.localbuild.server.store.KeyStore;
-import dev.localbuild.server.store.ProjectStore;
 import dev.localbuild.server.store.SourceCredentialStore;
+import dev.localbuild.server.store.Stores;
 import dev.localbuild.server.web.WebPage;
 import dev.localbuild.server.webhook.WebhookReceiver;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
@@ -55,6 +54,9 @@ public final class BuildServer implements AutoCloseable {
    * @param warmContainers keep a started build container ready per recently used image
    * @param gitApis a Git host's API by server type, where it is not the public one (commit
    *     statuses)
+   * @param fleet how this agent takes part in a fleet sharing the database
+   * @param aws which AWS builds talk to: the server's local one, or an account (and endpoints) of
+   *     the user's, which all agents of a fleet can share
    */
   public record Config(
       String bind,
@@ -64,8 +66,10 @@ public final class BuildServer implements AutoCloseable {
       int concurrency,
       String region,
       boolean warmContainers,
-      Map<String, java.net.URI> gitApis) {
-    /** With warm containers, as {@code serve} runs by default. */
+      Map<String, java.net.URI> gitApis,
+      Membership fleet,
+      LauncherConfig.Aws aws) {
+    /** With warm containers, alone on its database, as {@code serve} runs by default. */
     public Config(
         String bind,
         int port,
@@ -73,8 +77,32 @@ public final class BuildServer implements AutoCloseable {
         @Nullable String database,
         int concurrency,
         String region) {
-      this(bind, port, dataDir, database, concurrency, region, true, Map.of());
+      this(
+          bind,
+          port,
+          dataDir,
+          database,
+          concurrency,
+          region,
+          true,
+          Map.of(),
+          Membership.ALONE,
+          LauncherConfig.Aws.LOCAL);
     }
+  }
+
+  /**
+   * How an agent takes part in a fleet.
+   *
+   * @param name its name (null: the one kept in its data directory)
+   * @param fleet the fleet whose builds it takes (null: builds of projects that name none)
+   * @param unassigned with a fleet, builds of projects that name none too
+   * @param lease how long its builds are its own without a renewal
+   */
+  public record Membership(
+      @Nullable String name, @Nullable String fleet, boolean unassigned, Duration lease) {
+    public static final Membership ALONE =
+        new Membership(null, null, true, FleetMember.Config.LEASE);
   }
 
   private final Database db;
@@ -103,33 +131,37 @@ public final class BuildServer implements AutoCloseable {
   public static BuildServer start(Config c, Consumer<String> log) throws Exception {
     Database db = Database.open(c.dataDir(), c.database());
     KeyStore keys = new KeyStore(db, c.dataDir(), ACCOUNT);
-    ProjectStore projects = new ProjectStore(db);
-    BuildStore builds = new BuildStore(db);
+    Stores stores = Stores.of(db);
     BuildLauncher launcher =
         new BuildLauncher(
             new LauncherConfig(
-                c.dataDir(),
-                LauncherConfig.Executor.DOCKER,
-                false,
-                false,
-                null,
-                LauncherConfig.Aws.LOCAL),
+                c.dataDir(), LauncherConfig.Executor.DOCKER, false, false, null, c.aws()),
             new BuildNumberStore(db));
     PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     new JvmMemoryMetrics().bindTo(metrics);
     new JvmThreadMetrics().bindTo(metrics);
     new ProcessorMetrics().bindTo(metrics);
-    BuildService service =
-        new BuildService(
-            launcher, builds, c.concurrency(), c.region(), ACCOUNT, log, new BuildMetrics(metrics));
-    Map<String, ObjectNode> byName = new LinkedHashMap<>();
-    for (String name : projects.names(false, false)) {
-      projects.get(name).ifPresent(p -> byName.put(name, p));
-    }
-    SourceCredentialStore sourceCredentials = new SourceCredentialStore(db, keys);
-    // the port is known once the server listens; payload URLs and build links are made after
+    // the port is known once the server listens; payload URLs, build links and the agent's
+    // address in the fleet are made after
     java.util.concurrent.atomic.AtomicInteger listening =
         new java.util.concurrent.atomic.AtomicInteger();
+    Membership m = c.fleet();
+    BuildService service =
+        new BuildService(
+            launcher,
+            stores,
+            new FleetMember.Config(
+                m.name() != null ? m.name() : FleetMember.nameIn(c.dataDir()),
+                m.fleet(),
+                m.unassigned(),
+                c.concurrency(),
+                baseUrl(c.bind(), c.port()),
+                m.lease()),
+            c.region(),
+            ACCOUNT,
+            log,
+            new BuildMetrics(metrics));
+    SourceCredentialStore sourceCredentials = new SourceCredentialStore(db, keys);
     service.observe(
         new CommitStatuses(
                 sourceCredentials,
@@ -138,17 +170,17 @@ public final class BuildServer implements AutoCloseable {
                 id -> WebPage.link(baseUrl(c.bind(), listening.get()), id),
                 log)
             ::record);
-    service.recover(byName);
     if (c.warmContainers()) {
       launcher.keepWarmContainers();
     }
     Vertx vertx = Vertx.vertx();
-    // the builds' local AWS (ECR, ECS, S3...) runs in this Vert.x when one needs it
-    launcher.embedLocalAws(vertx);
+    if (!c.aws().yourAccount()) {
+      // the builds' local AWS (ECR, ECS, S3...) runs in this Vert.x when one needs it
+      launcher.embedLocalAws(vertx);
+    }
     CodeBuildApi codebuild =
         new CodeBuildApi(
-            projects,
-            builds,
+            stores,
             service,
             c.region(),
             ACCOUNT,
@@ -160,16 +192,24 @@ public final class BuildServer implements AutoCloseable {
         new ApiServer(
             vertx,
             codebuild,
-            new LogsApi(builds, c.region(), ACCOUNT),
-            new WebhookReceiver(projects, deliveries, service),
+            new LogsApi(stores.builds(), c.region(), ACCOUNT),
+            new WebhookReceiver(stores.projects(), deliveries, service),
             keys::find,
             log,
             new Operations(metrics, metrics::scrape, () -> health(db, launcher)),
             new WebPage(
-                    vertx, keys::find, projects, builds, deliveries, codebuild, c.dataDir(), log)
+                    vertx,
+                    keys::find,
+                    stores.projects(),
+                    stores.builds(),
+                    deliveries,
+                    codebuild,
+                    c.dataDir(),
+                    log)
                 ::mount);
     int port = api.listen(c.bind(), c.port());
     listening.set(port);
+    service.recover(baseUrl(c.bind(), port));
     return new BuildServer(db, launcher, service, vertx, api, port);
   }
 

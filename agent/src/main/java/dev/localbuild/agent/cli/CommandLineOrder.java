@@ -38,6 +38,21 @@ record CommandLineOrder(LauncherConfig launcher, BuildOrder order) {
           "custom",
           "LOCAL_CUSTOM_CACHE");
 
+  /** Checks {@code --aws-endpoint}s: {@code URL} or {@code SERVICE=URL}, and only with -c. */
+  static void awsEndpoints(List<String> endpoints, boolean awsConfig) throws SetupException {
+    if (!endpoints.isEmpty() && !awsConfig) {
+      throw new SetupException(
+          "--aws-endpoint goes with -c (without -c, builds use the local AWS and its endpoint)");
+    }
+    for (String e : endpoints) {
+      String url = e.matches("[a-z0-9-]+=.*") ? e.substring(e.indexOf('=') + 1) : e;
+      if (!url.matches("https?://[^/\\s]+.*")) {
+        throw new SetupException(
+            "--aws-endpoint " + e + ": expected URL or SERVICE=URL, e.g. s3=http://localhost:4566");
+      }
+    }
+  }
+
   /** A command line that cannot make a build. */
   static final class SetupException extends Exception {
     SetupException(String message) {
@@ -74,17 +89,7 @@ record CommandLineOrder(LauncherConfig launcher, BuildOrder order) {
       throw new SetupException(
           "--json-shape " + o.jsonShape + ": expected build or batch-get-builds");
     }
-    if (!o.awsEndpoints.isEmpty() && !o.awsConfig) {
-      throw new SetupException(
-          "--aws-endpoint goes with -c (without -c, builds use the local AWS and its endpoint)");
-    }
-    for (String e : o.awsEndpoints) {
-      String url = e.matches("[a-z0-9-]+=.*") ? e.substring(e.indexOf('=') + 1) : e;
-      if (!url.matches("https?://[^/\\s]+.*")) {
-        throw new SetupException(
-            "--aws-endpoint " + e + ": expected URL or SERVICE=URL, e.g. s3=http://localhost:4566");
-      }
-    }
+    awsEndpoints(o.awsEndpoints, o.awsConfig);
     // -s: a primary directory and identified secondaries; without one, the project's source, else
     // the current directory
     Path primary = null;

@@ -1,5 +1,6 @@
 package dev.localbuild.agent.cli;
 
+import dev.localbuild.agent.build.LauncherConfig;
 import dev.localbuild.agent.record.StateDir;
 import dev.localbuild.server.BuildServer;
 import dev.localbuild.server.store.Database;
@@ -26,6 +27,10 @@ import picocli.CommandLine.Parameters;
       "fair between projects, and run as `localbuild run` runs them. State is kept in a database in",
       "the data directory (or PostgreSQL with --database); a build that was running when the server",
       "died is FAULT when it starts again, and queued builds run.",
+      "",
+      "Several agents, on one host or many, share one PostgreSQL (--database): any of them",
+      "answers for every build, and each takes queued builds (of its --fleet's projects) while it",
+      "has a free slot. A build whose agent died is FAULT when the agent's --lease runs out.",
       "",
       "Example:",
       "  localbuild serve &",
@@ -94,6 +99,59 @@ final class ServeCommand implements Callable<Integer> {
   String stopGrace = "60s";
 
   @Option(
+      names = "--fleet",
+      paramLabel = "NAME",
+      description =
+          "Join this fleet (CreateFleet): take only the builds of projects whose"
+              + " environment.fleet names it. Without it, an agent takes the builds of projects"
+              + " that name no fleet.")
+  String fleet;
+
+  @Option(
+      names = "--take-unassigned",
+      description = "With --fleet, take the builds of projects that name no fleet too.")
+  boolean takeUnassigned;
+
+  @Option(
+      names = "--agent-name",
+      paramLabel = "NAME",
+      description =
+          "This agent's name among those sharing the database (default: one made once and kept"
+              + " in the data directory).")
+  String agentName;
+
+  @Option(
+      names = "--lease",
+      paramLabel = "DURATION",
+      description =
+          "How long this agent's builds stay its own without a renewal (default: 30s). When it"
+              + " dies, another agent records its running builds as FAULT this long after its last"
+              + " renewal; cut off from the database, it stops them after half of it.")
+  String lease = "30s";
+
+  @Option(
+      names = "-c",
+      description =
+          "Builds use your AWS account (the default credentials chain, or -p) instead of this"
+              + " server's local AWS: for secrets, ECR and the S3 cache and artifacts. With"
+              + " --aws-endpoint, an S3-compatible endpoint all agents of a fleet share.")
+  boolean awsConfig;
+
+  @Option(
+      names = {"-p", "--profile"},
+      paramLabel = "PROFILE",
+      description = "AWS profile to use with -c.")
+  String profile;
+
+  @Option(
+      names = "--aws-endpoint",
+      paramLabel = "[SERVICE=]URL",
+      description =
+          "With -c: send the builds' AWS calls to this endpoint instead of AWS's; SERVICE=URL for"
+              + " one service (s3, ecr, ssm, ...); repeatable.")
+  java.util.List<String> awsEndpoints = new java.util.ArrayList<>();
+
+  @Option(
       names = "--log-format",
       paramLabel = "FORMAT",
       description =
@@ -133,6 +191,10 @@ final class ServeCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     try {
       gitApis(gitApi);
+      CommandLineOrder.awsEndpoints(awsEndpoints, awsConfig);
+      if (profile != null && !awsConfig) {
+        throw new CommandLineOrder.SetupException("-p goes with -c");
+      }
     } catch (CommandLineOrder.SetupException e) {
       System.err.println("localbuild: " + e.getMessage());
       return ExitCodes.USAGE;
@@ -148,6 +210,33 @@ final class ServeCommand implements Callable<Integer> {
       grace = CommandLineOrder.duration("--stop-grace", stopGrace);
     } catch (CommandLineOrder.SetupException e) {
       System.err.println("localbuild: " + e.getMessage());
+      return ExitCodes.USAGE;
+    }
+    Duration leaseLength;
+    try {
+      leaseLength = CommandLineOrder.duration("--lease", lease);
+    } catch (CommandLineOrder.SetupException e) {
+      System.err.println("localbuild: " + e.getMessage());
+      return ExitCodes.USAGE;
+    }
+    if (leaseLength.compareTo(Duration.ofSeconds(2)) < 0) {
+      System.err.println("localbuild: --lease " + lease + ": expected 2s or more");
+      return ExitCodes.USAGE;
+    }
+    if (fleet != null && !fleet.matches("[A-Za-z0-9][A-Za-z0-9\\-_]{1,127}")) {
+      System.err.println(
+          "localbuild: --fleet " + fleet + ": a fleet name is 2 to 128 letters, digits, - and _");
+      return ExitCodes.USAGE;
+    }
+    if (takeUnassigned && fleet == null) {
+      System.err.println("localbuild: --take-unassigned goes with --fleet NAME");
+      return ExitCodes.USAGE;
+    }
+    if (agentName != null && !agentName.matches("[A-Za-z0-9][A-Za-z0-9._\\-]{0,99}")) {
+      System.err.println(
+          "localbuild: --agent-name "
+              + agentName
+              + ": up to 100 letters, digits, '.', '_' and '-', starting with a letter or digit");
       return ExitCodes.USAGE;
     }
     int n = concurrency != null ? concurrency : defaultConcurrency();
@@ -171,7 +260,12 @@ final class ServeCommand implements Callable<Integer> {
                   n,
                   r,
                   !noWarmContainers,
-                  gitApis(gitApi)),
+                  gitApis(gitApi),
+                  new BuildServer.Membership(agentName, fleet, takeUnassigned, leaseLength),
+                  awsConfig
+                      ? new LauncherConfig.Aws(
+                          true, profile, awsEndpoints, false, java.util.List.of())
+                      : LauncherConfig.Aws.LOCAL),
               log);
     } catch (java.sql.SQLException e) {
       System.err.println("localbuild: cannot open the database: " + e.getMessage());
@@ -200,6 +294,7 @@ final class ServeCommand implements Callable<Integer> {
             + n
             + " builds at once; data in "
             + (store.database != null ? "the database" : store.dataDir())
+            + (fleet != null ? "; fleet " + fleet : "")
             + ")");
     stopped.await();
     return 0;

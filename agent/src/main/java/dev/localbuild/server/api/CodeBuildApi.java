@@ -12,6 +12,7 @@ import dev.localbuild.server.status.SourceCredentialsApi;
 import dev.localbuild.server.store.BuildStore;
 import dev.localbuild.server.store.ProjectStore;
 import dev.localbuild.server.store.SourceCredentialStore;
+import dev.localbuild.server.store.Stores;
 import dev.localbuild.server.webhook.WebhookApi;
 import java.nio.charset.StandardCharsets;
 import java.sql.SQLException;
@@ -37,22 +38,23 @@ public final class CodeBuildApi {
   private final Supplier<List<BuildLauncher.LocalImage>> images;
   private final WebhookApi webhooks;
   private final SourceCredentialsApi credentials;
+  private final FleetApi fleets;
 
   /**
    * @param images the images this host has, for ListCuratedEnvironmentImages
    * @param baseUrl where Git hosts reach this server, for webhooks' payload URLs
    */
   public CodeBuildApi(
-      ProjectStore projects,
-      BuildStore builds,
+      Stores stores,
       BuildService service,
       String region,
       String account,
       Supplier<List<BuildLauncher.LocalImage>> images,
       Supplier<String> baseUrl,
       SourceCredentialStore sourceCredentials) {
-    this.projects = projects;
-    this.builds = builds;
+    this.projects = stores.projects();
+    this.builds = stores.builds();
+    this.fleets = new FleetApi(stores.fleets(), stores.agents(), region, account);
     this.service = service;
     this.region = region;
     this.account = account;
@@ -86,6 +88,8 @@ public final class CodeBuildApi {
       case "ImportSourceCredentials" -> credentials.importCredentials(in);
       case "ListSourceCredentials" -> credentials.list();
       case "DeleteSourceCredentials" -> credentials.delete(in);
+      case "CreateFleet", "UpdateFleet", "DeleteFleet", "BatchGetFleets", "ListFleets" ->
+          fleets.call(operation, in);
       default ->
           throw new ApiException(
               "UnknownOperationException", "Unknown operation CodeBuild_20161006." + operation);
@@ -167,16 +171,23 @@ public final class CodeBuildApi {
     ObjectNode out = RecordJson.MAPPER.createObjectNode();
     ArrayNode found = out.putArray("builds");
     ArrayNode missing = out.putArray("buildsNotFound");
-    for (String ref : list(in, "ids")) {
-      String id = ref.startsWith("arn:") ? ref.substring(ref.indexOf(":build/") + 7) : ref;
-      Optional<BuildStore.Row> row = builds.get(id);
-      if (row.isPresent()) {
-        found.add(row.get().record());
+    List<String> refs = list(in, "ids");
+    java.util.Map<String, BuildStore.Row> rows =
+        builds.getAll(refs.stream().map(CodeBuildApi::buildId).toList());
+    for (String ref : refs) {
+      BuildStore.Row row = rows.get(buildId(ref));
+      if (row != null) {
+        found.add(row.record());
       } else {
         missing.add(ref);
       }
     }
     return out;
+  }
+
+  /** A build's id from its id or ARN. */
+  private static String buildId(String ref) {
+    return ref.startsWith("arn:") ? ref.substring(ref.indexOf(":build/") + 7) : ref;
   }
 
   private JsonNode listBuildsForProject(ObjectNode in) throws ApiException, SQLException {
@@ -205,7 +216,7 @@ public final class CodeBuildApi {
   }
 
   /** A CreateProject body that makes a project, checked as the command line's project files. */
-  private ObjectNode validProject(ObjectNode in, String name) throws ApiException {
+  private ObjectNode validProject(ObjectNode in, String name) throws ApiException, SQLException {
     for (String member : List.of("source", "artifacts", "environment", "serviceRole")) {
       if (!in.has(member)) {
         throw ApiException.invalid(
@@ -225,6 +236,10 @@ public final class CodeBuildApi {
       ProjectFile.parse(in, null, "project");
     } catch (ProjectFile.ProjectFileException e) {
       throw ApiException.invalid(e.getMessage());
+    }
+    String fleet = in.path("environment").path("fleet").path("fleetArn").asText("");
+    if (!fleet.isEmpty() && !fleets.exists(fleet)) {
+      throw ApiException.invalid("Fleet " + fleet + " does not exist");
     }
     return in.deepCopy(); // tags too: BatchGetProjects returns them, and one is a setting here
   }

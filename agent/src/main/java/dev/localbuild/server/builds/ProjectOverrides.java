@@ -9,8 +9,8 @@ import java.util.Map;
  * this build only, each replacing the project's member (a whole {@code artifacts} or {@code cache},
  * a source's location or type, ...). The overrides of the run itself (variables, image, buildspec,
  * privileged mode, timeouts) go to the build order instead; the rest of StartBuild's members
- * concern AWS features this server does not have (certificates, KMS, fleets, debug sessions) and
- * change nothing here.
+ * concern AWS features this server does not have (certificates, KMS, debug sessions) and change
+ * nothing here.
  */
 final class ProjectOverrides {
   /** Override → the project member it replaces. */
@@ -39,7 +39,8 @@ final class ProjectOverrides {
           "environmentTypeOverride", "type",
           "computeTypeOverride", "computeType",
           "registryCredentialOverride", "registryCredential",
-          "imagePullCredentialsTypeOverride", "imagePullCredentialsType");
+          "imagePullCredentialsTypeOverride", "imagePullCredentialsType",
+          "fleetOverride", "fleet");
 
   private ProjectOverrides() {}
 

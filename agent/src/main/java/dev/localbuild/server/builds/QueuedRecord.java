@@ -37,9 +37,9 @@ final class QueuedRecord {
     b.put("startTime", start);
     b.put("currentPhase", "QUEUED");
     b.put("buildStatus", "IN_PROGRESS");
-    String version = BuildService.text(request, "sourceVersion");
+    String version = StartRequests.text(request, "sourceVersion");
     if (version == null) {
-      version = BuildService.text(project, "sourceVersion");
+      version = StartRequests.text(project, "sourceVersion");
     }
     if (version != null) {
       b.put("sourceVersion", version);
@@ -100,7 +100,7 @@ final class QueuedRecord {
             ? c.deepCopy()
             : RecordJson.MAPPER.createObjectNode().put("type", "NO_CACHE");
     b.set("cache", cache);
-    String role = BuildService.text(project, "serviceRole");
+    String role = StartRequests.text(project, "serviceRole");
     if (role != null) {
       b.put("serviceRole", AwsAccess.roleArn(role, arn.split(":")[4]));
     }
@@ -110,10 +110,10 @@ final class QueuedRecord {
         request.has("timeoutInMinutesOverride")
             ? request.path("timeoutInMinutesOverride").asInt()
             : project.path("timeoutInMinutes").asInt(60));
-    b.put("queuedTimeoutInMinutes", BuildService.queuedTimeout(project, request).toMinutes());
+    b.put("queuedTimeoutInMinutes", StartRequests.queuedTimeout(project, request).toMinutes());
     b.put("buildComplete", false);
     b.put("initiator", initiator);
-    String key = BuildService.text(project, "encryptionKey");
+    String key = StartRequests.text(project, "encryptionKey");
     b.put(
         "encryptionKey",
         key != null

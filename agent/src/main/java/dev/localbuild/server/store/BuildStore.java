@@ -32,11 +32,21 @@ public final class BuildStore {
       ObjectNode request) {}
 
   public void insert(Row row, @Nullable String idempotencyToken) throws SQLException {
+    insert(row, idempotencyToken, null, null);
+  }
+
+  /**
+   * A new build: waiting for any agent that takes {@code fleet}'s builds (agents are told), or
+   * already {@code agent}'s (an automatic retry, run where its first build ran).
+   */
+  public void insert(
+      Row row, @Nullable String idempotencyToken, @Nullable String fleet, @Nullable String agent)
+      throws SQLException {
     db.transact(c -> {
       try (var st =
           c.prepareStatement(
               "INSERT INTO builds (id, project, number, status, record, request,"
-                  + " idempotency_token, submitted) VALUES (?, ?, ?, ?, ?, ?, ?, ?)")) {
+                  + " idempotency_token, submitted, fleet, agent) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
         st.setString(1, row.id());
         st.setString(2, row.project());
         st.setLong(3, row.number());
@@ -45,8 +55,14 @@ public final class BuildStore {
         st.setString(6, row.request().toString());
         st.setString(7, idempotencyToken);
         st.setLong(8, System.currentTimeMillis());
-        return st.executeUpdate();
+        st.setString(9, fleet);
+        st.setString(10, agent);
+        st.executeUpdate();
       }
+      if (agent == null && row.status().equals("QUEUED")) {
+        db.notify(c, QueueStore.QUEUED, row.id());
+      }
+      return null;
     });
     changes.changed(row.id());
   }
@@ -67,6 +83,19 @@ public final class BuildStore {
   public Optional<Row> get(String id) throws SQLException {
     List<Row> rows = query("SELECT * FROM builds WHERE id = ?", id);
     return rows.isEmpty() ? Optional.empty() : Optional.of(rows.getFirst());
+  }
+
+  /** The builds of these ids that exist, by id, in one query (BatchGetBuilds' up to 100). */
+  public java.util.Map<String, Row> getAll(List<String> ids) throws SQLException {
+    java.util.Map<String, Row> out = new java.util.HashMap<>();
+    if (ids.isEmpty()) {
+      return out;
+    }
+    String marks = String.join(", ", java.util.Collections.nCopies(ids.size(), "?"));
+    for (Row r : query("SELECT * FROM builds WHERE id IN (" + marks + ")", ids.toArray())) {
+      out.put(r.id(), r);
+    }
+    return out;
   }
 
   /** The builds with this status, oldest first. */
@@ -343,6 +372,17 @@ public final class BuildStore {
     return new Page(rows.subList(0, limit), next);
   }
 
+  /** The build on a {@code SELECT *} row. */
+  static Row row(ResultSet rs) throws SQLException {
+    return new Row(
+        rs.getString("id"),
+        rs.getString("project"),
+        rs.getLong("number"),
+        rs.getString("status"),
+        StoredJson.object(rs.getString("record"), "build"),
+        StoredJson.object(rs.getString("request"), "build request"));
+  }
+
   private List<Row> query(String sql, Object... args) throws SQLException {
     return query(null, sql, args);
   }
@@ -358,14 +398,7 @@ public final class BuildStore {
         }
         try (ResultSet rs = st.executeQuery()) {
           while (rs.next()) {
-            out.add(
-                new Row(
-                    rs.getString("id"),
-                    rs.getString("project"),
-                    rs.getLong("number"),
-                    rs.getString("status"),
-                    StoredJson.object(rs.getString("record"), "build"),
-                    StoredJson.object(rs.getString("request"), "build request")));
+            out.add(row(rs));
             if (submitted != null) {
               submitted.add(rs.getLong("submitted"));
             }

@@ -19,13 +19,53 @@ public final class Database implements AutoCloseable {
   private final String url;
   private final String user;
   private final String password;
-  private final BlockingQueue<Connection> idle = new ArrayBlockingQueue<>(POOL);
+
+  /** A pooled connection and when it was last given back. */
+  private record Pooled(Connection connection, long since) {}
+
+  /** A connection idle longer than this is checked before use; a fresher one is trusted. */
+  private static final long CHECK_AFTER_NANOS = java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
+
+  private final BlockingQueue<Pooled> idle = new ArrayBlockingQueue<>(POOL);
+  private final Signals signals;
 
   private Database(String url, String user, String password) {
     this.url = url;
     this.user = user;
     this.password = password;
+    this.signals = new Signals(this);
   }
+
+  /** Whether this is PostgreSQL, which several agents can share (H2 is one process's). */
+  public boolean shared() {
+    return url.startsWith("jdbc:postgresql:");
+  }
+
+  /** Tells agents (this one too) of a change, on commit of the transaction {@code c} is in. */
+  public void notify(Connection c, String channel, String payload) throws SQLException {
+    signals.notify(c, channel, payload);
+  }
+
+  /**
+   * Runs {@code listener} with each payload sent on {@code channel}, by this agent or another
+   * sharing the database, and with null when notifications may have been missed (a reconnection).
+   */
+  public void listen(String channel, java.util.function.Consumer<String> listener) {
+    signals.listen(channel, listener);
+  }
+
+  /** A new connection of its own, outside the pool (a LISTEN connection). */
+  Connection connect() throws SQLException {
+    return DriverManager.getConnection(url, user, password);
+  }
+
+  /** Transactions committed since the database was opened, for the metrics. */
+  public long transactions() {
+    return transactions.sum();
+  }
+
+  private final java.util.concurrent.atomic.LongAdder transactions =
+      new java.util.concurrent.atomic.LongAdder();
 
   /**
    * Opens (and migrates) the database.
@@ -84,6 +124,14 @@ public final class Database implements AutoCloseable {
       user = colon < 0 ? cred : cred.substring(0, colon);
       password = colon < 0 ? "" : cred.substring(colon + 1);
     }
+    // an agent cut off from the database must not hang in a call: its lease is fenced on time
+    // anyway, but its threads should come back; a user's own settings in the URL win
+    for (String setting :
+        java.util.List.of("connectTimeout=5", "socketTimeout=30", "tcpKeepAlive=true")) {
+      if (!rest.contains(setting.substring(0, setting.indexOf('=') + 1))) {
+        rest += (rest.contains("?") ? "&" : "?") + setting;
+      }
+    }
     return new Database("jdbc:postgresql://" + rest, user, password);
   }
 
@@ -95,8 +143,15 @@ public final class Database implements AutoCloseable {
 
   /** Runs work on a pooled connection, in a transaction. Blocking: never on an event loop. */
   public <T> T transact(Work<T> work) throws SQLException {
-    Connection c = idle.poll();
-    if (c == null || !c.isValid(2)) {
+    // checking each connection would double the round trips of a busy agent; one that failed
+    // is closed below, so only a long idle one (the database restarted meanwhile) is checked
+    Pooled p = idle.poll();
+    Connection c = p == null ? null : p.connection();
+    if (c != null && System.nanoTime() - p.since() > CHECK_AFTER_NANOS && !c.isValid(2)) {
+      c.close();
+      c = null;
+    }
+    if (c == null) {
       c = DriverManager.getConnection(url, user, password);
       c.setAutoCommit(false);
     }
@@ -105,16 +160,19 @@ public final class Database implements AutoCloseable {
       T result = work.apply(c);
       c.commit();
       ok = true;
+      transactions.increment();
+      signals.committed(c);
       return result;
     } finally {
       if (!ok) {
+        signals.rolledBack(c);
         try {
           c.rollback();
         } catch (SQLException ignored) {
           // the connection is broken: it is closed below
         }
       }
-      if (!ok || !idle.offer(c)) {
+      if (!ok || !idle.offer(new Pooled(c, System.nanoTime()))) {
         c.close();
       }
     }
@@ -122,10 +180,11 @@ public final class Database implements AutoCloseable {
 
   @Override
   public void close() {
-    Connection c;
-    while ((c = idle.poll()) != null) {
+    signals.close();
+    Pooled p;
+    while ((p = idle.poll()) != null) {
       try {
-        c.close();
+        p.connection().close();
       } catch (SQLException e) {
         // closing anyway
       }

@@ -35,10 +35,63 @@ public final class KeyStore {
   private final SecretKeySpec master;
   private final String account;
 
-  public KeyStore(Database db, Path dataDir, String account) throws IOException {
+  public KeyStore(Database db, Path dataDir, String account) throws IOException, SQLException {
     this.db = db;
     this.master = new SecretKeySpec(masterKey(dataDir), "AES");
     this.account = account;
+    sameMasterKey(dataDir);
+  }
+
+  /**
+   * Agents sharing a database must share the master key too, or a key made through one is refused
+   * by the others: the first one to open the database seals a known value in it, and every later
+   * one must be able to open it.
+   */
+  private void sameMasterKey(Path dataDir) throws SQLException {
+    String check = "localbuild master key";
+    String stored;
+    try {
+      stored = storedCheck(check);
+    } catch (SQLException e) {
+      if (!"23505".equals(e.getSQLState())) {
+        throw e;
+      }
+      stored = storedCheck(check); // another agent sealed it first: that one is the check
+    }
+    try {
+      if (open(stored).equals(check)) {
+        return;
+      }
+    } catch (IllegalStateException e) {
+      // said below
+    }
+    throw new SQLException(
+        dataDir.resolve("master.key")
+            + " is not the master key this database's access keys were sealed with: every agent"
+            + " sharing a database needs the same master.key (copy the first agent's into this"
+            + " data directory)");
+  }
+
+  /** The sealed check value, sealed now with this master key if the database has none. */
+  private String storedCheck(String check) throws SQLException {
+    return db.transact(c -> {
+      try (var get =
+          c.prepareStatement("SELECT setting_value FROM settings WHERE setting = 'master_key'")) {
+        try (ResultSet rs = get.executeQuery()) {
+          if (rs.next()) {
+            return rs.getString(1);
+          }
+        }
+      }
+      String sealed = seal(check);
+      try (var put =
+          c.prepareStatement(
+              "INSERT INTO settings (setting, setting_value) VALUES ('master_key', ?)")) {
+        put.setString(1, sealed);
+        put.executeUpdate();
+      }
+      return sealed;
+    });
   }
 
   /** A key as listed: never its secret. */

@@ -46,7 +46,21 @@ final class LocalbuildProcess {
   static LocalbuildProcess start(
       Path workDir, Path home, java.util.Map<String, String> env, String... args)
       throws IOException {
-    List<String> cmd = new ArrayList<>();
+    return start(List.of(), workDir, home, env, args);
+  }
+
+  /**
+   * localbuild run under {@code prefix} (such as {@code ip netns exec NAME}), which must exec it:
+   * the process is localbuild's, for its signals.
+   */
+  static LocalbuildProcess start(
+      List<String> prefix,
+      Path workDir,
+      Path home,
+      java.util.Map<String, String> env,
+      String... args)
+      throws IOException {
+    List<String> cmd = new ArrayList<>(prefix);
     if (SIGINT_IGNORED) {
       // started in the background by a non-interactive shell, this JVM (and so the build's) has
       // SIGINT ignored, and a JVM that starts so never sees Ctrl-C; a user's terminal delivers it

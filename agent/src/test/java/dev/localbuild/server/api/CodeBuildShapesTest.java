@@ -11,9 +11,11 @@ import dev.localbuild.agent.record.RecordJson;
 import dev.localbuild.server.TestLaunchers;
 import dev.localbuild.server.builds.BuildService;
 import dev.localbuild.server.error.ApiException;
+import dev.localbuild.server.store.AgentStore;
 import dev.localbuild.server.store.BuildStore;
 import dev.localbuild.server.store.Database;
-import dev.localbuild.server.store.ProjectStore;
+import dev.localbuild.server.store.QueueStore;
+import dev.localbuild.server.store.Stores;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -37,6 +39,7 @@ class CodeBuildShapesTest {
   CodeBuildApi api;
   LogsApi logsApi;
   BuildStore builds;
+  Stores stores;
 
   @BeforeAll
   static void models() throws Exception {
@@ -47,14 +50,14 @@ class CodeBuildShapesTest {
   @BeforeEach
   void server() throws Exception {
     db = Database.open(data, null);
-    builds = new BuildStore(db);
+    stores = Stores.of(db);
+    builds = stores.builds();
     launcher = TestLaunchers.docker(data);
     BuildService service =
-        new BuildService(launcher, builds, 1, "eu-west-1", "000000000000", m -> {});
+        new BuildService(launcher, stores, 1, "eu-west-1", "000000000000", m -> {});
     api =
         new CodeBuildApi(
-            new ProjectStore(db),
-            builds,
+            stores,
             service,
             "eu-west-1",
             "000000000000",
@@ -85,6 +88,106 @@ class CodeBuildShapesTest {
             api.call(operation, (ObjectNode) RecordJson.MAPPER.readTree(json), "AKIATEST"));
     assertThat(codebuild.checkOutput(operation, out)).as(operation + ": " + out).isEmpty();
     return out;
+  }
+
+  @Test
+  void fleetsAreMadeListedAndShowTheirAgentsInCodeBuildsShapes() throws Exception {
+    JsonNode made =
+        call(
+                "CreateFleet",
+                """
+                {"name": "gpu", "baseCapacity": 2, "environmentType": "LINUX_CONTAINER",
+                 "computeType": "BUILD_GENERAL1_LARGE",
+                 "scalingConfiguration": {"scalingType": "TARGET_TRACKING_SCALING", "maxCapacity": 4}}
+                """)
+            .path("fleet");
+    String arn = made.path("arn").asText();
+    assertThat(arn).startsWith("arn:aws:codebuild:eu-west-1:000000000000:fleet/gpu:");
+    assertThat(made.at("/status/context").asText()).isEqualTo("INSUFFICIENT_CAPACITY");
+    assertThat(made.at("/status/message").asText()).contains("serve --fleet gpu");
+    call(
+        "CreateFleet",
+        "{\"name\": \"arm\", \"baseCapacity\": 1, \"environmentType\": \"ARM_CONTAINER\", \"computeType\": \"BUILD_GENERAL1_SMALL\"}");
+    assertThatThrownBy(() ->
+            call(
+                "CreateFleet",
+                "{\"name\": \"gpu\", \"baseCapacity\": 1, \"environmentType\": \"LINUX_CONTAINER\", \"computeType\": \"BUILD_GENERAL1_SMALL\"}"))
+        .hasMessageContaining("Fleet already exists");
+
+    // two agents joined it, one of them gone since
+    long now = System.currentTimeMillis();
+    stores
+        .agents()
+        .register(
+            new AgentStore.Agent(
+                "ci-1/a",
+                "ci-1",
+                "gpu",
+                false,
+                4,
+                1,
+                "http://ci-1:4591",
+                now,
+                now + 30_000,
+                "ACTIVE"));
+    stores
+        .agents()
+        .register(
+            new AgentStore.Agent(
+                "ci-2/b",
+                "ci-2",
+                "gpu",
+                false,
+                2,
+                0,
+                "http://ci-2:4591",
+                now,
+                now + 30_000,
+                "LEFT"));
+    JsonNode got = call("BatchGetFleets", "{\"names\": [\"" + arn + "\", \"nope\"]}");
+    JsonNode gpu = got.path("fleets").get(0);
+    assertThat(gpu.at("/status/statusCode").asText()).isEqualTo("ACTIVE");
+    assertThat(gpu.at("/status/message").asText()).isEqualTo("1 agent: ci-1 (4 slots, 1 running)");
+    assertThat(gpu.at("/scalingConfiguration/desiredCapacity").asInt()).isEqualTo(1);
+    assertThat(gpu.at("/scalingConfiguration/maxCapacity").asInt()).isEqualTo(4);
+    assertThat(got.path("fleetsNotFound").get(0).asText()).isEqualTo("nope");
+    assertThat(call("ListFleets", "{}").path("fleets"))
+        .extracting(JsonNode::asText)
+        .containsExactly(
+            call("BatchGetFleets", "{\"names\": [\"arm\"]}").at("/fleets/0/arn").asText(), arn);
+    assertThat(
+            call("UpdateFleet", "{\"arn\": \"" + arn + "\", \"baseCapacity\": 3}")
+                .at("/fleet/baseCapacity")
+                .asInt())
+        .isEqualTo(3);
+
+    // a project on the fleet; one naming a fleet that does not exist is refused
+    String project =
+        """
+        {"name": "%s", "source": {"type": "NO_SOURCE", "buildspec": "version: 0.2"},
+         "artifacts": {"type": "NO_ARTIFACTS"},
+         "environment": {"type": "LINUX_CONTAINER", "image": "debian:bookworm",
+                         "computeType": "BUILD_GENERAL1_SMALL", "fleet": {"fleetArn": "%s"}},
+         "serviceRole": "arn:aws:iam::000000000000:role/localbuild-build"}
+        """;
+    call("CreateProject", project.formatted("train", arn));
+    assertThatThrownBy(
+            () -> call("CreateProject", project.formatted("other", arn.replace("gpu", "tpu"))))
+        .hasMessageContaining("does not exist");
+    String build = call("StartBuild", "{\"projectName\": \"train\"}").at("/build/id").asText();
+    stores
+        .agents()
+        .register(
+            new AgentStore.Agent(
+                "plain/c", "plain", null, true, 1, 0, "", now, now + 30_000, "ACTIVE"));
+    assertThat(stores.queue().claim("plain/c", QueueStore.Takes.UNASSIGNED)).isEmpty();
+    assertThat(stores.queue().claim("ci-1/a", new QueueStore.Takes("gpu", false)))
+        .get()
+        .extracting(BuildStore.Row::id)
+        .isEqualTo(build);
+
+    call("DeleteFleet", "{\"arn\": \"" + arn + "\"}");
+    assertThat(call("BatchGetFleets", "{\"names\": [\"gpu\"]}").path("fleetsNotFound")).hasSize(1);
   }
 
   @Test

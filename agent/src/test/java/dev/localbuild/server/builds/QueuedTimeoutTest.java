@@ -13,6 +13,7 @@ import dev.localbuild.server.api.ServiceModel;
 import dev.localbuild.server.error.ApiException;
 import dev.localbuild.server.store.BuildStore;
 import dev.localbuild.server.store.Database;
+import dev.localbuild.server.store.Stores;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -32,6 +33,7 @@ class QueuedTimeoutTest {
   Database db;
   BuildLauncher launcher;
   BuildStore builds;
+  Stores stores;
   BuildService service;
 
   static final String PROJECT =
@@ -46,9 +48,10 @@ class QueuedTimeoutTest {
   @BeforeEach
   void service() throws Exception {
     db = Database.open(data, null);
-    builds = new BuildStore(db);
+    stores = Stores.of(db);
+    builds = stores.builds();
     launcher = TestLaunchers.docker(data);
-    service = new BuildService(launcher, builds, 0, "eu-west-1", "000000000000", m -> {});
+    service = new BuildService(launcher, stores, 0, "eu-west-1", "000000000000", m -> {});
   }
 
   @AfterEach

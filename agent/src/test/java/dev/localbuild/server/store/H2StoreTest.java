@@ -9,7 +9,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The stores on the embedded database, the default. */
-class H2StoreTest extends StoreContract {
+class H2StoreTest extends QueueContract {
   @Override
   Database open(Path data) throws Exception {
     return Database.open(data, null);

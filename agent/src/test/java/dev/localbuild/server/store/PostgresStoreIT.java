@@ -9,7 +9,7 @@ import org.junit.jupiter.api.Timeout;
  * localbuild} role and database ({@code LOCALBUILD_TEST_POSTGRES} names another).
  */
 @Timeout(120)
-class PostgresStoreIT extends StoreContract {
+class PostgresStoreIT extends QueueContract {
   static final String URL =
       System.getenv()
           .getOrDefault(
