@@ -7,6 +7,7 @@ import dev.localbuild.server.api.ApiServer;
 import dev.localbuild.server.api.CodeBuildApi;
 import dev.localbuild.server.api.LogsApi;
 import dev.localbuild.server.api.Operations;
+import dev.localbuild.server.builds.BatchService;
 import dev.localbuild.server.builds.BuildMetrics;
 import dev.localbuild.server.builds.BuildService;
 import dev.localbuild.server.fleet.FleetMember;
@@ -108,6 +109,7 @@ public final class BuildServer implements AutoCloseable {
   private final Database db;
   private final BuildLauncher launcher;
   private final BuildService service;
+  private final BatchService batches;
   private final Vertx vertx;
   private final ApiServer api;
   private final int port;
@@ -116,12 +118,14 @@ public final class BuildServer implements AutoCloseable {
       Database db,
       BuildLauncher launcher,
       BuildService service,
+      BatchService batches,
       Vertx vertx,
       ApiServer api,
       int port) {
     this.db = db;
     this.launcher = launcher;
     this.service = service;
+    this.batches = batches;
     this.vertx = vertx;
     this.api = api;
     this.port = port;
@@ -161,6 +165,8 @@ public final class BuildServer implements AutoCloseable {
             ACCOUNT,
             log,
             new BuildMetrics(metrics));
+    BatchService batches =
+        new BatchService(service, stores, new BuildNumberStore(db), c.region(), ACCOUNT, log);
     SourceCredentialStore sourceCredentials = new SourceCredentialStore(db, keys);
     service.observe(
         new CommitStatuses(
@@ -182,6 +188,7 @@ public final class BuildServer implements AutoCloseable {
         new CodeBuildApi(
             stores,
             service,
+            batches,
             c.region(),
             ACCOUNT,
             launcher::images,
@@ -210,7 +217,8 @@ public final class BuildServer implements AutoCloseable {
     int port = api.listen(c.bind(), c.port());
     listening.set(port);
     service.recover(baseUrl(c.bind(), port));
-    return new BuildServer(db, launcher, service, vertx, api, port);
+    batches.start();
+    return new BuildServer(db, launcher, service, batches, vertx, api, port);
   }
 
   /** The database and the Docker engine, each {@code ok} or what is wrong with it. */
@@ -246,6 +254,7 @@ public final class BuildServer implements AutoCloseable {
   /** Stops accepting, lets running builds finish for the grace period, stops the rest. */
   public void shutdown(Duration grace) throws Exception {
     api.close();
+    batches.close(); // its batches go on with another agent, or when this one starts again
     service.shutdown(grace);
     launcher.close();
     vertx.close().await(10, TimeUnit.SECONDS);

@@ -203,7 +203,10 @@ public final class BatchRun {
     return Optional.empty();
   }
 
-  /** The batch's order as one of its builds: its buildspec, variables, image and identifier. */
+  /**
+   * The batch's order as one of its builds: its buildspec, variables, image, compute type and
+   * identifier.
+   */
   static BuildOrder order(BuildOrder base, BatchPlan.Child c) {
     List<ProjectConfig.Variable> vars = new ArrayList<>(base.environmentVariablesOverride());
     c.variables().forEach((k, v) -> vars.add(new ProjectConfig.Variable(k, v, "PLAINTEXT")));
@@ -223,7 +226,7 @@ public final class BatchRun {
         under(base.reportsDirectory(), c.identifier()),
         base.region(),
         base.initiator(),
-        base.host().inBatch(c.identifier()));
+        base.host().inBatch(c.identifier(), c.computeType()));
   }
 
   private static @Nullable Path under(@Nullable Path dir, String identifier) {

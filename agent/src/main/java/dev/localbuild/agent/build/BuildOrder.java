@@ -73,6 +73,7 @@ public record BuildOrder(
    *     tracks, as a clone would have it)
    * @param debug where the build pauses for a person's shell (run --debug, --debug-on-failure)
    * @param batchIdentifier the build's identifier in a batch ({@code run --batch}), or null
+   * @param batchComputeType the compute type the batch gives the build, or null for the project's
    */
   public record Host(
       List<String> cacheFrom,
@@ -81,7 +82,8 @@ public record BuildOrder(
       boolean imageFallback,
       boolean includeUntracked,
       DebugHooks.Debug debug,
-      @Nullable String batchIdentifier) {
+      @Nullable String batchIdentifier,
+      @Nullable String batchComputeType) {
     public static final Host NONE = new Host(List.of(), null, false, false, false);
 
     public Host {
@@ -103,13 +105,23 @@ public record BuildOrder(
           imageFallback,
           includeUntracked,
           DebugHooks.Debug.NONE,
+          null,
           null);
     }
 
-    /** The same, as a batch's build. */
-    public Host inBatch(String identifier) {
+    /**
+     * The same, as a batch's build, on the compute type the batch gives it (null: the project's).
+     */
+    public Host inBatch(String identifier, @Nullable String computeType) {
       return new Host(
-          cacheFrom, registryMirror, untrusted, imageFallback, includeUntracked, debug, identifier);
+          cacheFrom,
+          registryMirror,
+          untrusted,
+          imageFallback,
+          includeUntracked,
+          debug,
+          identifier,
+          computeType);
     }
   }
 }

@@ -182,6 +182,21 @@ public final class OrderResolver {
     }
     String computeType =
         project != null ? project.environment().computeType() : "BUILD_GENERAL1_SMALL";
+    String batchComputeType = o.host().batchComputeType();
+    if (batchComputeType != null) {
+      if (dev.localbuild.agent.project.ComputeType.of(batchComputeType).isEmpty()) {
+        throw new OrderException(
+            "batch",
+            "build "
+                + o.host().batchIdentifier()
+                + ": compute-type "
+                + batchComputeType
+                + " is not one of CodeBuild's ("
+                + dev.localbuild.agent.project.ComputeType.names()
+                + ")");
+      }
+      computeType = batchComputeType;
+    }
     BuildRequest request =
         new BuildRequest(
             projectName,

@@ -146,6 +146,7 @@ record CommandLineOrder(LauncherConfig launcher, BuildOrder order) {
                 o.imageFallback,
                 o.includeUntracked,
                 new dev.localbuild.agent.debug.DebugHooks.Debug(o.debug, o.debugOnFailure),
+                null,
                 null));
     LauncherConfig launcher =
         new LauncherConfig(

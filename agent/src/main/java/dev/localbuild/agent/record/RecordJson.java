@@ -25,7 +25,8 @@ public final class RecordJson {
   private static final DateTimeFormatter TIME =
       DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSSSSSxxx").withZone(ZoneOffset.UTC);
 
-  static String time(Instant i) {
+  /** A time as CodeBuild's records write it (microseconds, with the offset). */
+  public static String time(Instant i) {
     return TIME.format(i);
   }
 

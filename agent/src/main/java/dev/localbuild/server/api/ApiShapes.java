@@ -13,7 +13,8 @@ import java.util.Set;
  */
 public final class ApiShapes {
   private static final Set<String> TIMESTAMPS =
-      Set.of("startTime", "endTime", "created", "lastModified", "lastModifiedSecret");
+      Set.of(
+          "startTime", "endTime", "created", "lastModified", "lastModifiedSecret", "requestedOn");
 
   private ApiShapes() {}
 

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.localbuild.agent.build.BuildLauncher;
 import dev.localbuild.agent.project.ProjectFile;
 import dev.localbuild.agent.record.RecordJson;
+import dev.localbuild.server.builds.BatchService;
 import dev.localbuild.server.builds.BuildService;
 import dev.localbuild.server.error.ApiException;
 import dev.localbuild.server.status.SourceCredentialsApi;
@@ -39,6 +40,7 @@ public final class CodeBuildApi {
   private final WebhookApi webhooks;
   private final SourceCredentialsApi credentials;
   private final FleetApi fleets;
+  private final BatchApi batchApi;
 
   /**
    * @param images the images this host has, for ListCuratedEnvironmentImages
@@ -47,6 +49,7 @@ public final class CodeBuildApi {
   public CodeBuildApi(
       Stores stores,
       BuildService service,
+      BatchService batches,
       String region,
       String account,
       Supplier<List<BuildLauncher.LocalImage>> images,
@@ -58,6 +61,7 @@ public final class CodeBuildApi {
     this.service = service;
     this.region = region;
     this.account = account;
+    this.batchApi = new BatchApi(stores.projects(), stores.batches(), batches, projectArn(""));
     this.images = images;
     this.webhooks = new WebhookApi(projects, baseUrl, projectArn(""));
     this.credentials =
@@ -90,6 +94,14 @@ public final class CodeBuildApi {
       case "DeleteSourceCredentials" -> credentials.delete(in);
       case "CreateFleet", "UpdateFleet", "DeleteFleet", "BatchGetFleets", "ListFleets" ->
           fleets.call(operation, in);
+      case "StartBuildBatch",
+          "BatchGetBuildBatches",
+          "ListBuildBatches",
+          "ListBuildBatchesForProject",
+          "StopBuildBatch",
+          "RetryBuildBatch",
+          "DeleteBuildBatch" ->
+          batchApi.call(operation, in, caller);
       default ->
           throw new ApiException(
               "UnknownOperationException", "Unknown operation CodeBuild_20161006." + operation);
@@ -150,7 +162,17 @@ public final class CodeBuildApi {
   private JsonNode startBuild(ObjectNode in, String caller) throws ApiException, SQLException {
     String name = required(in, "projectName");
     ObjectNode project = projects.get(name).orElseThrow(() -> notFoundProject(name));
-    return object("build", service.start(name, project, in, caller));
+    return object("build", service.start(name, project, fromClient(in), caller));
+  }
+
+  /**
+   * A client's request without the members only this server writes ({@code localbuild:...}: a
+   * fork's build, a batch's build), which no client may set.
+   */
+  static ObjectNode fromClient(ObjectNode in) {
+    ObjectNode r = in.deepCopy();
+    r.properties().removeIf(e -> e.getKey().startsWith("localbuild:"));
+    return r;
   }
 
   private JsonNode retryBuild(ObjectNode in, String caller) throws ApiException, SQLException {

@@ -31,6 +31,7 @@ import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BiConsumer;
 import java.util.function.Consumer;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The server's builds: StartBuild queues them in the database, which every agent sharing it takes
@@ -210,6 +211,20 @@ public final class BuildService implements AutoCloseable {
   public ObjectNode start(
       String projectName, ObjectNode project, ObjectNode request, String initiator)
       throws ApiException, SQLException {
+    return start(projectName, project, request, initiator, null);
+  }
+
+  /**
+   * StartBuild, as a build of the batch {@code batchId} when given (its request's {@link #BATCH}
+   * member says which build of it).
+   */
+  public ObjectNode start(
+      String projectName,
+      ObjectNode project,
+      ObjectNode request,
+      String initiator,
+      @Nullable String batchId)
+      throws ApiException, SQLException {
     if (!accepting) {
       throw new ApiException("ServiceUnavailableException", "The server is shutting down", 503);
     }
@@ -231,7 +246,8 @@ public final class BuildService implements AutoCloseable {
         new BuildStore.Row(id, projectName, reservation.number(), "QUEUED", record, request),
         token,
         Fleets.of(effective),
-        null);
+        null,
+        batchId);
     return record;
   }
 
@@ -383,7 +399,11 @@ public final class BuildService implements AutoCloseable {
             n -> log.accept(id + ": " + n),
             line -> {},
             r -> {
-              writes.record(r, agent, () -> stopHere(id));
+              writes.record(
+                  r,
+                  agent,
+                  () -> stopHere(id),
+                  StartRequests.text(row.request().path(BATCH), "arn"));
               observer.accept(project.get(), r);
             },
             e -> writes.event(e, agent));
@@ -426,6 +446,12 @@ public final class BuildService implements AutoCloseable {
    * untrusted (no AWS, no secrets, no privileged mode, caches read but not written).
    */
   public static final String UNTRUSTED = "localbuild:untrusted";
+
+  /**
+   * A request member no CodeBuild client sends: a batch's build, {@code {"arn": the batch's ARN,
+   * "identifier": ..., "computeType": ... or absent}}.
+   */
+  public static final String BATCH = "localbuild:batch";
 
   private String arn(String id) {
     return "arn:aws:codebuild:" + region + ":" + account + ":build/" + id;

@@ -13,6 +13,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
+import org.jspecify.annotations.Nullable;
 
 /**
  * What this agent's builds write as they run: their records and log lines, each only while the
@@ -45,12 +46,15 @@ final class BuildWrites {
    * A record of a build {@code agent} claimed; {@code stop} stops the build when it turns out to be
    * another agent's now.
    */
-  void record(BuildRecord r, String agent, Runnable stop) {
+  void record(BuildRecord r, String agent, Runnable stop, @Nullable String buildBatchArn) {
     if (!agent.equals(currentAgent.get())) {
       return; // this agent's lease on it is gone: the write would be refused, and may hang
     }
     ObjectNode json = RecordJson.build(r);
     json.remove("executor"); // the command line's own member: not in CodeBuild's Build
+    if (buildBatchArn != null) {
+      json.put("buildBatchArn", buildBatchArn);
+    }
     String status = r.buildComplete() ? r.buildStatus().name() : "IN_PROGRESS";
     try {
       boolean retry = r.autoRetry() != null && r.autoRetry().previousAutoRetry() != null;

@@ -37,14 +37,15 @@ final class QueuedRecord {
     b.put("startTime", start);
     b.put("currentPhase", "QUEUED");
     b.put("buildStatus", "IN_PROGRESS");
-    String version = StartRequests.text(request, "sourceVersion");
-    if (version == null) {
-      version = StartRequests.text(project, "sourceVersion");
-    }
+    String version = StartRequests.sourceVersion(project, request);
     if (version != null) {
       b.put("sourceVersion", version);
     }
     b.put("projectName", projectName);
+    String batch = StartRequests.text(request.path(BuildService.BATCH), "arn");
+    if (batch != null) {
+      b.put("buildBatchArn", batch);
+    }
     ArrayNode phases = b.putArray("phases");
     phases
         .addObject()

@@ -64,9 +64,19 @@ final class StartRequests {
         null,
         region,
         initiator,
+        host(req));
+  }
+
+  /** How this host runs it: untrusted (a fork's pull request), or as a batch's build. */
+  private static BuildOrder.Host host(ObjectNode req) {
+    BuildOrder.Host host =
         req.path(BuildService.UNTRUSTED).asBoolean(false)
             ? new BuildOrder.Host(List.of(), null, true, false, false)
-            : BuildOrder.Host.NONE);
+            : BuildOrder.Host.NONE;
+    JsonNode batch = req.path(BuildService.BATCH);
+    return batch.has("identifier")
+        ? host.inBatch(batch.path("identifier").asText(), text(batch, "computeType"))
+        : host;
   }
 
   /** A minutes override between 5 and {@code max}, as CodeBuild checks it; null when absent. */
@@ -94,6 +104,12 @@ final class StartRequests {
             ? request.path("queuedTimeoutInMinutesOverride").asInt()
             : project.path("queuedTimeoutInMinutes").asInt(480);
     return Duration.ofMinutes(minutes);
+  }
+
+  /** The source version a build is of: the request's, else the project's; null for neither. */
+  static String sourceVersion(JsonNode project, JsonNode request) {
+    String version = text(request, "sourceVersion");
+    return version != null ? version : text(project, "sourceVersion");
   }
 
   static String text(JsonNode n, String field) {

@@ -42,11 +42,23 @@ public final class BuildStore {
   public void insert(
       Row row, @Nullable String idempotencyToken, @Nullable String fleet, @Nullable String agent)
       throws SQLException {
+    insert(row, idempotencyToken, fleet, agent, null);
+  }
+
+  /** {@link #insert(Row, String, String, String)}, as a build of the batch {@code batchId}. */
+  public void insert(
+      Row row,
+      @Nullable String idempotencyToken,
+      @Nullable String fleet,
+      @Nullable String agent,
+      @Nullable String batchId)
+      throws SQLException {
     db.transact(c -> {
       try (var st =
           c.prepareStatement(
               "INSERT INTO builds (id, project, number, status, record, request,"
-                  + " idempotency_token, submitted, fleet, agent) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+                  + " idempotency_token, submitted, fleet, agent, batch_id)"
+                  + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
         st.setString(1, row.id());
         st.setString(2, row.project());
         st.setLong(3, row.number());
@@ -57,6 +69,7 @@ public final class BuildStore {
         st.setLong(8, System.currentTimeMillis());
         st.setString(9, fleet);
         st.setString(10, agent);
+        st.setString(11, batchId);
         st.executeUpdate();
       }
       if (agent == null && row.status().equals("QUEUED")) {

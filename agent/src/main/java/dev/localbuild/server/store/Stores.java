@@ -7,7 +7,8 @@ public record Stores(
     ProjectStore projects,
     ProjectStore fleets,
     QueueStore queue,
-    AgentStore agents) {
+    AgentStore agents,
+    BatchStore batches) {
   public static Stores of(Database db) {
     BuildStore builds = new BuildStore(db);
     return new Stores(
@@ -16,6 +17,7 @@ public record Stores(
         new ProjectStore(db),
         ProjectStore.fleets(db),
         new QueueStore(db, builds),
-        new AgentStore(db, builds));
+        new AgentStore(db, builds),
+        new BatchStore(db));
   }
 }

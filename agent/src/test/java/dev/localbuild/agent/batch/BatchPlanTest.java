@@ -99,7 +99,8 @@ class BatchPlanTest {
             "me",
             BuildOrder.Host.NONE);
     BatchPlan.Child c =
-        new BatchPlan.Child("b2", "b.yml", Map.of("X", "2"), null, true, null, List.of(), false);
+        new BatchPlan.Child(
+            "b2", "b.yml", Map.of("X", "2"), null, true, "BUILD_GENERAL1_MEDIUM", List.of(), false);
     BuildOrder o = BatchRun.order(base, c);
     assertThat(o.buildspecOverride()).isEqualTo("b.yml");
     assertThat(o.imageOverride()).isEqualTo("base-image");
@@ -110,5 +111,45 @@ class BatchPlanTest {
     assertThat(o.artifactsDirectory()).isEqualTo(Path.of("/out/b2"));
     assertThat(o.reportsDirectory()).isNull();
     assertThat(o.host().batchIdentifier()).isEqualTo("b2");
+    assertThat(o.host().batchComputeType()).isEqualTo("BUILD_GENERAL1_MEDIUM");
+  }
+
+  /** A one-command buildspec in a directory of its own, as a batch build's order of it. */
+  static BuildOrder inBatch(Path dir, String computeType) throws Exception {
+    java.nio.file.Files.writeString(
+        dir.resolve("buildspec.yml"), "version: 0.2\nphases:\n  build:\n    commands: [echo]\n");
+    return new BuildOrder(
+        null,
+        null,
+        dir,
+        Map.of(),
+        null,
+        null,
+        List.of(),
+        "busybox:latest",
+        null,
+        null,
+        null,
+        null,
+        null,
+        "us-east-1",
+        "me",
+        BuildOrder.Host.NONE.inBatch("big", computeType));
+  }
+
+  @Test
+  void aBatchBuildRunsOnTheComputeTypeTheBatchGivesIt(@org.junit.jupiter.api.io.TempDir Path dir)
+      throws Exception {
+    var resolver = new dev.localbuild.agent.build.OrderResolver(dir.resolve("state"), n -> {});
+    assertThat(resolver.resolve(inBatch(dir, "BUILD_GENERAL1_LARGE")).request().computeType())
+        .isEqualTo("BUILD_GENERAL1_LARGE");
+    assertThat(resolver.resolve(inBatch(dir, null)).request().computeType())
+        .isEqualTo("BUILD_GENERAL1_SMALL");
+    org.assertj.core.api.Assertions.assertThatThrownBy(
+            () -> resolver.resolve(inBatch(dir, "BUILD_GENERAL9_HUGE")))
+        .isInstanceOf(dev.localbuild.agent.build.OrderException.class)
+        .hasMessageContaining(
+            "build big: compute-type BUILD_GENERAL9_HUGE is not one of CodeBuild's")
+        .hasMessageContaining("BUILD_GENERAL1_SMALL");
   }
 }

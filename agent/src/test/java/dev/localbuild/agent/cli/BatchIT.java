@@ -86,6 +86,31 @@ class BatchIT {
   }
 
   @Test
+  void eachBuildGetsTheComputeTypeItsBatchGivesIt() throws Exception {
+    LocalbuildProcess p =
+        batch(
+            "compute",
+            """
+            version: 0.2
+            batch:
+              build-list:
+                - identifier: small
+                - identifier: medium
+                  env:
+                    compute-type: BUILD_GENERAL1_MEDIUM
+            phases:
+              build:
+                commands:
+                  - echo "$CODEBUILD_BATCH_BUILD_IDENTIFIER memory $(cat /sys/fs/cgroup/memory.max 2>/dev/null || cat /sys/fs/cgroup/memory/memory.limit_in_bytes)"
+            """);
+    assertThat(p.waitFor(8)).as(p.err()).isZero();
+    // CodeBuild's 4 GiB and 8 GiB, as the containers' memory limits (cgroup v2 or v1)
+    assertThat(p.out())
+        .contains("[small] small memory " + (4L << 30))
+        .contains("[medium] medium memory " + (8L << 30));
+  }
+
+  @Test
   void aMatrixRunsEveryCombination() throws Exception {
     LocalbuildProcess p =
         batch(

@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.localbuild.agent.build.BuildLauncher;
 import dev.localbuild.agent.record.RecordJson;
 import dev.localbuild.server.TestLaunchers;
+import dev.localbuild.server.builds.BatchService;
 import dev.localbuild.server.builds.BuildService;
 import dev.localbuild.server.error.ApiException;
 import dev.localbuild.server.store.AgentStore;
@@ -40,6 +41,8 @@ class CodeBuildShapesTest {
   LogsApi logsApi;
   BuildStore builds;
   Stores stores;
+  BatchService batches;
+  BuildService service;
 
   @BeforeAll
   static void models() throws Exception {
@@ -53,12 +56,22 @@ class CodeBuildShapesTest {
     stores = Stores.of(db);
     builds = stores.builds();
     launcher = TestLaunchers.docker(data);
-    BuildService service =
-        new BuildService(launcher, stores, 1, "eu-west-1", "000000000000", m -> {});
+    service = new BuildService(launcher, stores, 1, "eu-west-1", "000000000000", m -> {});
+    // the agent joins (its builds can be held) but takes nothing from the queue: no Docker here
+    service.member().join("");
+    batches =
+        new BatchService(
+            service,
+            stores,
+            new dev.localbuild.server.store.BuildNumberStore(db),
+            "eu-west-1",
+            "000000000000",
+            m -> {});
     api =
         new CodeBuildApi(
             stores,
             service,
+            batches,
             "eu-west-1",
             "000000000000",
             () ->
@@ -78,6 +91,8 @@ class CodeBuildShapesTest {
 
   @AfterEach
   void close() throws Exception {
+    batches.close();
+    service.member().close();
     launcher.close();
     db.close();
   }
@@ -88,6 +103,72 @@ class CodeBuildShapesTest {
             api.call(operation, (ObjectNode) RecordJson.MAPPER.readTree(json), "AKIATEST"));
     assertThat(codebuild.checkOutput(operation, out)).as(operation + ": " + out).isEmpty();
     return out;
+  }
+
+  @Test
+  void batchesAreStartedReadListedStoppedAndDeletedInCodeBuildsShapes() throws Exception {
+    call(
+        "CreateProject",
+        """
+        {"name": "matrix", "source": {"type": "NO_SOURCE", "buildspec": "version: 0.2\\nbatch:\\n  fast-fail: true\\n  build-graph:\\n    - identifier: first\\n    - identifier: second\\n      depend-on: [first]\\n      env:\\n        compute-type: BUILD_GENERAL1_MEDIUM\\n        variables:\\n          V: two\\nphases:\\n  build:\\n    commands: [echo hi]\\n"},
+         "artifacts": {"type": "NO_ARTIFACTS"},
+         "environment": {"type": "LINUX_CONTAINER", "image": "debian:bookworm", "computeType": "BUILD_GENERAL1_SMALL"},
+         "serviceRole": "arn:aws:iam::000000000000:role/localbuild-build"}
+        """);
+    assertThatThrownBy(() -> call("StartBuildBatch", "{\"projectName\": \"matrix\"}"))
+        .hasMessageContaining("Batch builds are not enabled for project matrix");
+    call(
+        "UpdateProject",
+        "{\"name\": \"matrix\", \"buildBatchConfig\": {\"serviceRole\":"
+            + " \"arn:aws:iam::000000000000:role/batch\", \"combineArtifacts\": false}}");
+    JsonNode batch =
+        call("StartBuildBatch", "{\"projectName\": \"matrix\", \"sourceVersion\": \"main\"}")
+            .path("buildBatch");
+    String id = batch.path("id").asText();
+    assertThat(batch.path("arn").asText())
+        .isEqualTo("arn:aws:codebuild:eu-west-1:000000000000:build-batch/" + id);
+    assertThat(batch.path("buildBatchNumber").asLong()).isEqualTo(1);
+    assertThat(batch.path("buildBatchStatus").asText()).isEqualTo("IN_PROGRESS");
+
+    // the driver reads the batchspec and queues the first build; the second waits for it
+    JsonNode got = call("BatchGetBuildBatches", "{\"ids\": [\"" + id + "\", \"matrix:nope\"]}");
+    for (int i = 0;
+        i < 100 && got.at("/buildBatches/0/buildGroups/0/currentBuildSummary").isMissingNode();
+        i++) {
+      Thread.sleep(50);
+      got = call("BatchGetBuildBatches", "{\"ids\": [\"" + id + "\", \"matrix:nope\"]}");
+    }
+    JsonNode b = got.path("buildBatches").get(0);
+    assertThat(got.path("buildBatchesNotFound").get(0).asText()).isEqualTo("matrix:nope");
+    assertThat(b.path("currentPhase").asText()).isEqualTo("IN_PROGRESS");
+    assertThat(b.at("/buildGroups/0/identifier").asText()).isEqualTo("first");
+    assertThat(b.at("/buildGroups/1/dependsOn/0").asText()).isEqualTo("first");
+    assertThat(b.at("/buildGroups/1/currentBuildSummary").isMissingNode()).isTrue();
+    String first = b.at("/buildGroups/0/currentBuildSummary/arn").asText();
+    JsonNode build = call("BatchGetBuilds", "{\"ids\": [\"" + first + "\"]}").path("builds").get(0);
+    assertThat(build.path("buildBatchArn").asText()).isEqualTo(b.path("arn").asText());
+    assertThat(call("ListBuildBatches", "{}").path("ids"))
+        .extracting(JsonNode::asText)
+        .containsExactly(id);
+    assertThat(
+            call(
+                    "ListBuildBatchesForProject",
+                    "{\"projectName\": \"matrix\", \"filter\": {\"status\": \"SUCCEEDED\"}}")
+                .path("ids"))
+        .isEmpty();
+    assertThatThrownBy(() -> call("DeleteBuildBatch", "{\"id\": \"" + id + "\"}"))
+        .hasMessageContaining("is in progress");
+
+    JsonNode stopped = call("StopBuildBatch", "{\"id\": \"" + id + "\"}").path("buildBatch");
+    assertThat(stopped.path("buildBatchStatus").asText()).isEqualTo("STOPPED");
+    assertThat(stopped.path("complete").asBoolean()).isTrue();
+    assertThat(builds.get(build.path("id").asText()).orElseThrow().status()).isEqualTo("STOPPED");
+    JsonNode deleted = call("DeleteBuildBatch", "{\"id\": \"" + id + "\"}");
+    assertThat(deleted.path("buildsDeleted")).hasSize(1);
+    assertThat(
+            call("BatchGetBuildBatches", "{\"ids\": [\"" + id + "\"]}")
+                .path("buildBatchesNotFound"))
+        .hasSize(1);
   }
 
   @Test
