@@ -203,7 +203,13 @@ public final class FleetMember implements AutoCloseable {
     }
   }
 
-  private void watch() {
+  /** Fences this agent when its lease is half gone without a renewal (see {@link AgentLease}). */
+  void watch() {
+    if (!db.shared()) {
+      // alone on H2 nobody can take its builds over, so a stall (a laptop asleep, a long pause)
+      // must not stop them: fencing is for agents that share a database
+      return;
+    }
     AgentLease l = lease;
     if (l != null && l.check() instanceof AgentLease.Outcome.Fenced f) {
       fence(f);
