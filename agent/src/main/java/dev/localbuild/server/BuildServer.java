@@ -159,7 +159,6 @@ public final class BuildServer implements AutoCloseable {
                 m.fleet(),
                 m.unassigned(),
                 c.concurrency(),
-                baseUrl(c.bind(), c.port()),
                 m.lease()),
             c.region(),
             ACCOUNT,

@@ -103,7 +103,7 @@ final class BatchDriver {
     }
     List<BuildStore.Row> children = service.stores().batches().builds(id);
     Map<String, String> statuses = BatchService.current(row.request(), children);
-    BatchProgress next = BatchProgress.next(plan, statuses, Map.of());
+    BatchProgress next = BatchProgress.next(plan, statuses);
     if (next.stopOthers()) {
       for (BuildStore.Row b : children) {
         if (BatchProgress.running(b.status())) {

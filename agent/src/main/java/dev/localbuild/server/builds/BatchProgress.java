@@ -14,7 +14,7 @@ import org.jspecify.annotations.Nullable;
  * rules as {@code run --batch}, on the statuses the database holds.
  *
  * @param start the identifiers to start now
- * @param notRun identifiers that will not run, with why (those of earlier steps included)
+ * @param notRun identifiers that will not run, with why
  * @param stopOthers fast-fail: a build failed, the running ones are to be stopped
  * @param status null while the batch goes on; SUCCEEDED or FAILED when it has ended
  */
@@ -24,13 +24,11 @@ record BatchProgress(
   /**
    * @param statuses each started build's status by identifier (QUEUED and IN_PROGRESS while it
    *     runs)
-   * @param notRunBefore what earlier steps said will not run
    */
-  static BatchProgress next(
-      BatchPlan plan, Map<String, String> statuses, Map<String, String> notRunBefore) {
+  static BatchProgress next(BatchPlan plan, Map<String, String> statuses) {
     Map<String, BatchPlan.Child> children = new LinkedHashMap<>();
     plan.children().forEach(c -> children.put(c.identifier(), c));
-    Map<String, String> notRun = new LinkedHashMap<>(notRunBefore);
+    Map<String, String> notRun = new LinkedHashMap<>();
     boolean failed =
         plan.children().stream().anyMatch(c -> failsTheBatch(c, statuses.get(c.identifier())));
     boolean failFast = failed && plan.fastFail();

@@ -123,13 +123,8 @@ final class BatchRecord {
       ArrayNode deps = g.putArray("dependsOn");
       c.dependOn().forEach(deps::add);
       g.put("ignoreFailure", c.ignoreFailure());
-      List<BuildStore.Row> rows = builds.getOrDefault(c.identifier(), List.of());
-      if (!rows.isEmpty()) {
-        g.set("currentBuildSummary", summary(rows.getLast()));
-        ArrayNode prior = g.putArray("priorBuildSummaryList");
-        rows.subList(0, rows.size() - 1).forEach(r -> prior.add(summary(r)));
-      }
     }
+    refresh(b, builds);
   }
 
   /**

@@ -127,7 +127,7 @@ public final class BatchService implements AutoCloseable {
   public ObjectNode stop(String id) throws ApiException, SQLException {
     BuildStore.Row row = found(id);
     if (!row.status().equals("IN_PROGRESS")) {
-      return row.record();
+      return shown(row);
     }
     ObjectNode record = row.record();
     BatchRecord.end(record, "STOPPED", null, Instant.now());
@@ -177,7 +177,6 @@ public final class BatchService implements AutoCloseable {
     int generation = request.path(RETRY).path("generation").asInt(0) + 1;
     ObjectNode retry = request.putObject(RETRY);
     retry.put("generation", generation);
-    retry.put("all", retryType.equals("RETRY_ALL_BUILDS"));
     retry.set("identifiers", again);
     ObjectNode record = row.record();
     record.remove("endTime");

@@ -150,8 +150,7 @@ public final class BuildService implements AutoCloseable {
 
   /**
    * Joins the agents sharing the database: builds this agent's last run left running are FAULT
-   * (their containers are reaped by the launcher's Docker client), the builds it had claimed wait
-   * again. Then builds start.
+   * (their containers are reaped by the launcher's Docker client). Then builds start.
    */
   public void recover() throws SQLException {
     recover("");

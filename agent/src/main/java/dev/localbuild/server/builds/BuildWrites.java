@@ -69,7 +69,8 @@ final class BuildWrites {
             new BuildStore.Row(r.id(), r.projectName(), r.buildNumber(), status, json, request),
             null,
             null,
-            agent);
+            agent,
+            null);
       } else if (!queue.update(r.id(), agent, status, json)) {
         // another agent declared this one lost and ended the build: it must not go on here
         if (!r.buildComplete()) {

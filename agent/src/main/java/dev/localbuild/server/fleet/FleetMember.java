@@ -29,23 +29,17 @@ public final class FleetMember implements AutoCloseable {
    * @param fleet the fleet whose builds it takes; null: builds of no fleet
    * @param unassigned with a fleet, builds of no fleet too
    * @param capacity builds it runs at once
-   * @param address where its API listens (known once it listens: {@link #join} says)
    * @param lease the lease's length
    */
   public record Config(
-      String name,
-      @Nullable String fleet,
-      boolean unassigned,
-      int capacity,
-      String address,
-      Duration lease) {
+      String name, @Nullable String fleet, boolean unassigned, int capacity, Duration lease) {
     /** The default lease: renewed every 6 s; a dead agent's builds are FAULT 30 s after. */
     public static final Duration LEASE = Duration.ofSeconds(30);
   }
 
   /** An agent alone on its database (H2), with {@code capacity} slots. */
   public static Config solo(int capacity) {
-    return new Config("localbuild", null, true, capacity, "", Config.LEASE);
+    return new Config("localbuild", null, true, capacity, Config.LEASE);
   }
 
   /**
@@ -94,8 +88,12 @@ public final class FleetMember implements AutoCloseable {
   private volatile @Nullable String id;
   private volatile @Nullable AgentLease lease;
   private volatile Builds builds;
-  private volatile String address;
+  // where its API listens, known once it listens: join says
+  private volatile String address = "";
 
+  /**
+   * @param fault ends a build's record as FAULT, with the reason given
+   */
   public FleetMember(
       Database db,
       AgentStore agents,
@@ -104,7 +102,6 @@ public final class FleetMember implements AutoCloseable {
       InstantSource clock,
       Consumer<String> log,
       BiConsumer<ObjectNode, String> fault) {
-    // fault: ends a record as FAULT with the reason given
     this.db = db;
     this.agents = agents;
     this.queue = queue;
@@ -112,7 +109,6 @@ public final class FleetMember implements AutoCloseable {
     this.clock = clock;
     this.log = log;
     this.fault = fault;
-    this.address = config.address();
   }
 
   /**
@@ -237,7 +233,7 @@ public final class FleetMember implements AutoCloseable {
         builds.stop(build);
       }
     } catch (SQLException e) {
-      // the database is away: asked again next second
+      // the database is away: asked again at the next look
     }
   }
 

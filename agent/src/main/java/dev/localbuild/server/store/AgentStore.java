@@ -107,8 +107,7 @@ public final class AgentStore {
   /**
    * Declares lost every ACTIVE agent whose lease ended before {@code now}, or (with {@code name})
    * every ACTIVE run of that agent: the agent starting again knows its last run is dead. Their
-   * IN_PROGRESS builds end with the record {@code fault} makes of theirs; their claimed QUEUED ones
-   * wait again.
+   * builds (a claimed build is IN_PROGRESS) end with the record {@code fault} makes of theirs.
    */
   public List<Lost> declareLost(
       long now, @Nullable String name, BiConsumer<ObjectNode, String> fault) throws SQLException {

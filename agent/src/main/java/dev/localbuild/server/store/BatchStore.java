@@ -150,20 +150,8 @@ public final class BatchStore {
 
   /** The builds of a batch, oldest first. */
   public List<BuildStore.Row> builds(String batchId) throws SQLException {
-    return db.transact(c -> {
-      List<BuildStore.Row> out = new ArrayList<>();
-      try (var st =
-          c.prepareStatement(
-              "SELECT * FROM builds WHERE batch_id = ? ORDER BY submitted, number")) {
-        st.setString(1, batchId);
-        try (ResultSet rs = st.executeQuery()) {
-          while (rs.next()) {
-            out.add(BuildStore.row(rs));
-          }
-        }
-      }
-      return out;
-    });
+    return BuildStore.rows(
+        db, null, "SELECT * FROM builds WHERE batch_id = ? ORDER BY submitted, number", batchId);
   }
 
   /** Deletes a batch that has ended (its builds stay, as CodeBuild's do). */
@@ -179,19 +167,6 @@ public final class BatchStore {
   }
 
   private List<BuildStore.Row> rows(String sql, Object... args) throws SQLException {
-    return db.transact(c -> {
-      List<BuildStore.Row> out = new ArrayList<>();
-      try (var st = c.prepareStatement(sql)) {
-        for (int i = 0; i < args.length; i++) {
-          st.setObject(i + 1, args[i]);
-        }
-        try (ResultSet rs = st.executeQuery()) {
-          while (rs.next()) {
-            out.add(BuildStore.row(rs));
-          }
-        }
-      }
-      return out;
-    });
+    return BuildStore.rows(db, null, sql, args);
   }
 }

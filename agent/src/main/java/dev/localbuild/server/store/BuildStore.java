@@ -32,20 +32,14 @@ public final class BuildStore {
       ObjectNode request) {}
 
   public void insert(Row row, @Nullable String idempotencyToken) throws SQLException {
-    insert(row, idempotencyToken, null, null);
+    insert(row, idempotencyToken, null, null, null);
   }
 
   /**
    * A new build: waiting for any agent that takes {@code fleet}'s builds (agents are told), or
-   * already {@code agent}'s (an automatic retry, run where its first build ran).
+   * already {@code agent}'s (an automatic retry, run where its first build ran); a build of the
+   * batch {@code batchId}, if given.
    */
-  public void insert(
-      Row row, @Nullable String idempotencyToken, @Nullable String fleet, @Nullable String agent)
-      throws SQLException {
-    insert(row, idempotencyToken, fleet, agent, null);
-  }
-
-  /** {@link #insert(Row, String, String, String)}, as a build of the batch {@code batchId}. */
   public void insert(
       Row row,
       @Nullable String idempotencyToken,
@@ -397,11 +391,19 @@ public final class BuildStore {
   }
 
   private List<Row> query(String sql, Object... args) throws SQLException {
-    return query(null, sql, args);
+    return rows(db, null, sql, args);
   }
 
-  /** The rows; with {@code submitted}, each one's submission time too, in the same order. */
   private List<Row> query(@Nullable List<Long> submitted, String sql, Object... args)
+      throws SQLException {
+    return rows(db, submitted, sql, args);
+  }
+
+  /**
+   * The builds a {@code SELECT *} of {@code builds} finds (the queue's and batches' queries too);
+   * with {@code submitted}, each one's submission time, in the same order.
+   */
+  static List<Row> rows(Database db, @Nullable List<Long> submitted, String sql, Object... args)
       throws SQLException {
     return db.transact(c -> {
       List<Row> out = new ArrayList<>();

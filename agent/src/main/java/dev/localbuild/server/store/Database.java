@@ -59,14 +59,6 @@ public final class Database implements AutoCloseable {
     return DriverManager.getConnection(url, user, password);
   }
 
-  /** Transactions committed since the database was opened, for the metrics. */
-  public long transactions() {
-    return transactions.sum();
-  }
-
-  private final java.util.concurrent.atomic.LongAdder transactions =
-      new java.util.concurrent.atomic.LongAdder();
-
   /**
    * Opens (and migrates) the database.
    *
@@ -160,7 +152,6 @@ public final class Database implements AutoCloseable {
       T result = work.apply(c);
       c.commit();
       ok = true;
-      transactions.increment();
       signals.committed(c);
       return result;
     } finally {

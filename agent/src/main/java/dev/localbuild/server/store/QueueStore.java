@@ -103,7 +103,7 @@ public final class QueueStore {
     try (var st =
             c.prepareStatement(
                 "SELECT project, COUNT(*) FROM builds WHERE agent IS NOT NULL"
-                    + " AND status IN ('QUEUED', 'IN_PROGRESS') GROUP BY project");
+                    + " AND status = 'IN_PROGRESS' GROUP BY project");
         ResultSet rs = st.executeQuery()) {
       while (rs.next()) {
         claimed.put(rs.getString(1), rs.getInt(2));
@@ -196,50 +196,29 @@ public final class QueueStore {
   /** The builds of {@code agent} someone asked to stop. */
   public List<String> stopRequests(String agent) throws SQLException {
     return ids(
-        "SELECT id FROM builds WHERE agent = ? AND stop_requested"
-            + " AND status IN ('QUEUED', 'IN_PROGRESS')",
+        "SELECT id FROM builds WHERE agent = ? AND stop_requested AND status = 'IN_PROGRESS'",
         agent);
   }
 
   /** The builds {@code agent} claimed that have not ended. */
   public List<String> held(String agent) throws SQLException {
-    return ids(
-        "SELECT id FROM builds WHERE agent = ? AND status IN ('QUEUED', 'IN_PROGRESS')", agent);
+    return ids("SELECT id FROM builds WHERE agent = ? AND status = 'IN_PROGRESS'", agent);
   }
 
   /** Builds IN_PROGRESS that no agent holds: a server from before agents held builds ran them. */
   public List<BuildStore.Row> unheld() throws SQLException {
-    return db.transact(c -> {
-      List<BuildStore.Row> out = new ArrayList<>();
-      try (var st =
-              c.prepareStatement(
-                  "SELECT * FROM builds WHERE status = 'IN_PROGRESS' AND agent IS NULL");
-          ResultSet rs = st.executeQuery()) {
-        while (rs.next()) {
-          out.add(BuildStore.row(rs));
-        }
-      }
-      return out;
-    });
+    return BuildStore.rows(
+        db, null, "SELECT * FROM builds WHERE status = 'IN_PROGRESS' AND agent IS NULL");
   }
 
   /** Builds waiting for an agent that were submitted before {@code millis}, oldest first. */
   public List<BuildStore.Row> waitingSince(long millis) throws SQLException {
-    return db.transact(c -> {
-      List<BuildStore.Row> out = new ArrayList<>();
-      try (var st =
-          c.prepareStatement(
-              "SELECT * FROM builds WHERE status = 'QUEUED' AND agent IS NULL AND submitted < ?"
-                  + " ORDER BY submitted")) {
-        st.setLong(1, millis);
-        try (ResultSet rs = st.executeQuery()) {
-          while (rs.next()) {
-            out.add(BuildStore.row(rs));
-          }
-        }
-      }
-      return out;
-    });
+    return BuildStore.rows(
+        db,
+        null,
+        "SELECT * FROM builds WHERE status = 'QUEUED' AND agent IS NULL AND submitted < ?"
+            + " ORDER BY submitted",
+        millis);
   }
 
   /** How many builds wait for an agent. */

@@ -26,22 +26,28 @@ class BatchProgressTest {
 
   @Test
   void aGraphStartsEachBuildOnceWhatItDependsOnHasLetItAndEndsFailedByAFailureNotIgnored() {
-    BatchProgress p = BatchProgress.next(GRAPH, Map.of(), Map.of());
+    BatchProgress p = BatchProgress.next(GRAPH, Map.of());
     assertThat(p.start()).containsExactly("first", "flaky");
     assertThat(p.status()).isNull();
 
-    p = BatchProgress.next(GRAPH, Map.of("first", "SUCCEEDED", "flaky", "IN_PROGRESS"), Map.of());
+    p = BatchProgress.next(GRAPH, Map.of("first", "SUCCEEDED", "flaky", "IN_PROGRESS"));
     assertThat(p.start()).containsExactly("broken"); // second also waits for flaky
 
-    p = BatchProgress.next(GRAPH, Map.of("first", "SUCCEEDED", "flaky", "FAILED"), Map.of());
+    p = BatchProgress.next(GRAPH, Map.of("first", "SUCCEEDED", "flaky", "FAILED"));
     assertThat(p.start()).containsExactly("second", "broken"); // flaky's failure is ignored
 
     p =
         BatchProgress.next(
             GRAPH,
             Map.of(
-                "first", "SUCCEEDED", "flaky", "FAILED", "second", "SUCCEEDED", "broken", "FAILED"),
-            Map.of());
+                "first",
+                "SUCCEEDED",
+                "flaky",
+                "FAILED",
+                "second",
+                "SUCCEEDED",
+                "broken",
+                "FAILED"));
     assertThat(p.start()).isEmpty();
     assertThat(p.notRun()).containsExactly(Map.entry("after_broken", "broken FAILED"));
     assertThat(p.status()).isEqualTo("FAILED");
@@ -51,13 +57,13 @@ class BatchProgressTest {
   void failingFastStopsTheRunningAndStartsNothingMore() {
     BatchPlan list =
         new BatchPlan(List.of(child("a", false), child("b", false), child("c", false, "a")), true);
-    BatchProgress p = BatchProgress.next(list, Map.of("a", "FAILED", "b", "IN_PROGRESS"), Map.of());
+    BatchProgress p = BatchProgress.next(list, Map.of("a", "FAILED", "b", "IN_PROGRESS"));
     assertThat(p.stopOthers()).isTrue();
     assertThat(p.start()).isEmpty();
     assertThat(p.notRun()).containsExactly(Map.entry("c", "the batch failed fast"));
     assertThat(p.status()).isNull(); // b is still stopping
 
-    p = BatchProgress.next(list, Map.of("a", "FAILED", "b", "STOPPED"), Map.of());
+    p = BatchProgress.next(list, Map.of("a", "FAILED", "b", "STOPPED"));
     assertThat(p.stopOthers()).isFalse();
     assertThat(p.status()).isEqualTo("FAILED");
   }
@@ -65,10 +71,10 @@ class BatchProgressTest {
   @Test
   void aBatchWhoseBuildsSucceededSucceedsAndAnUnknownDependencyIsSaid() {
     BatchPlan list = new BatchPlan(List.of(child("a", false), child("b", true)), false);
-    assertThat(BatchProgress.next(list, Map.of("a", "SUCCEEDED", "b", "FAILED"), Map.of()).status())
+    assertThat(BatchProgress.next(list, Map.of("a", "SUCCEEDED", "b", "FAILED")).status())
         .isEqualTo("SUCCEEDED");
     BatchPlan odd = new BatchPlan(List.of(child("a", false, "nope")), false);
-    BatchProgress p = BatchProgress.next(odd, Map.of(), Map.of());
+    BatchProgress p = BatchProgress.next(odd, Map.of());
     assertThat(p.notRun())
         .containsExactly(Map.entry("a", "it depends on nope, which the batch does not have"));
     assertThat(p.status()).isEqualTo("FAILED");

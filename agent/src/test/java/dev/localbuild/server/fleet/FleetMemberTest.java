@@ -30,7 +30,7 @@ class FleetMemberTest {
               db,
               s.agents(),
               s.queue(),
-              new FleetMember.Config("laptop", null, true, 2, "", Duration.ofSeconds(30)),
+              new FleetMember.Config("laptop", null, true, 2, Duration.ofSeconds(30)),
               clock,
               m -> {},
               (r, why) -> {});

@@ -47,6 +47,7 @@ abstract class QueueContract extends StoreContract {
             id, project, number, "QUEUED", json("{\"id\": \"" + id + "\"}"), json("{}")),
         null,
         fleet,
+        null,
         null);
     Thread.sleep(2); // submitted times in order
   }
@@ -80,11 +81,7 @@ abstract class QueueContract extends StoreContract {
     Stores mine = Stores.of(db);
     for (int n = 1; n <= 40; n++) {
       mine.builds()
-          .insert(
-              new BuildStore.Row("web:" + n, "web", n, "QUEUED", json("{}"), json("{}")),
-              null,
-              null,
-              null);
+          .insert(new BuildStore.Row("web:" + n, "web", n, "QUEUED", json("{}"), json("{}")), null);
     }
     try (Database other = openAgain(data)) {
       Stores[] agents = {mine, Stores.of(other)};
