@@ -11,6 +11,7 @@ import dev.localbuild.server.builds.BatchService;
 import dev.localbuild.server.builds.BuildMetrics;
 import dev.localbuild.server.builds.BuildService;
 import dev.localbuild.server.fleet.FleetMember;
+import dev.localbuild.server.sandbox.SandboxService;
 import dev.localbuild.server.status.CommitStatuses;
 import dev.localbuild.server.store.BuildNumberStore;
 import dev.localbuild.server.store.Database;
@@ -188,6 +189,7 @@ public final class BuildServer implements AutoCloseable {
             stores,
             service,
             batches,
+            new SandboxService(service, stores, c.region(), ACCOUNT, log),
             c.region(),
             ACCOUNT,
             launcher::images,

@@ -19,6 +19,7 @@ import dev.localbuild.runtime.sandbox.Sandbox;
 import dev.localbuild.runtime.shell.OutputLine;
 import dev.localbuild.runtime.shell.ShellClosedException;
 import java.time.Instant;
+import java.util.function.Consumer;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -37,6 +38,8 @@ final class BuildAttempt {
   private volatile @Nullable StatusType interruptedBy;
   private volatile @Nullable Sandbox sandbox;
   private volatile @Nullable Thread worker;
+  // while a command lent through BuildShell runs: who else hears its lines
+  private volatile @Nullable Consumer<OutputLine> tap;
   private final int retriesUsed;
   private boolean retryRequested;
   private int retryLimit;
@@ -230,7 +233,8 @@ final class BuildAttempt {
 
   private PhaseType commandPhases(Buildspec buildspec) {
     CommandPhaseRunner runner =
-        new CommandPhaseRunner(sandbox, buildspec, state, this::agent, log, services.hooks());
+        new CommandPhaseRunner(
+            sandbox, buildspec, state, this::agent, log, services.hooks(), t -> tap = t);
     PhaseType type = PhaseType.INSTALL;
     while (type.isCommandPhase()) {
       Instant start = state.start(type);
@@ -371,5 +375,9 @@ final class BuildAttempt {
     LogLine.Source source =
         line.stream() == OutputLine.Stream.STDOUT ? LogLine.Source.STDOUT : LogLine.Source.STDERR;
     log.accept(new LogLine(services.clock().instant(), source, line.text(), line.cut()));
+    Consumer<OutputLine> t = tap;
+    if (t != null) {
+      t.accept(new OutputLine(line.stream(), log.redact(line.text()), line.cut()));
+    }
   }
 }

@@ -22,10 +22,12 @@ public interface BuildHooks {
       throws Exception {}
 
   /**
-   * A {@code codebuild-breakpoint} command ran: the build waits here for as long as this does.
-   * CodeBuild pauses only when the build has a debug session, so by default this returns at once.
+   * A {@code codebuild-breakpoint} command ran: the build waits here for as long as this does, and
+   * {@code shell} runs commands in it meanwhile. CodeBuild pauses only when the build has a debug
+   * session, so by default this returns at once.
    */
-  default void breakpoint(Sandbox sandbox, Consumer<String> log) throws InterruptedException {}
+  default void breakpoint(Sandbox sandbox, BuildShell shell, Consumer<String> log)
+      throws InterruptedException {}
 
   /**
    * A command failed (its phase is not over yet): the build waits here for as long as this does,

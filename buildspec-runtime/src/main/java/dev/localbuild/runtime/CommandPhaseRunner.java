@@ -11,6 +11,7 @@ import dev.localbuild.runtime.model.PhaseContext;
 import dev.localbuild.runtime.model.PhaseOutcome;
 import dev.localbuild.runtime.sandbox.Sandbox;
 import dev.localbuild.runtime.shell.CommandScripts;
+import dev.localbuild.runtime.shell.OutputLine;
 import dev.localbuild.runtime.shell.ShellClosedException;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -30,6 +31,7 @@ final class CommandPhaseRunner {
   private final Consumer<String> agent;
   private final LogSink log;
   private final BuildHooks hooks;
+  private final Consumer<@Nullable Consumer<OutputLine>> tap;
 
   /** The command CodeBuild's debug sessions pause at; not a program. */
   static final String BREAKPOINT = "codebuild-breakpoint";
@@ -40,8 +42,10 @@ final class CommandPhaseRunner {
       BuildRecordState state,
       Consumer<String> agent,
       LogSink log,
-      BuildHooks hooks) {
+      BuildHooks hooks,
+      Consumer<@Nullable Consumer<OutputLine>> tap) {
     this.hooks = hooks;
+    this.tap = tap;
     this.sandbox = sandbox;
     this.buildspec = buildspec;
     this.state = state;
@@ -72,26 +76,57 @@ final class CommandPhaseRunner {
     for (Command c : commands) {
       agent.accept("Running command " + c.text());
       if (c.text().strip().equals(BREAKPOINT)) {
-        hooks.breakpoint(sandbox, agent);
+        hooks.breakpoint(sandbox, lent(runAs), agent);
         log.accept(new LogLine(Instant.now(), LogLine.Source.STDOUT, ""));
         continue;
       }
-      String script =
-          CommandScripts.command(
-              sandbox.shellDir(),
-              c.text(),
-              state.succeeding(),
-              buildspec.version().carriesShellState());
-      int rc = sandbox.shell().run(state.shellProgram(), runAs, script);
-      // CodeBuild leaves an empty line after each command's output
-      log.accept(new LogLine(Instant.now(), LogLine.Source.STDOUT, ""));
+      int rc = runOne(c.text(), runAs);
       if (rc != 0) {
-        agent.accept("Command did not exit successfully " + c.text() + " exit status " + rc);
         hooks.commandFailed(sandbox, c.text(), rc, agent);
         return PhaseContext.commandFailed(c.text(), rc);
       }
     }
     return null;
+  }
+
+  /** One command, as the buildspec's are run and logged; its exit status. */
+  private int runOne(String command, @Nullable String runAs)
+      throws InterruptedException, ShellClosedException {
+    String script =
+        CommandScripts.command(
+            sandbox.shellDir(),
+            command,
+            state.succeeding(),
+            buildspec.version().carriesShellState());
+    int rc = sandbox.shell().run(state.shellProgram(), runAs, script);
+    // CodeBuild leaves an empty line after each command's output
+    log.accept(new LogLine(Instant.now(), LogLine.Source.STDOUT, ""));
+    if (rc != 0) {
+      agent.accept("Command did not exit successfully " + command + " exit status " + rc);
+    }
+    return rc;
+  }
+
+  /** The shell lent at a breakpoint: commands run as the phase's own, with its run-as user. */
+  private BuildShell lent(@Nullable String runAs) {
+    return new BuildShell() {
+      @Override
+      public int run(String command, Consumer<OutputLine> output)
+          throws InterruptedException, ShellClosedException {
+        agent.accept("Running command " + command);
+        tap.accept(output);
+        try {
+          return runOne(command, runAs);
+        } finally {
+          tap.accept(null);
+        }
+      }
+
+      @Override
+      public boolean open() {
+        return !sandbox.shell().isClosed();
+      }
+    };
   }
 
   /**

@@ -6,7 +6,9 @@ import dev.localbuild.runtime.log.LogLine;
 import dev.localbuild.runtime.model.BuildRecord;
 import dev.localbuild.runtime.model.StatusType;
 import dev.localbuild.runtime.sandbox.Sandbox;
+import dev.localbuild.runtime.shell.ShellClosedException;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
@@ -21,7 +23,7 @@ class DebugPausesTest {
   BuildHooks recording() {
     return new BuildHooks() {
       @Override
-      public void breakpoint(Sandbox sandbox, Consumer<String> log) {
+      public void breakpoint(Sandbox sandbox, BuildShell shell, Consumer<String> log) {
         pauses.add("breakpoint in " + sandbox.sourceDir().isEmpty());
       }
 
@@ -78,6 +80,58 @@ class DebugPausesTest {
     assertThat(h.log.stream().map(LogLine::text).toList())
         .contains("cleanup")
         .doesNotContain("never");
+  }
+
+  @Test
+  void theShellLentAtABreakpointRunsCommandsAsTheBuildsOwnWithTheirOutputAndExitStatus()
+      throws Exception {
+    EngineHarness h = new EngineHarness(root);
+    List<String> got = new CopyOnWriteArrayList<>();
+    h.hooks =
+        new BuildHooks() {
+          @Override
+          public void breakpoint(Sandbox sandbox, BuildShell shell, Consumer<String> log)
+              throws InterruptedException {
+            try {
+              for (String c :
+                  List.of(
+                      "export GREETING=hello; mkdir -p sub; cd sub",
+                      "echo $GREETING $CODEBUILD_BUILD_SUCCEEDING $SECRET_ONE; echo oops >&2",
+                      "basename $PWD; exit 3")) {
+                List<String> lines = new ArrayList<>();
+                int rc = shell.run(c, l -> lines.add(l.stream() + ":" + l.text()));
+                got.add(rc + " " + lines);
+              }
+              got.add("open " + shell.open());
+            } catch (ShellClosedException e) {
+              got.add("closed");
+            }
+          }
+        };
+    h.parameters.put("/demo/secret", "s3cr3t-value");
+    BuildRecord r =
+        h.run(
+            """
+            version: 0.2
+            env:
+              parameter-store:
+                SECRET_ONE: /demo/secret
+            phases:
+              build:
+                commands:
+                  - codebuild-breakpoint
+            """);
+    assertThat(got)
+        .containsExactly(
+            "0 []", "0 [STDOUT:hello 1 ***, STDERR:oops]", "3 [STDOUT:sub]", "open true");
+    // a failing lent command is the holder's business: the build goes on as it would have
+    assertThat(r.buildStatus()).isEqualTo(StatusType.SUCCEEDED);
+    List<String> text = h.log.stream().map(LogLine::text).toList();
+    assertThat(text)
+        .anyMatch(l -> l.endsWith("Running command basename $PWD; exit 3"))
+        .anyMatch(l ->
+            l.endsWith("Command did not exit successfully basename $PWD; exit 3 exit status 3"))
+        .noneMatch(l -> l.contains("s3cr3t-value"));
   }
 
   @Test

@@ -126,6 +126,9 @@ public final class BuildLauncher implements AutoCloseable {
               config.executor() == LauncherConfig.Executor.DOCKER ? warm : null,
               listener.notices(),
               listener.progress());
+      if (order.host().breakpoints() != null) {
+        kit = kit.heldBy(order.host().breakpoints());
+      }
       BuildRequest request = resolved.request();
       String project = request.projectName();
       Reservation reserved = reservation != null ? reservation : reserve(project);

@@ -61,6 +61,27 @@ public record BuildOrder(
     Objects.requireNonNull(host, "host");
   }
 
+  /** The same build, with what this host adds replaced. */
+  public BuildOrder withHost(Host other) {
+    return new BuildOrder(
+        project,
+        projectName,
+        sourceDirectory,
+        secondarySourceDirectories,
+        sourceVersion,
+        buildspecOverride,
+        environmentVariablesOverride,
+        imageOverride,
+        privilegedModeOverride,
+        timeoutOverride,
+        cacheOverride,
+        artifactsDirectory,
+        reportsDirectory,
+        region,
+        initiator,
+        other);
+  }
+
   /**
    * What this host adds to a build, beyond CodeBuild's settings.
    *
@@ -74,6 +95,7 @@ public record BuildOrder(
    * @param debug where the build pauses for a person's shell (run --debug, --debug-on-failure)
    * @param batchIdentifier the build's identifier in a batch ({@code run --batch}), or null
    * @param batchComputeType the compute type the batch gives the build, or null for the project's
+   * @param breakpoints who holds the build at its breakpoints (a sandbox session), or null
    */
   public record Host(
       List<String> cacheFrom,
@@ -83,7 +105,8 @@ public record BuildOrder(
       boolean includeUntracked,
       DebugHooks.Debug debug,
       @Nullable String batchIdentifier,
-      @Nullable String batchComputeType) {
+      @Nullable String batchComputeType,
+      @Nullable Breakpoints breakpoints) {
     public static final Host NONE = new Host(List.of(), null, false, false, false);
 
     public Host {
@@ -106,6 +129,7 @@ public record BuildOrder(
           includeUntracked,
           DebugHooks.Debug.NONE,
           null,
+          null,
           null);
     }
 
@@ -121,7 +145,22 @@ public record BuildOrder(
           includeUntracked,
           debug,
           identifier,
-          computeType);
+          computeType,
+          breakpoints);
+    }
+
+    /** The same, held at its breakpoints by {@code holder} (a sandbox session). */
+    public Host heldBy(Breakpoints holder) {
+      return new Host(
+          cacheFrom,
+          registryMirror,
+          untrusted,
+          imageFallback,
+          includeUntracked,
+          debug,
+          batchIdentifier,
+          batchComputeType,
+          holder);
     }
   }
 }

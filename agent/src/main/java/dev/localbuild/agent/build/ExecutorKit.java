@@ -21,8 +21,10 @@ import dev.localbuild.agent.project.ProjectConfig;
 import dev.localbuild.cache.store.LocalBlobStore;
 import dev.localbuild.runtime.BuildCache;
 import dev.localbuild.runtime.BuildHooks;
+import dev.localbuild.runtime.BuildShell;
 import dev.localbuild.runtime.log.Progress;
 import dev.localbuild.runtime.sandbox.Provisioner;
+import dev.localbuild.runtime.sandbox.Sandbox;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -60,6 +62,36 @@ record ExecutorKit(Provisioner provisioner, BuildCache cache, BuildHooks hooks) 
             notices,
             DebugHooks.terminal(),
             setup.request().projectName()));
+  }
+
+  /** The same kit, its builds held at their breakpoints by {@code holder} instead. */
+  ExecutorKit heldBy(Breakpoints holder) {
+    BuildHooks inner = hooks;
+    return new ExecutorKit(
+        provisioner,
+        cache,
+        new BuildHooks() {
+          @Override
+          public void beforeInstall(
+              Sandbox sandbox, Map<String, String> variables, Consumer<String> log)
+              throws Exception {
+            inner.beforeInstall(sandbox, variables, log);
+          }
+
+          @Override
+          public void breakpoint(Sandbox sandbox, BuildShell shell, Consumer<String> log)
+              throws InterruptedException {
+            DebugHooks.prepareShell(sandbox);
+            holder.hold(shell, log);
+          }
+
+          @Override
+          public void commandFailed(
+              Sandbox sandbox, String command, int exitStatus, Consumer<String> log)
+              throws InterruptedException {
+            inner.commandFailed(sandbox, command, exitStatus, log);
+          }
+        });
   }
 
   private static ExecutorKit executor(

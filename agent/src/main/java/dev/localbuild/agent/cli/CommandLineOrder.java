@@ -147,6 +147,7 @@ record CommandLineOrder(LauncherConfig launcher, BuildOrder order) {
                 o.includeUntracked,
                 new dev.localbuild.agent.debug.DebugHooks.Debug(o.debug, o.debugOnFailure),
                 null,
+                null,
                 null));
     LauncherConfig launcher =
         new LauncherConfig(

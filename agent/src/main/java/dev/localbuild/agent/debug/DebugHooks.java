@@ -1,6 +1,7 @@
 package dev.localbuild.agent.debug;
 
 import dev.localbuild.runtime.BuildHooks;
+import dev.localbuild.runtime.BuildShell;
 import dev.localbuild.runtime.sandbox.Sandbox;
 import dev.localbuild.runtime.shell.CommandScripts;
 import dev.localbuild.runtime.shell.ShellClosedException;
@@ -67,7 +68,8 @@ public final class DebugHooks implements BuildHooks {
   }
 
   @Override
-  public void breakpoint(Sandbox sandbox, Consumer<String> log) throws InterruptedException {
+  public void breakpoint(Sandbox sandbox, BuildShell shell, Consumer<String> log)
+      throws InterruptedException {
     if (debug.breakpoints()) {
       pause(sandbox, "at codebuild-breakpoint");
     }
@@ -103,7 +105,13 @@ public final class DebugHooks implements BuildHooks {
     return cmd;
   }
 
-  private void pause(Sandbox sandbox, String where) throws InterruptedException {
+  /**
+   * Makes the sandbox ready for a person's shell ({@code localbuild attach}): its start-up file,
+   * with the build's state.
+   *
+   * @return false when the sandbox is gone
+   */
+  public static boolean prepareShell(Sandbox sandbox) throws InterruptedException {
     String dir = sandbox.shellDir();
     try {
       sandbox
@@ -121,7 +129,14 @@ public final class DebugHooks implements BuildHooks {
                   + " <<'LOCALBUILD_RC'\n"
                   + rc(dir)
                   + "LOCALBUILD_RC\n");
+      return true;
     } catch (ShellClosedException e) {
+      return false;
+    }
+  }
+
+  private void pause(Sandbox sandbox, String where) throws InterruptedException {
+    if (!prepareShell(sandbox)) {
       return; // the sandbox is gone (a timeout): nothing to look at
     }
     List<String> shell = shell(sandbox);

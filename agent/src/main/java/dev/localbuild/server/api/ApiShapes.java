@@ -14,7 +14,14 @@ import java.util.Set;
 public final class ApiShapes {
   private static final Set<String> TIMESTAMPS =
       Set.of(
-          "startTime", "endTime", "created", "lastModified", "lastModifiedSecret", "requestedOn");
+          "startTime",
+          "endTime",
+          "created",
+          "lastModified",
+          "lastModifiedSecret",
+          "requestedOn",
+          "requestTime",
+          "submitTime");
 
   private ApiShapes() {}
 

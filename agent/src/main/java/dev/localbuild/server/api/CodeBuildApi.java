@@ -9,6 +9,7 @@ import dev.localbuild.agent.record.RecordJson;
 import dev.localbuild.server.builds.BatchService;
 import dev.localbuild.server.builds.BuildService;
 import dev.localbuild.server.error.ApiException;
+import dev.localbuild.server.sandbox.SandboxService;
 import dev.localbuild.server.status.SourceCredentialsApi;
 import dev.localbuild.server.store.BuildStore;
 import dev.localbuild.server.store.ProjectStore;
@@ -41,6 +42,7 @@ public final class CodeBuildApi {
   private final SourceCredentialsApi credentials;
   private final FleetApi fleets;
   private final BatchApi batchApi;
+  private final SandboxApi sandboxApi;
 
   /**
    * @param images the images this host has, for ListCuratedEnvironmentImages
@@ -50,6 +52,7 @@ public final class CodeBuildApi {
       Stores stores,
       BuildService service,
       BatchService batches,
+      SandboxService sandboxes,
       String region,
       String account,
       Supplier<List<BuildLauncher.LocalImage>> images,
@@ -62,6 +65,7 @@ public final class CodeBuildApi {
     this.region = region;
     this.account = account;
     this.batchApi = new BatchApi(stores.projects(), stores.batches(), batches, projectArn(""));
+    this.sandboxApi = new SandboxApi(stores.projects(), sandboxes, projectArn(""));
     this.images = images;
     this.webhooks = new WebhookApi(projects, baseUrl, projectArn(""));
     this.credentials =
@@ -102,6 +106,16 @@ public final class CodeBuildApi {
           "RetryBuildBatch",
           "DeleteBuildBatch" ->
           batchApi.call(operation, in, caller);
+      case "StartSandbox",
+          "StopSandbox",
+          "BatchGetSandboxes",
+          "ListSandboxes",
+          "ListSandboxesForProject",
+          "StartCommandExecution",
+          "BatchGetCommandExecutions",
+          "ListCommandExecutionsForSandbox",
+          "StartSandboxConnection" ->
+          sandboxApi.call(operation, in, caller);
       default ->
           throw new ApiException(
               "UnknownOperationException", "Unknown operation CodeBuild_20161006." + operation);
@@ -284,6 +298,25 @@ public final class CodeBuildApi {
    * between two pages neither repeat nor skip one.
    */
   static ObjectNode page(String member, List<String> all, ObjectNode in) throws ApiException {
+    return page(
+        member,
+        all.stream().map(com.fasterxml.jackson.databind.node.TextNode::valueOf).toList(),
+        JsonNode::asText,
+        PAGE,
+        in);
+  }
+
+  /**
+   * A page of whole records ({@code size} of them), each named by {@code key} in the tokens, as
+   * {@link #page(String, List, ObjectNode)} does with names.
+   */
+  static <T extends JsonNode> ObjectNode page(
+      String member,
+      List<T> all,
+      java.util.function.Function<T, String> key,
+      int size,
+      ObjectNode in)
+      throws ApiException {
     int from = 0;
     String token = in.path("nextToken").asText(null);
     if (token != null) {
@@ -293,21 +326,21 @@ public final class CodeBuildApi {
       } catch (IllegalArgumentException e) {
         after = null;
       }
-      from = after == null ? -1 : all.indexOf(after) + 1;
+      from = after == null ? -1 : all.stream().map(key).toList().indexOf(after) + 1;
       if (from <= 0) {
         throw ApiException.invalid("Invalid pagination token: " + token);
       }
     }
     ObjectNode out = RecordJson.MAPPER.createObjectNode();
     ArrayNode a = out.putArray(member);
-    int to = Math.min(all.size(), from + PAGE);
+    int to = Math.min(all.size(), from + size);
     all.subList(from, to).forEach(a::add);
     if (to < all.size()) {
       out.put(
           "nextToken",
           Base64.getUrlEncoder()
               .withoutPadding()
-              .encodeToString(all.get(to - 1).getBytes(StandardCharsets.UTF_8)));
+              .encodeToString(key.apply(all.get(to - 1)).getBytes(StandardCharsets.UTF_8)));
     }
     return out;
   }

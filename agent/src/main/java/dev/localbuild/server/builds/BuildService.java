@@ -1,6 +1,7 @@
 package dev.localbuild.server.builds;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.localbuild.agent.build.Breakpoints;
 import dev.localbuild.agent.build.BuildHandle;
 import dev.localbuild.agent.build.BuildLauncher;
 import dev.localbuild.agent.build.BuildListener;
@@ -388,6 +389,11 @@ public final class BuildService implements AutoCloseable {
       writes.failBeforeStart(id, agent, "CLIENT_ERROR", e.getMessage());
       return;
     }
+    SessionHolders holders = sessions;
+    String sandboxId = StartRequests.text(row.request().path(SANDBOX), "id");
+    if (sandboxId != null && holders != null) {
+      order = order.withHost(order.host().heldBy(holders.holder(id, sandboxId)));
+    }
     BuildLauncher.Reservation reservation =
         new BuildLauncher.Reservation(
             UUID.fromString(id.substring(id.indexOf(':') + 1)),
@@ -435,6 +441,19 @@ public final class BuildService implements AutoCloseable {
     }
   }
 
+  /** Who holds a sandbox's session at its breakpoint: the sandbox service. */
+  @FunctionalInterface
+  public interface SessionHolders {
+    Breakpoints holder(String buildId, String sandboxId);
+  }
+
+  private volatile @Nullable SessionHolders sessions;
+
+  /** Sandbox sessions are held by {@code holders} (set once, before builds start). */
+  public void holdSessions(SessionHolders holders) {
+    this.sessions = holders;
+  }
+
   /** A StartBuild request on a project, as the one build path's order. */
   BuildOrder order(ObjectNode projectJson, ObjectNode req, String initiator) throws ApiException {
     return StartRequests.order(projectJson, req, initiator, region);
@@ -451,6 +470,12 @@ public final class BuildService implements AutoCloseable {
    * "identifier": ..., "computeType": ... or absent}}.
    */
   public static final String BATCH = "localbuild:batch";
+
+  /**
+   * A request member no CodeBuild client sends: the build is a sandbox's session, {@code {"id": the
+   * sandbox's id}}, held at its breakpoint while the sandbox's commands run in it.
+   */
+  public static final String SANDBOX = "localbuild:sandbox";
 
   private String arn(String id) {
     return "arn:aws:codebuild:" + region + ":" + account + ":build/" + id;

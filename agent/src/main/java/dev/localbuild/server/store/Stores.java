@@ -8,7 +8,8 @@ public record Stores(
     ProjectStore fleets,
     QueueStore queue,
     AgentStore agents,
-    BatchStore batches) {
+    BatchStore batches,
+    SandboxStore sandboxes) {
   public static Stores of(Database db) {
     BuildStore builds = new BuildStore(db);
     return new Stores(
@@ -18,6 +19,7 @@ public record Stores(
         ProjectStore.fleets(db),
         new QueueStore(db, builds),
         new AgentStore(db, builds),
-        new BatchStore(db));
+        new BatchStore(db),
+        new SandboxStore(db));
   }
 }

@@ -39,11 +39,24 @@ final class ServeProcess {
     return "http://127.0.0.1:" + m.group(1);
   }
 
+  /**
+   * pip's AWS CLI v1, with the python3 whose botocore {@code ServiceModel} reads: Debian's CLI
+   * (2.9) predates CodeBuild's sandboxes, this one has them.
+   */
+  static final List<String> AWS_V1 = List.of("python3", "-m", "awscli");
+
   /** Debian's AWS CLI against the server, with a key and nothing of this machine's config. */
   static Cli aws(Path tmp, String endpoint, String keyId, String secret, String... args)
       throws Exception {
-    List<String> cmd =
-        new ArrayList<>(List.of(AWS, "--endpoint-url", endpoint, "--output", "json"));
+    return aws(List.of(AWS), tmp, endpoint, keyId, secret, args);
+  }
+
+  /** An AWS CLI ({@code cli}: its command line) against the server, as {@link #aws}. */
+  static Cli aws(
+      List<String> cli, Path tmp, String endpoint, String keyId, String secret, String... args)
+      throws Exception {
+    List<String> cmd = new ArrayList<>(cli);
+    cmd.addAll(List.of("--endpoint-url", endpoint, "--output", "json"));
     cmd.addAll(List.of(args));
     ProcessBuilder pb = new ProcessBuilder(cmd);
     Path out = Files.createTempFile(tmp, "aws", ".out");

@@ -12,6 +12,7 @@ import dev.localbuild.server.TestLaunchers;
 import dev.localbuild.server.builds.BatchService;
 import dev.localbuild.server.builds.BuildService;
 import dev.localbuild.server.error.ApiException;
+import dev.localbuild.server.sandbox.SandboxService;
 import dev.localbuild.server.store.AgentStore;
 import dev.localbuild.server.store.BuildStore;
 import dev.localbuild.server.store.Database;
@@ -43,6 +44,7 @@ class CodeBuildShapesTest {
   Stores stores;
   BatchService batches;
   BuildService service;
+  SandboxService sandboxes;
 
   @BeforeAll
   static void models() throws Exception {
@@ -67,11 +69,13 @@ class CodeBuildShapesTest {
             "eu-west-1",
             "000000000000",
             m -> {});
+    sandboxes = new SandboxService(service, stores, "eu-west-1", "000000000000", m -> {});
     api =
         new CodeBuildApi(
             stores,
             service,
             batches,
+            sandboxes,
             "eu-west-1",
             "000000000000",
             () ->
@@ -169,6 +173,153 @@ class CodeBuildShapesTest {
             call("BatchGetBuildBatches", "{\"ids\": [\"" + id + "\"]}")
                 .path("buildBatchesNotFound"))
         .hasSize(1);
+  }
+
+  @Test
+  void sandboxesAndTheirCommandsAreInCodeBuildsShapes() throws Exception {
+    call(
+        "CreateProject",
+        """
+        {"name": "dbg", "source": {"type": "NO_SOURCE", "buildspec": "version: 0.2\\nphases:\\n  build:\\n    commands: [exit 1]\\n"},
+         "artifacts": {"type": "NO_ARTIFACTS"}, "timeoutInMinutes": 30,
+         "environment": {"type": "LINUX_CONTAINER", "image": "debian:bookworm", "computeType": "BUILD_GENERAL1_SMALL",
+                         "environmentVariables": [{"name": "STAGE", "value": "dev"}]},
+         "serviceRole": "arn:aws:iam::000000000000:role/localbuild-build"}
+        """);
+    JsonNode sandbox =
+        call("StartSandbox", "{\"projectName\": \"dbg\", \"idempotencyToken\": \"t-1\"}")
+            .path("sandbox");
+    String id = sandbox.path("id").asText();
+    assertThat(id).startsWith("dbg:");
+    assertThat(sandbox.path("arn").asText())
+        .isEqualTo("arn:aws:codebuild:eu-west-1:000000000000:sandbox/" + id);
+    assertThat(sandbox.path("status").asText()).isEqualTo("QUEUED");
+    assertThat(sandbox.path("timeoutInMinutes").asInt()).isEqualTo(30);
+    assertThat(sandbox.at("/environment/environmentVariables/0/value").asText()).isEqualTo("dev");
+    String session = sandbox.at("/currentSession/id").asText();
+    // the session is a build of the project that runs a breakpoint, not the project's buildspec
+    JsonNode build = call("BatchGetBuilds", "{\"ids\": [\"" + session + "\"]}").at("/builds/0");
+    assertThat(build.path("projectName").asText()).isEqualTo("dbg");
+    assertThat(build.at("/source/buildspec").asText()).contains("codebuild-breakpoint");
+    assertThat(
+            call("StartSandbox", "{\"projectName\": \"dbg\", \"idempotencyToken\": \"t-1\"}")
+                .at("/sandbox/id")
+                .asText())
+        .isEqualTo(id);
+
+    JsonNode got =
+        call(
+            "BatchGetSandboxes",
+            "{\"ids\": [\"" + sandbox.path("arn").asText() + "\", \"dbg:nope\"]}");
+    assertThat(got.at("/sandboxes/0/id").asText()).isEqualTo(id);
+    assertThat(got.at("/sandboxesNotFound/0").asText()).isEqualTo("dbg:nope");
+    assertThat(call("ListSandboxes", "{}").path("ids"))
+        .extracting(JsonNode::asText)
+        .containsExactly(id);
+    assertThat(call("ListSandboxesForProject", "{\"projectName\": \"dbg\"}").path("ids"))
+        .hasSize(1);
+    assertThatThrownBy(() -> call("ListSandboxesForProject", "{\"projectName\": \"none\"}"))
+        .hasMessageContaining("Project cannot be found");
+
+    // commands wait for the session; the agent that runs it takes them in order
+    String[] commands = {"cd /tmp && export A=1", "echo $A; echo warn >&2; exit 4", "sleep 600"};
+    List<String> cmdIds = new java.util.ArrayList<>();
+    for (String c : commands) {
+      JsonNode ce =
+          call(
+                  "StartCommandExecution",
+                  RecordJson.MAPPER.writeValueAsString(
+                      java.util.Map.of("sandboxId", id, "command", c)))
+              .path("commandExecution");
+      assertThat(ce.path("status").asText()).isEqualTo("SUBMITTED");
+      assertThat(ce.path("type").asText()).isEqualTo("SHELL");
+      cmdIds.add(ce.path("id").asText());
+    }
+    assertThatThrownBy(() ->
+            call(
+                "StartCommandExecution",
+                "{\"sandboxId\": \"" + id + "\", \"command\": \"ls\", \"type\": \"PYTHON\"}"))
+        .hasMessageContaining("Member must satisfy enum value set: [SHELL]");
+    java.util.concurrent.atomic.AtomicBoolean open =
+        new java.util.concurrent.atomic.AtomicBoolean(true);
+    List<String> ran = new java.util.concurrent.CopyOnWriteArrayList<>();
+    dev.localbuild.runtime.BuildShell shell =
+        new dev.localbuild.runtime.BuildShell() {
+          @Override
+          public int run(
+              String command,
+              java.util.function.Consumer<dev.localbuild.runtime.shell.OutputLine> out)
+              throws dev.localbuild.runtime.shell.ShellClosedException {
+            ran.add(command);
+            if (command.startsWith("sleep")) {
+              open.set(false); // StopSandbox killed the container while it ran
+              throw new dev.localbuild.runtime.shell.ShellClosedException("killed");
+            }
+            if (command.startsWith("echo")) {
+              out.accept(
+                  new dev.localbuild.runtime.shell.OutputLine(
+                      dev.localbuild.runtime.shell.OutputLine.Stream.STDOUT, "1"));
+              out.accept(
+                  new dev.localbuild.runtime.shell.OutputLine(
+                      dev.localbuild.runtime.shell.OutputLine.Stream.STDERR, "warn"));
+              return 4;
+            }
+            return 0;
+          }
+
+          @Override
+          public boolean open() {
+            return open.get();
+          }
+        };
+    List<String> said = new java.util.concurrent.CopyOnWriteArrayList<>();
+    sandboxes.holder(id).hold(shell, said::add);
+    assertThat(ran).containsExactly(commands);
+    assertThat(said).anyMatch(l -> l.contains("is running: commands from StartCommandExecution"));
+
+    JsonNode ces =
+        call(
+            "BatchGetCommandExecutions",
+            "{\"sandboxId\": \""
+                + id
+                + "\", \"commandExecutionIds\": [\""
+                + cmdIds.get(1)
+                + "\", \"nope\"]}");
+    JsonNode failed = ces.at("/commandExecutions/0");
+    assertThat(failed.path("status").asText()).isEqualTo("FAILED");
+    assertThat(failed.path("exitCode").asText()).isEqualTo("4");
+    assertThat(failed.path("standardOutputContent").asText()).isEqualTo("1\n");
+    assertThat(failed.path("standardErrContent").asText()).isEqualTo("warn\n");
+    assertThat(failed.path("sandboxArn").asText()).isEqualTo(sandbox.path("arn").asText());
+    assertThat(ces.at("/commandExecutionsNotFound/0").asText()).isEqualTo("nope");
+    JsonNode listed =
+        call(
+            "ListCommandExecutionsForSandbox",
+            "{\"sandboxId\": \"" + id + "\", \"sortOrder\": \"ASCENDING\", \"maxResults\": 2}");
+    assertThat(listed.path("commandExecutions"))
+        .extracting(c -> c.path("status").asText())
+        .containsExactly("SUCCEEDED", "FAILED");
+    JsonNode rest =
+        call(
+            "ListCommandExecutionsForSandbox",
+            "{\"sandboxId\": \""
+                + id
+                + "\", \"sortOrder\": \"ASCENDING\", \"nextToken\": \""
+                + listed.path("nextToken").asText()
+                + "\"}");
+    assertThat(rest.at("/commandExecutions/0/status").asText()).isEqualTo("STOPPED");
+    assertThat(rest.has("nextToken")).isFalse();
+
+    JsonNode stopped = call("StopSandbox", "{\"id\": \"" + id + "\"}").path("sandbox");
+    assertThat(stopped.path("status").asText()).isEqualTo("STOPPED"); // it never left the queue
+    assertThat(stopped.at("/currentSession/status").asText()).isEqualTo("STOPPED");
+    assertThatThrownBy(() ->
+            call("StartCommandExecution", "{\"sandboxId\": \"" + id + "\", \"command\": \"ls\"}"))
+        .hasMessageContaining("is STOPPED: start a new one with StartSandbox");
+    assertThatThrownBy(() -> call("StartSandboxConnection", "{\"sandboxId\": \"" + id + "\"}"))
+        .hasMessageContaining("localbuild attach " + session);
+    assertThatThrownBy(() -> call("StopSandbox", "{\"id\": \"dbg:nope\"}"))
+        .hasMessageContaining("Sandbox dbg:nope does not exist");
   }
 
   @Test

@@ -78,6 +78,16 @@ public final class ShellSession {
     }
   }
 
+  /** Whether the supervisor is gone (the sandbox was killed, or died). */
+  public boolean isClosed() {
+    lock.lock();
+    try {
+      return closedReason != null;
+    } finally {
+      lock.unlock();
+    }
+  }
+
   /**
    * Runs a script in a new shell process and waits for it.
    *
