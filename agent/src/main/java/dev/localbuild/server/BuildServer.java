@@ -166,7 +166,8 @@ public final class BuildServer implements AutoCloseable {
             log,
             new BuildMetrics(metrics));
     BatchService batches =
-        new BatchService(service, stores, new BuildNumberStore(db), c.region(), ACCOUNT, log);
+        new BatchService(
+            service, stores, new BuildNumberStore(db), c.region(), ACCOUNT, log, c.dataDir());
     SourceCredentialStore sourceCredentials = new SourceCredentialStore(db, keys);
     service.observe(
         new CommitStatuses(

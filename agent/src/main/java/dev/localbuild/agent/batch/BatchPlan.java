@@ -3,6 +3,7 @@ package dev.localbuild.agent.batch;
 import dev.localbuild.agent.build.BuildOrder;
 import dev.localbuild.agent.build.OrderException;
 import dev.localbuild.agent.build.OrderResolver;
+import dev.localbuild.agent.project.ProjectConfig;
 import dev.localbuild.buildspec.BatchSpec;
 import dev.localbuild.runtime.BuildspecSource;
 import java.nio.file.Path;
@@ -10,6 +11,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -49,9 +51,60 @@ public record BatchPlan(List<Child> children, boolean fastFail) {
     }
   }
 
-  /** The batch of an order's buildspec (read on this machine, before anything runs). */
+  /**
+   * The batch of an order's buildspec (read on this machine, before anything runs), within the
+   * project's {@code buildBatchConfig.restrictions}.
+   */
   public static BatchPlan of(BuildOrder order) throws OrderException {
-    return of(batchOf(order));
+    BatchPlan plan = of(batchOf(order));
+    if (order.project() != null) {
+      Optional<String> refused =
+          plan.refusedBy(
+              order.project().buildBatchConfig(), order.project().environment().computeType());
+      if (refused.isPresent()) {
+        throw new OrderException("--batch", refused.get());
+      }
+    }
+    return plan;
+  }
+
+  /**
+   * Why the project's batch restrictions refuse this batch, if they do: more builds than {@code
+   * maximumBuildsAllowed}, or a build on a compute type {@code computeTypesAllowed} does not list
+   * (a build without its own runs on the project's). CodeBuild refuses such a batch before any of
+   * its builds starts.
+   */
+  public Optional<String> refusedBy(
+      ProjectConfig.@Nullable BatchConfig config, String projectComputeType) {
+    if (config == null) {
+      return Optional.empty();
+    }
+    Integer max = config.maximumBuildsAllowed();
+    if (max != null && children.size() > max) {
+      return Optional.of(
+          "the batch has "
+              + children.size()
+              + " builds, more than the project's buildBatchConfig.restrictions"
+              + ".maximumBuildsAllowed ("
+              + max
+              + ")");
+    }
+    if (!config.computeTypesAllowed().isEmpty()) {
+      for (Child c : children) {
+        String type = c.computeType() != null ? c.computeType() : projectComputeType;
+        if (!config.computeTypesAllowed().contains(type)) {
+          return Optional.of(
+              "build "
+                  + c.identifier()
+                  + " would run on "
+                  + type
+                  + ", which the project's buildBatchConfig.restrictions.computeTypesAllowed ("
+                  + String.join(", ", config.computeTypesAllowed())
+                  + ") does not allow");
+        }
+      }
+    }
+    return Optional.empty();
   }
 
   /**

@@ -20,6 +20,7 @@ import java.util.Optional;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -62,7 +63,9 @@ public final class BatchRun {
   private final java.util.function.Consumer<String> notices;
   private final Progress progress;
   private final Map<String, BuildHandle> running = new ConcurrentHashMap<>();
+  private final @Nullable Duration timeout;
   private volatile boolean stopping;
+  private volatile boolean timedOut;
 
   public BatchRun(
       BuildLauncher launcher,
@@ -71,7 +74,9 @@ public final class BatchRun {
       int concurrency,
       PrintStream out,
       java.util.function.Consumer<String> notices,
-      Progress progress) {
+      Progress progress,
+      @Nullable Duration timeout) {
+    this.timeout = timeout;
     this.launcher = launcher;
     this.base = base;
     this.plan = plan;
@@ -87,8 +92,14 @@ public final class BatchRun {
     running.values().forEach(BuildHandle::stop);
   }
 
+  /** Whether the batch's own timeout ({@code buildBatchConfig.timeoutInMins}) stopped it. */
+  public boolean timedOut() {
+    return timedOut;
+  }
+
   /** Runs the batch; the outcomes in the plan's order. */
   public List<Outcome> run() throws InterruptedException {
+    long deadline = timeout == null ? Long.MAX_VALUE : System.nanoTime() + timeout.toNanos();
     Map<String, BatchPlan.Child> pending = new LinkedHashMap<>();
     plan.children().forEach(c -> pending.put(c.identifier(), c));
     Map<String, Outcome> done = new LinkedHashMap<>();
@@ -97,7 +108,12 @@ public final class BatchRun {
       for (BatchPlan.Child c : new ArrayList<>(pending.values())) {
         if (stopping) {
           pending.remove(c.identifier());
-          done.put(c.identifier(), new Outcome(c, null, "not run: the batch was stopped"));
+          done.put(
+              c.identifier(),
+              new Outcome(
+                  c,
+                  null,
+                  timedOut ? "not run: the batch timed out" : "not run: the batch was stopped"));
           continue;
         }
         Optional<String> blocked = blockedBy(c, done);
@@ -119,7 +135,20 @@ public final class BatchRun {
         continue; // what failed to start may have unblocked or blocked others
       }
       progress.update("batch", state(pending, done));
-      Map.Entry<String, Outcome> ended = finished.take();
+      Map.Entry<String, Outcome> ended =
+          finished.poll(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+      if (ended == null) {
+        if (!timedOut) {
+          timedOut = true;
+          notices.accept(
+              "batch: its timeout ("
+                  + timeout.toMinutes()
+                  + " minutes, buildBatchConfig.timeoutInMins) has passed: stopping its builds");
+          stop();
+        }
+        deadline = Long.MAX_VALUE; // now wait for the stopped builds to end
+        continue;
+      }
       running.remove(ended.getKey());
       done.put(ended.getKey(), ended.getValue());
       if (ended.getValue().failsTheBatch() && plan.fastFail() && !stopping) {
@@ -234,7 +263,10 @@ public final class BatchRun {
   }
 
   /** The batch's status, as BatchGetBuildBatches would say it. */
-  public static StatusType status(List<Outcome> outcomes, boolean stopped) {
+  public static StatusType status(List<Outcome> outcomes, boolean stopped, boolean timedOut) {
+    if (timedOut) {
+      return StatusType.TIMED_OUT;
+    }
     if (stopped) {
       return StatusType.STOPPED;
     }

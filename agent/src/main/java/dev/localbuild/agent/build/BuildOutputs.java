@@ -46,6 +46,19 @@ public record BuildOutputs(
         .resolve(Long.toString(buildNumber));
   }
 
+  /**
+   * Where a batch's combined artifacts are kept (the server's batches, and {@code run --batch}'s
+   * without {@code -a}).
+   */
+  public static Path keptBatchArtifacts(Path state, String project, String batch) {
+    return state
+        .resolve("projects")
+        .resolve(project)
+        .resolve("batches")
+        .resolve(batch)
+        .resolve("artifacts.zip");
+  }
+
   /** Where a build's reports are kept when the order names no directory (the server's). */
   public static Path keptReports(Path state, String project, long buildNumber) {
     return state

@@ -115,11 +115,22 @@ public final class RunCommand implements java.util.concurrent.Callable<Integer> 
       throw CommandLineOrder.worded(e);
     }
     int concurrency = options.serial ? 1 : Math.max(1, options.batchConcurrency);
+    var config =
+        command.order().project() == null ? null : command.order().project().buildBatchConfig();
     try (BuildLauncher launcher = new BuildLauncher(command.launcher())) {
       StderrProgress stderr = StderrProgress.system();
       var batch =
           new dev.localbuild.agent.batch.BatchRun(
-              launcher, command.order(), plan, concurrency, System.out, stderr, stderr);
+              launcher,
+              command.order(),
+              plan,
+              concurrency,
+              System.out,
+              stderr,
+              stderr,
+              config == null || config.timeoutInMins() == null
+                  ? null
+                  : Duration.ofMinutes(config.timeoutInMins()));
       System.err.println(
           "localbuild: batch of "
               + plan.children().size()
@@ -156,9 +167,16 @@ public final class RunCommand implements java.util.concurrent.Callable<Integer> 
       try {
         java.time.Instant start = java.time.Instant.now();
         var outcomes = batch.run();
-        var status = dev.localbuild.agent.batch.BatchRun.status(outcomes, stopped.get());
+        var status =
+            dev.localbuild.agent.batch.BatchRun.status(outcomes, stopped.get(), batch.timedOut());
         dev.localbuild.agent.batch.BatchRun.summary(
             System.err, outcomes, status, Duration.between(start, java.time.Instant.now()));
+        if ((options.combineArtifacts || (config != null && config.combineArtifacts()))
+            && !stopped.get()) {
+          if (!combine(command, outcomes, start)) {
+            return ExitCodes.of(dev.localbuild.runtime.model.StatusType.FAILED);
+          }
+        }
         return ExitCodes.of(status);
       } finally {
         done.countDown();
@@ -168,6 +186,68 @@ public final class RunCommand implements java.util.concurrent.Callable<Integer> 
           // the hook waited for the table above
         }
       }
+    }
+  }
+
+  /**
+   * COMBINE_ARTIFACTS for {@code run --batch}: the builds' artifacts in one zip, {@code
+   * artifacts.zip} in the {@code -a} directory (beside each build's own directory) or kept under
+   * the state directory.
+   *
+   * @return false when they could not be combined
+   */
+  private boolean combine(
+      CommandLineOrder command,
+      java.util.List<dev.localbuild.agent.batch.BatchRun.Outcome> outcomes,
+      java.time.Instant start) {
+    var order = command.order();
+    java.util.Map<String, java.nio.file.Path> dirs = new java.util.LinkedHashMap<>();
+    for (var o : outcomes) {
+      if (o.record() != null) {
+        dirs.put(
+            o.child().identifier(),
+            order.artifactsDirectory() != null
+                ? order.artifactsDirectory().resolve(o.child().identifier())
+                : dev.localbuild.agent.build.BuildOutputs.keptArtifacts(
+                    command.launcher().state(),
+                    o.record().projectName(),
+                    o.record().buildNumber()));
+      }
+    }
+    String project =
+        outcomes.stream()
+            .filter(o -> o.record() != null)
+            .map(o -> o.record().projectName())
+            .findFirst()
+            .orElse(null);
+    if (project == null) {
+      System.err.println(
+          "localbuild: no build of the batch ran: there are no artifacts to combine");
+      return true;
+    }
+    java.nio.file.Path target =
+        order.artifactsDirectory() != null
+            ? order.artifactsDirectory().resolve("artifacts.zip")
+            : dev.localbuild.agent.build.BuildOutputs.keptBatchArtifacts(
+                command.launcher().state(),
+                project,
+                java.time.format.DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")
+                    .withZone(java.time.ZoneOffset.UTC)
+                    .format(start));
+    try {
+      var combined = dev.localbuild.agent.batch.CombinedArtifacts.combine(dirs, target);
+      System.err.println(
+          combined
+              .map(c ->
+                  "localbuild: combined the batch's artifacts ("
+                      + c.files()
+                      + " files, each build's under its identifier): "
+                      + c.zip())
+              .orElse("localbuild: the batch's builds made no artifacts to combine"));
+      return true;
+    } catch (java.io.IOException e) {
+      System.err.println("localbuild: cannot combine the batch's artifacts: " + e.getMessage());
+      return false;
     }
   }
 

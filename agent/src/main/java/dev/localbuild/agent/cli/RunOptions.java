@@ -270,6 +270,13 @@ public final class RunOptions {
   boolean batch;
 
   @Option(
+      names = "--combine-artifacts",
+      description =
+          "With --batch: the builds' artifacts also in one zip, each build's under its"
+              + " identifier (as the project's buildBatchConfig.combineArtifacts does).")
+  boolean combineArtifacts;
+
+  @Option(
       names = "--batch-concurrency",
       paramLabel = "N",
       description = "How many of a batch's builds run at once (default: 2).")

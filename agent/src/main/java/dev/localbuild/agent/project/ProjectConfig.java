@@ -37,7 +37,26 @@ public record ProjectConfig(
     List<Artifacts> secondaryArtifacts,
     Extensions localbuild,
     @Nullable String serviceRole,
-    @Nullable String encryptionKey) {
+    @Nullable String encryptionKey,
+    @Nullable BatchConfig buildBatchConfig) {
+
+  /**
+   * {@code buildBatchConfig}: how the project's batch builds run.
+   *
+   * @param combineArtifacts the batch's artifacts in one location (COMBINE_ARTIFACTS)
+   * @param timeoutInMins the batch's own timeout, null for none
+   * @param maximumBuildsAllowed the most builds a batch may have, null for no limit
+   * @param computeTypesAllowed the compute types a batch's builds may ask for, empty for any
+   */
+  public record BatchConfig(
+      boolean combineArtifacts,
+      @Nullable Integer timeoutInMins,
+      @Nullable Integer maximumBuildsAllowed,
+      List<String> computeTypesAllowed) {
+    public BatchConfig {
+      computeTypesAllowed = List.copyOf(computeTypesAllowed);
+    }
+  }
 
   /** The buckets the project's S3 cache and S3 artifacts name. */
   public java.util.Set<String> s3Buckets() {

@@ -116,7 +116,34 @@ public final class ProjectFile {
         secondaryArtifacts,
         extensions(p.path("x-localbuild")),
         serviceRole(p, where),
-        text(p, "encryptionKey"));
+        text(p, "encryptionKey"),
+        p.has("buildBatchConfig") ? batchConfig(p.get("buildBatchConfig"), where) : null);
+  }
+
+  /** {@code buildBatchConfig} (its serviceRole and batchReportMode change nothing here). */
+  public static ProjectConfig.BatchConfig batchConfig(JsonNode b, String where)
+      throws ProjectFileException {
+    JsonNode r = b.path("restrictions");
+    Integer timeout = b.has("timeoutInMins") ? b.get("timeoutInMins").asInt() : null;
+    if (timeout != null && (timeout < 5 || timeout > 2160)) {
+      throw new ProjectFileException(
+          where
+              + ": buildBatchConfig.timeoutInMins: "
+              + timeout
+              + " is outside CodeBuild's 5 to 2160");
+    }
+    Integer max = r.has("maximumBuildsAllowed") ? r.get("maximumBuildsAllowed").asInt() : null;
+    if (max != null && max < 1) {
+      throw new ProjectFileException(
+          where
+              + ": buildBatchConfig.restrictions.maximumBuildsAllowed: "
+              + max
+              + " is not a number of builds");
+    }
+    List<String> types = new ArrayList<>();
+    r.path("computeTypesAllowed").forEach(t -> types.add(t.asText()));
+    return new ProjectConfig.BatchConfig(
+        b.path("combineArtifacts").asBoolean(false), timeout, max, types);
   }
 
   /** {@code serviceRole}: a role name or ARN, as CreateProject takes it. */

@@ -102,18 +102,24 @@ final class BatchDriver {
       }
     }
     List<BuildStore.Row> children = service.stores().batches().builds(id);
+    int timeout = record.path("buildBatchConfig").path("timeoutInMins").asInt(0);
+    Instant now = Instant.now();
+    if (timeout > 0
+        && Instant.parse(record.path("startTime").asText())
+            .plusSeconds(60L * timeout)
+            .isBefore(now)) {
+      // the batch's own timeout: what runs stops, what waits never starts
+      stopRunning(children);
+      BatchRecord.groups(record, plan, BatchService.byIdentifier(children));
+      BatchRecord.end(
+          record, "TIMED_OUT", "Build batch timed out after " + timeout + " minutes", now);
+      service.stores().batches().update(id, me, "TIMED_OUT", record);
+      return false;
+    }
     Map<String, String> statuses = BatchService.current(row.request(), children);
     BatchProgress next = BatchProgress.next(plan, statuses);
     if (next.stopOthers()) {
-      for (BuildStore.Row b : children) {
-        if (BatchProgress.running(b.status())) {
-          try {
-            service.builds().stop(b.id());
-          } catch (ApiException gone) {
-            // deleted meanwhile: nothing to stop
-          }
-        }
-      }
+      stopRunning(children);
     }
     String initiator = record.path("initiator").asText("localbuild");
     for (String identifier : next.start()) {
@@ -141,10 +147,76 @@ final class BatchDriver {
     String status = "IN_PROGRESS";
     if (next.status() != null) {
       status = next.status();
-      BatchRecord.end(
-          record, status, next.notRun().isEmpty() ? null : notRun(next.notRun()), Instant.now());
+      String why = next.notRun().isEmpty() ? null : notRun(next.notRun());
+      if (record.path("buildBatchConfig").path("combineArtifacts").asBoolean(false)) {
+        status = combine(record, row, children, status, why);
+      } else {
+        BatchRecord.end(record, status, why, Instant.now());
+      }
     }
     return service.stores().batches().update(id, me, status, record) && next.status() == null;
+  }
+
+  private void stopRunning(List<BuildStore.Row> children) throws SQLException {
+    for (BuildStore.Row b : children) {
+      if (BatchProgress.running(b.status())) {
+        try {
+          service.builds().stop(b.id());
+        } catch (ApiException gone) {
+          // deleted meanwhile: nothing to stop
+        }
+      }
+    }
+  }
+
+  /**
+   * COMBINE_ARTIFACTS, then the batch's end: the artifacts of each group's current build in one zip
+   * kept with the batch, named in the batch's {@code artifacts}. A batch with nothing to combine
+   * still goes through the phase; one whose artifacts cannot be combined fails in it.
+   *
+   * @return the batch's final status
+   */
+  private String combine(
+      ObjectNode record,
+      BuildStore.Row batch,
+      List<BuildStore.Row> children,
+      String status,
+      @org.jspecify.annotations.Nullable String why) {
+    BatchRecord.phase(record, status, why, "COMBINE_ARTIFACTS", Instant.now());
+    Map<String, Path> dirs = new java.util.LinkedHashMap<>();
+    BatchService.byIdentifier(children)
+        .forEach((identifier, rows) ->
+            dirs.put(
+                identifier,
+                dev.localbuild.agent.build.BuildOutputs.keptArtifacts(
+                    service.state(), batch.project(), rows.getLast().number())));
+    Path target =
+        dev.localbuild.agent.build.BuildOutputs.keptBatchArtifacts(
+            service.state(), batch.project(), Long.toString(batch.number()));
+    String failed = null;
+    try {
+      var combined = dev.localbuild.agent.batch.CombinedArtifacts.combine(dirs, target);
+      if (combined.isPresent()) {
+        record
+            .putObject("artifacts")
+            .put("location", combined.get().zip().toUri().toString())
+            .put("sha256sum", combined.get().sha256())
+            .put("md5sum", combined.get().md5());
+      }
+    } catch (IOException e) {
+      failed = "CLIENT_ERROR: cannot combine the batch's artifacts: " + e.getMessage();
+    }
+    String end = failed != null ? "FAILED" : status;
+    BatchRecord.phase(
+        record,
+        failed != null ? "FAILED" : "SUCCEEDED",
+        failed,
+        BatchRecord.lastPhase(end),
+        Instant.now());
+    record.put("buildBatchStatus", end);
+    record.put("endTime", dev.localbuild.agent.record.RecordJson.time(Instant.now()));
+    record.put("complete", true);
+    return end;
   }
 
   private static String notRun(Map<String, String> notRun) {
@@ -265,6 +337,11 @@ final class BatchDriver {
       }
       if (plan.children().isEmpty()) {
         throw new BatchspecException("YAML_FILE_ERROR: the batch section has no builds");
+      }
+      java.util.Optional<String> refused =
+          plan.refusedBy(project.buildBatchConfig(), project.environment().computeType());
+      if (refused.isPresent()) {
+        throw new BatchspecException("CLIENT_ERROR: " + refused.get());
       }
       return plan;
     } catch (GitSources.GitException e) {

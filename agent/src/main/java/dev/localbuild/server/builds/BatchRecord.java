@@ -105,10 +105,18 @@ final class BatchRecord {
    * status itself, as CodeBuild's batches end.
    */
   static void end(ObjectNode b, String status, @Nullable String message, Instant now) {
-    phase(b, status, message, status, now);
+    phase(b, status, message, lastPhase(status), now);
     b.put("buildBatchStatus", status);
     b.put("endTime", RecordJson.time(now));
     b.put("complete", true);
+  }
+
+  /**
+   * The phase a batch ends in: its status, but a batch's phases have no TIMED_OUT (or FAULT), so
+   * such a batch ends in FAILED, its status saying which.
+   */
+  static String lastPhase(String status) {
+    return List.of("SUCCEEDED", "FAILED", "STOPPED").contains(status) ? status : "FAILED";
   }
 
   /**

@@ -53,7 +53,9 @@ public final class BatchService implements AutoCloseable {
       BuildNumbering numbers,
       String region,
       String account,
-      Consumer<String> log) {
+      Consumer<String> log,
+      java.nio.file.Path state) {
+    this.state = state;
     this.builds = builds;
     this.stores = stores;
     this.batches = stores.batches();
@@ -61,6 +63,13 @@ public final class BatchService implements AutoCloseable {
     this.region = region;
     this.account = account;
     this.log = log;
+  }
+
+  private final java.nio.file.Path state;
+
+  /** Where builds' artifacts are kept, and batches' combined ones. */
+  java.nio.file.Path state() {
+    return state;
   }
 
   /** Drives this agent's batches and, every 5 s, those whose agent was lost. */

@@ -22,7 +22,8 @@ final class ProjectOverrides {
           "secondarySourcesVersionOverride", "secondarySourceVersions",
           "cacheOverride", "cache",
           "serviceRoleOverride", "serviceRole",
-          "logsConfigOverride", "logsConfig");
+          "logsConfigOverride", "logsConfig",
+          "buildBatchConfigOverride", "buildBatchConfig");
 
   /** Override → the member of {@code source} it replaces. */
   private static final Map<String, String> SOURCE =

@@ -53,6 +53,86 @@ class BatchPlanTest {
   }
 
   @Test
+  void theProjectsRestrictionsRefuseTooManyBuildsOrAComputeTypeTheyDoNotList() {
+    BatchPlan p =
+        plan(
+            """
+              build-list:
+                - identifier: small
+                - identifier: big
+                  env:
+                    compute-type: BUILD_GENERAL1_LARGE
+            """);
+    var none =
+        new dev.localbuild.agent.project.ProjectConfig.BatchConfig(true, null, null, List.of());
+    assertThat(p.refusedBy(null, "BUILD_GENERAL1_SMALL")).isEmpty();
+    assertThat(p.refusedBy(none, "BUILD_GENERAL1_SMALL")).isEmpty();
+    var one = new dev.localbuild.agent.project.ProjectConfig.BatchConfig(false, null, 1, List.of());
+    assertThat(p.refusedBy(one, "BUILD_GENERAL1_SMALL"))
+        .hasValue(
+            "the batch has 2 builds, more than the project's"
+                + " buildBatchConfig.restrictions.maximumBuildsAllowed (1)");
+    var smallOnly =
+        new dev.localbuild.agent.project.ProjectConfig.BatchConfig(
+            false, null, 5, List.of("BUILD_GENERAL1_SMALL", "BUILD_GENERAL1_MEDIUM"));
+    assertThat(p.refusedBy(smallOnly, "BUILD_GENERAL1_SMALL"))
+        .hasValue(
+            "build big would run on BUILD_GENERAL1_LARGE, which the project's"
+                + " buildBatchConfig.restrictions.computeTypesAllowed (BUILD_GENERAL1_SMALL,"
+                + " BUILD_GENERAL1_MEDIUM) does not allow");
+    // a build without its own compute type runs on the project's
+    assertThat(p.refusedBy(smallOnly, "BUILD_GENERAL1_2XLARGE").orElseThrow())
+        .startsWith("build small would run on BUILD_GENERAL1_2XLARGE");
+  }
+
+  @Test
+  void combinedArtifactsHoldEachBuildsUnderItsIdentifier(@org.junit.jupiter.api.io.TempDir Path dir)
+      throws Exception {
+    zip(dir.resolve("linux/artifacts.zip"), Map.of("app.bin", "L", "docs/readme", "R"));
+    zip(dir.resolve("linux/reports.zip"), Map.of("junit.xml", "<x/>"));
+    zip(dir.resolve("mac/artifacts.zip"), Map.of("app.bin", "M"));
+    Map<String, Path> builds = new java.util.LinkedHashMap<>();
+    builds.put("linux", dir.resolve("linux"));
+    builds.put("mac", dir.resolve("mac"));
+    builds.put("skipped", dir.resolve("nothing-here"));
+    var combined =
+        CombinedArtifacts.combine(builds, dir.resolve("out/artifacts.zip")).orElseThrow();
+    assertThat(combined.files()).isEqualTo(4);
+    Map<String, String> entries = new java.util.LinkedHashMap<>();
+    try (var in =
+        new java.util.zip.ZipInputStream(java.nio.file.Files.newInputStream(combined.zip()))) {
+      for (var e = in.getNextEntry(); e != null; e = in.getNextEntry()) {
+        entries.put(e.getName(), new String(in.readAllBytes()));
+      }
+    }
+    assertThat(entries)
+        .containsExactly(
+            Map.entry("linux/app.bin", "L"),
+            Map.entry("linux/docs/readme", "R"),
+            Map.entry("linux/reports/junit.xml", "<x/>"),
+            Map.entry("mac/app.bin", "M"));
+    byte[] bytes = java.nio.file.Files.readAllBytes(combined.zip());
+    assertThat(combined.sha256())
+        .isEqualTo(
+            java.util.HexFormat.of()
+                .formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(bytes)));
+    assertThat(CombinedArtifacts.combine(Map.of("x", dir.resolve("none")), dir.resolve("e/a.zip")))
+        .isEmpty();
+    assertThat(dir.resolve("e/a.zip")).doesNotExist();
+  }
+
+  static void zip(Path file, Map<String, String> files) throws Exception {
+    java.nio.file.Files.createDirectories(file.getParent());
+    try (var out = new java.util.zip.ZipOutputStream(java.nio.file.Files.newOutputStream(file))) {
+      for (var e : new java.util.TreeMap<>(files).entrySet()) {
+        out.putNextEntry(new java.util.zip.ZipEntry(e.getKey()));
+        out.write(e.getValue().getBytes());
+        out.closeEntry();
+      }
+    }
+  }
+
+  @Test
   void aGraphKeepsItsTasksDependenciesAndFanoutMakesCopies() {
     BatchPlan g =
         plan(

@@ -86,7 +86,8 @@ class BatchIT {
   }
 
   @Test
-  void eachBuildGetsTheComputeTypeItsBatchGivesIt() throws Exception {
+  void eachBuildGetsTheComputeTypeItsBatchGivesItAndTheirArtifactsCombine() throws Exception {
+    Path out = tmp.resolve("out");
     LocalbuildProcess p =
         batch(
             "compute",
@@ -102,12 +103,36 @@ class BatchIT {
               build:
                 commands:
                   - echo "$CODEBUILD_BATCH_BUILD_IDENTIFIER memory $(cat /sys/fs/cgroup/memory.max 2>/dev/null || cat /sys/fs/cgroup/memory/memory.limit_in_bytes)"
-            """);
+                  - echo "made by $CODEBUILD_BATCH_BUILD_IDENTIFIER" > made.txt
+            artifacts:
+              files: [made.txt]
+            """,
+            "--combine-artifacts",
+            "-a",
+            out.toString());
     assertThat(p.waitFor(8)).as(p.err()).isZero();
     // CodeBuild's 4 GiB and 8 GiB, as the containers' memory limits (cgroup v2 or v1)
     assertThat(p.out())
         .contains("[small] small memory " + (4L << 30))
         .contains("[medium] medium memory " + (8L << 30));
+    // each build's artifact in its own directory, and all of them in one zip
+    assertThat(out.resolve("small/artifacts.zip")).exists();
+    assertThat(p.err())
+        .contains(
+            "localbuild: combined the batch's artifacts (2 files, each build's under its"
+                + " identifier): "
+                + out.resolve("artifacts.zip"));
+    java.util.Map<String, String> entries = new java.util.TreeMap<>();
+    try (var in =
+        new java.util.zip.ZipInputStream(Files.newInputStream(out.resolve("artifacts.zip")))) {
+      for (var e = in.getNextEntry(); e != null; e = in.getNextEntry()) {
+        entries.put(e.getName(), new String(in.readAllBytes()).strip());
+      }
+    }
+    assertThat(entries)
+        .containsExactly(
+            java.util.Map.entry("medium/made.txt", "made by medium"),
+            java.util.Map.entry("small/made.txt", "made by small"));
   }
 
   @Test

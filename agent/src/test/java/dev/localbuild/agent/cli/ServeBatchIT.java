@@ -147,11 +147,21 @@ class ServeBatchIT {
         phases:
           build:
             commands:
-              - echo "I am $CODEBUILD_BATCH_BUILD_IDENTIFIER"
+              - echo "I am $CODEBUILD_BATCH_BUILD_IDENTIFIER" | tee who.txt
               - test "$FAIL" != yes
+        artifacts:
+          files: [who.txt]
         """);
     JsonNode started =
-        aws("codebuild", "start-build-batch", "--project-name", "graph").json().path("buildBatch");
+        aws(
+                "codebuild",
+                "start-build-batch",
+                "--project-name",
+                "graph",
+                "--build-batch-config-override",
+                "serviceRole=arn:aws:iam::000000000000:role/batch,combineArtifacts=true")
+            .json()
+            .path("buildBatch");
     String id = started.path("id").asText();
     JsonNode b = awaitBatch(id, x -> x.path("complete").asBoolean());
     assertThat(b.path("buildBatchStatus").asText()).as(b.toPrettyString()).isEqualTo("SUCCEEDED");
@@ -168,7 +178,21 @@ class ServeBatchIT {
                 "SUCCEEDED"));
     assertThat(b.path("phases"))
         .extracting(p -> p.path("phaseType").asText())
-        .containsExactly("SUBMITTED", "DOWNLOAD_BATCHSPEC", "IN_PROGRESS", "SUCCEEDED");
+        .containsExactly(
+            "SUBMITTED", "DOWNLOAD_BATCHSPEC", "IN_PROGRESS", "COMBINE_ARTIFACTS", "SUCCEEDED");
+    // combineArtifacts: one zip, each build's artifact under its identifier
+    Path combined = Path.of(java.net.URI.create(b.at("/artifacts/location").asText()));
+    Map<String, String> entries = new HashMap<>();
+    try (var in = new java.util.zip.ZipInputStream(Files.newInputStream(combined))) {
+      for (var e = in.getNextEntry(); e != null; e = in.getNextEntry()) {
+        entries.put(e.getName(), new String(in.readAllBytes()).strip());
+      }
+    }
+    assertThat(entries)
+        .containsEntry("first/who.txt", "I am first")
+        .containsEntry("second/who.txt", "I am second")
+        .containsEntry("last/who.txt", "I am last");
+    assertThat(b.at("/artifacts/sha256sum").asText()).hasSize(64);
     for (JsonNode g : b.path("buildGroups")) {
       assertThat(log(g.at("/currentBuildSummary/arn").asText()))
           .contains("I am " + g.path("identifier").asText());

@@ -68,7 +68,8 @@ class CodeBuildShapesTest {
             new dev.localbuild.server.store.BuildNumberStore(db),
             "eu-west-1",
             "000000000000",
-            m -> {});
+            m -> {},
+            data);
     sandboxes = new SandboxService(service, stores, "eu-west-1", "000000000000", m -> {});
     api =
         new CodeBuildApi(
@@ -173,6 +174,67 @@ class CodeBuildShapesTest {
             call("BatchGetBuildBatches", "{\"ids\": [\"" + id + "\"]}")
                 .path("buildBatchesNotFound"))
         .hasSize(1);
+  }
+
+  JsonNode awaitBatch(String id, java.util.function.Predicate<JsonNode> done) throws Exception {
+    JsonNode b = call("BatchGetBuildBatches", "{\"ids\": [\"" + id + "\"]}").at("/buildBatches/0");
+    for (int i = 0; i < 200 && !done.test(b); i++) {
+      Thread.sleep(50);
+      b = call("BatchGetBuildBatches", "{\"ids\": [\"" + id + "\"]}").at("/buildBatches/0");
+    }
+    assertThat(done.test(b)).as(b.toPrettyString()).isTrue();
+    return b;
+  }
+
+  @Test
+  void aBatchEndsTimedOutAfterItsTimeoutAndIsRefusedBeyondItsRestrictions() throws Exception {
+    call(
+        "CreateProject",
+        """
+        {"name": "slow", "source": {"type": "NO_SOURCE", "buildspec": "version: 0.2\\nbatch:\\n  build-list:\\n    - identifier: one\\n    - identifier: two\\nphases:\\n  build:\\n    commands: [sleep 600]\\n"},
+         "artifacts": {"type": "NO_ARTIFACTS"},
+         "environment": {"type": "LINUX_CONTAINER", "image": "debian:bookworm", "computeType": "BUILD_GENERAL1_SMALL"},
+         "buildBatchConfig": {"serviceRole": "batch", "timeoutInMins": 5},
+         "serviceRole": "arn:aws:iam::000000000000:role/localbuild-build"}
+        """);
+    String id =
+        call("StartBuildBatch", "{\"projectName\": \"slow\"}").at("/buildBatch/id").asText();
+    awaitBatch(id, b -> !b.at("/buildGroups/1/currentBuildSummary").isMissingNode());
+    // five minutes later, as the driver sees it
+    var row = stores.batches().get(id).orElseThrow();
+    ObjectNode earlier = row.record().deepCopy();
+    earlier.put("startTime", java.time.Instant.now().minusSeconds(301).toString());
+    assertThat(
+            stores
+                .batches()
+                .replace(id, "IN_PROGRESS", "IN_PROGRESS", earlier, row.request(), null))
+        .isTrue();
+    JsonNode timedOut = awaitBatch(id, b -> b.path("complete").asBoolean());
+    assertThat(timedOut.path("buildBatchStatus").asText()).isEqualTo("TIMED_OUT");
+    assertThat(
+            timedOut
+                .path("phases")
+                .get(timedOut.path("phases").size() - 2)
+                .at("/contexts/0/message")
+                .asText())
+        .isEqualTo("Build batch timed out after 5 minutes");
+    for (var b : stores.batches().builds(id)) {
+      assertThat(b.status()).isEqualTo("STOPPED"); // they were waiting in the queue
+    }
+
+    JsonNode refused =
+        call(
+                "StartBuildBatch",
+                "{\"projectName\": \"slow\", \"buildBatchConfigOverride\": {\"serviceRole\": \"batch\","
+                    + " \"restrictions\": {\"maximumBuildsAllowed\": 1}}}")
+            .path("buildBatch");
+    JsonNode failed = awaitBatch(refused.path("id").asText(), b -> b.path("complete").asBoolean());
+    assertThat(failed.path("buildBatchStatus").asText()).isEqualTo("FAILED");
+    assertThat(failed.at("/phases/1/phaseType").asText()).isEqualTo("DOWNLOAD_BATCHSPEC");
+    assertThat(failed.at("/phases/1/contexts/0/message").asText())
+        .isEqualTo(
+            "CLIENT_ERROR: the batch has 2 builds, more than the project's"
+                + " buildBatchConfig.restrictions.maximumBuildsAllowed (1)");
   }
 
   @Test
