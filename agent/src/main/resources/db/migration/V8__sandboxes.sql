@@ -18,3 +18,6 @@ CREATE TABLE sandbox_commands (
   record TEXT NOT NULL           -- the CommandExecution, as BatchGetCommandExecutions returns it
 );
 CREATE INDEX sandbox_commands_by_sandbox ON sandbox_commands (sandbox_id, seq);
+
+-- StartBuildBatch's idempotencyToken: the same request again within 5 minutes is the same batch
+ALTER TABLE build_batches ADD COLUMN idempotency_token VARCHAR(255);

@@ -43,6 +43,8 @@ final class BuildAttempt {
   private final int retriesUsed;
   private boolean retryRequested;
   private int retryLimit;
+  // names the retry in this attempt's record before it completes (see BuildEngine)
+  private java.util.function.@Nullable IntFunction<BuildRecord.AutoRetry> retryNote;
 
   BuildAttempt(BuildServices services, BuildRequest request, BuildIdentity id, int retriesUsed) {
     this.services = services;
@@ -70,6 +72,14 @@ final class BuildAttempt {
 
   BuildRecordState state() {
     return state;
+  }
+
+  /**
+   * When this attempt asks for a retry and was not stopped, its record names the retry ({@code
+   * nextAutoRetry}) before it completes, so nobody who reads it complete takes it for the end.
+   */
+  void noteRetry(java.util.function.IntFunction<BuildRecord.AutoRetry> note) {
+    this.retryNote = note;
   }
 
   /** Ends the build early (timeout or stop) from any thread: kills whatever is running. */
@@ -118,6 +128,9 @@ final class BuildAttempt {
         uploadArtifacts(buildspec);
       }
       finalizing();
+      if (retryRequested && interruptedBy == null && retryNote != null) {
+        state.autoRetry(retryNote.apply(retryLimit));
+      }
       return state.complete();
     } finally {
       worker = null;

@@ -7,6 +7,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.LongSupplier;
 import org.jspecify.annotations.Nullable;
 
@@ -60,17 +61,25 @@ public final class BuildEngine {
         if (previousArn != null) {
           attempt.state().autoRetry(new BuildRecord.AutoRetry(limit, number, null, previousArn));
         }
+        AtomicReference<BuildIdentity> retry = new AtomicReference<>();
+        BuildIdentity thisOne = id;
+        int thisNumber = number;
+        int limitSoFar = limit;
+        String before = previousArn;
+        attempt.noteRetry(asked -> {
+          BuildIdentity next =
+              thisOne.retry(nextBuildNumber.getAsLong(), services.clock().instant());
+          retry.set(next);
+          return new BuildRecord.AutoRetry(
+              Math.max(limitSoFar, asked), thisNumber, next.buildArn(), before);
+        });
         BuildRecord record = runWithTimeout(attempt, request);
-        if (!attempt.retryRequested() || stopped) {
+        if (retry.get() == null || stopped) {
           return record;
         }
         limit = Math.max(limit, attempt.retryLimit());
-        BuildIdentity next = id.retry(nextBuildNumber.getAsLong(), services.clock().instant());
-        attempt
-            .state()
-            .autoRetry(new BuildRecord.AutoRetry(limit, number, next.buildArn(), previousArn));
         previousArn = id.buildArn();
-        id = next;
+        id = retry.get();
         number++;
       }
     } finally {

@@ -373,6 +373,14 @@ class BuildEngineTest {
     assertThat(r.autoRetry().previousAutoRetry()).isNotNull();
     long attempts = h.records.stream().map(BuildRecord::id).distinct().count();
     assertThat(attempts).isEqualTo(3);
+    // an attempt that is retried is never seen complete without the retry it leads to: a batch
+    // reading it then would take its failure for the build's end
+    for (BuildRecord each : h.records) {
+      if (each.buildComplete() && each.buildStatus() == FAILED) {
+        assertThat(each.autoRetry()).as(each.id()).isNotNull();
+        assertThat(each.autoRetry().nextAutoRetry()).as(each.id()).isNotNull();
+      }
+    }
   }
 
   @Test

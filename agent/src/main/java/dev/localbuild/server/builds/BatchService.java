@@ -15,6 +15,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
@@ -96,6 +97,23 @@ public final class BatchService implements AutoCloseable {
   public ObjectNode start(
       String projectName, ObjectNode project, ObjectNode request, String initiator)
       throws ApiException, SQLException {
+    String token = StartRequests.text(request, "idempotencyToken");
+    if (token != null) {
+      Optional<BuildStore.Row> same =
+          batches.byToken(token, Instant.now().minus(BuildService.IDEMPOTENCY).toEpochMilli());
+      if (same.isPresent()) {
+        // CodeBuild: the same token with other parameters is an error, not a second batch
+        if (!same.get().request().equals(request) || !same.get().project().equals(projectName)) {
+          throw ApiException.invalid(
+              "The idempotency token "
+                  + token
+                  + " started batch "
+                  + same.get().id()
+                  + " less than 5 minutes ago with other parameters");
+        }
+        return shown(same.get());
+      }
+    }
     ObjectNode effective = ProjectOverrides.apply(project, request);
     if (!request.has("buildBatchConfigOverride") && !project.has("buildBatchConfig")) {
       throw ApiException.invalid(
@@ -120,7 +138,8 @@ public final class BatchService implements AutoCloseable {
     ObjectNode record =
         BatchRecord.of(
             id, arn(id), number, projectName, effective, request, initiator, Instant.now());
-    batches.insert(new BuildStore.Row(id, projectName, number, "IN_PROGRESS", record, request), me);
+    batches.insert(
+        new BuildStore.Row(id, projectName, number, "IN_PROGRESS", record, request), me, token);
     drive(id);
     return record;
   }
@@ -258,7 +277,12 @@ public final class BatchService implements AutoCloseable {
       if (again.contains(identifier) && batch.path("generation").asInt(0) < generation) {
         continue;
       }
-      out.put(identifier, b.status());
+      // a build that failed into an automatic retry (on-failure: RETRY) is not done: its retry,
+      // a newer build of the same identifier, is about to be inserted
+      boolean retrying =
+          !b.status().equals("IN_PROGRESS")
+              && b.record().path("autoRetryConfig").hasNonNull("nextAutoRetry");
+      out.put(identifier, retrying ? "IN_PROGRESS" : b.status());
     }
     return out;
   }

@@ -65,12 +65,14 @@ final class BuildWrites {
                 .get(idOf(r.autoRetry().previousAutoRetry()))
                 .map(BuildStore.Row::request)
                 .orElse(RecordJson.MAPPER.createObjectNode());
+        // of the same batch as the build it retries, if that was a batch's
+        String batchArn = StartRequests.text(request.path(BuildService.BATCH), "arn");
         builds.insert(
             new BuildStore.Row(r.id(), r.projectName(), r.buildNumber(), status, json, request),
             null,
             null,
             agent,
-            null);
+            batchArn == null ? null : batchArn.substring(batchArn.indexOf("build-batch/") + 12));
       } else if (!queue.update(r.id(), agent, status, json)) {
         // another agent declared this one lost and ended the build: it must not go on here
         if (!r.buildComplete()) {

@@ -20,13 +20,16 @@ public final class BatchStore {
     this.db = db;
   }
 
-  /** A batch, in {@link BuildStore.Row}'s shape, driven by {@code agent}. */
-  public void insert(BuildStore.Row row, String agent) throws SQLException {
+  /**
+   * A batch, in {@link BuildStore.Row}'s shape, driven by {@code agent}, started with {@code token}
+   * (StartBuildBatch's idempotencyToken) or none.
+   */
+  public void insert(BuildStore.Row row, String agent, @Nullable String token) throws SQLException {
     db.transact(c -> {
       try (var st =
           c.prepareStatement(
               "INSERT INTO build_batches (id, project, number, status, record, request, submitted,"
-                  + " agent) VALUES (?, ?, ?, ?, ?, ?, ?, ?)")) {
+                  + " agent, idempotency_token) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
         st.setString(1, row.id());
         st.setString(2, row.project());
         st.setLong(3, row.number());
@@ -35,6 +38,7 @@ public final class BatchStore {
         st.setString(6, row.request().toString());
         st.setLong(7, System.currentTimeMillis());
         st.setString(8, agent);
+        st.setString(9, token);
         return st.executeUpdate();
       }
     });
@@ -123,6 +127,16 @@ public final class BatchStore {
       }
       return ids;
     });
+  }
+
+  /** The batch this idempotency token started since {@code sinceMillis}, if any. */
+  public Optional<BuildStore.Row> byToken(String token, long sinceMillis) throws SQLException {
+    List<BuildStore.Row> rows =
+        rows(
+            "SELECT * FROM build_batches WHERE idempotency_token = ? AND submitted >= ?",
+            token,
+            sinceMillis);
+    return rows.isEmpty() ? Optional.empty() : Optional.of(rows.getFirst());
   }
 
   public Optional<BuildStore.Row> get(String id) throws SQLException {

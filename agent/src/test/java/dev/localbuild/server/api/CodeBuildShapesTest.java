@@ -198,7 +198,21 @@ class CodeBuildShapesTest {
          "serviceRole": "arn:aws:iam::000000000000:role/localbuild-build"}
         """);
     String id =
-        call("StartBuildBatch", "{\"projectName\": \"slow\"}").at("/buildBatch/id").asText();
+        call("StartBuildBatch", "{\"projectName\": \"slow\", \"idempotencyToken\": \"tok\"}")
+            .at("/buildBatch/id")
+            .asText();
+    // the same request with the same token is the same batch; other parameters are refused
+    assertThat(
+            call("StartBuildBatch", "{\"projectName\": \"slow\", \"idempotencyToken\": \"tok\"}")
+                .at("/buildBatch/id")
+                .asText())
+        .isEqualTo(id);
+    assertThatThrownBy(() ->
+            call(
+                "StartBuildBatch",
+                "{\"projectName\": \"slow\", \"idempotencyToken\": \"tok\","
+                    + " \"sourceVersion\": \"other\"}"))
+        .hasMessageContaining("The idempotency token tok started batch " + id);
     awaitBatch(id, b -> !b.at("/buildGroups/1/currentBuildSummary").isMissingNode());
     // five minutes later, as the driver sees it
     var row = stores.batches().get(id).orElseThrow();

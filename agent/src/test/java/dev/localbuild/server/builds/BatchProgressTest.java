@@ -24,6 +24,32 @@ class BatchProgressTest {
               child("after_broken", false, "broken")),
           false);
 
+  static dev.localbuild.server.store.BuildStore.Row row(
+      String id, String identifier, String status, String nextAutoRetry) throws Exception {
+    var mapper = dev.localbuild.agent.record.RecordJson.MAPPER;
+    var record = mapper.createObjectNode();
+    if (nextAutoRetry != null) {
+      record.putObject("autoRetryConfig").put("nextAutoRetry", nextAutoRetry);
+    }
+    var request = mapper.createObjectNode();
+    request.putObject(BuildService.BATCH).put("identifier", identifier);
+    return new dev.localbuild.server.store.BuildStore.Row(id, "p", 1, status, record, request);
+  }
+
+  @Test
+  void aBuildThatFailedIntoItsAutomaticRetryIsNotDoneUntilItsRetryIs() throws Exception {
+    var request = dev.localbuild.agent.record.RecordJson.MAPPER.createObjectNode();
+    var failedFirst = row("p:1", "first", "FAILED", "arn:aws:codebuild:r:a:build/p:2");
+    assertThat(BatchService.current(request, List.of(failedFirst)))
+        .containsEntry("first", "IN_PROGRESS");
+    assertThat(
+            BatchService.current(
+                request, List.of(failedFirst, row("p:2", "first", "SUCCEEDED", null))))
+        .containsEntry("first", "SUCCEEDED");
+    assertThat(BatchService.current(request, List.of(row("p:3", "x", "FAILED", null))))
+        .containsEntry("x", "FAILED");
+  }
+
   @Test
   void aGraphStartsEachBuildOnceWhatItDependsOnHasLetItAndEndsFailedByAFailureNotIgnored() {
     BatchProgress p = BatchProgress.next(GRAPH, Map.of());
