@@ -1,5 +1,6 @@
 package dev.localbuild.agent.cli;
 
+import dev.localbuild.agent.docker.DockerClients;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
@@ -44,6 +45,10 @@ public final class Main implements Runnable {
   static final Set<String> NEED_ALL = Set.of("help", "man", "generate-completion");
 
   public static void main(String[] args) {
+    if (args.length > 0 && (args[0].equals("run") || args[0].equals("rerun"))) {
+      // a build will want the engine's client: made while picocli reads the command line
+      DockerClients.prepare();
+    }
     System.exit(commandLine(args).execute(args));
   }
 

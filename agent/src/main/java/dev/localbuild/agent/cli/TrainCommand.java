@@ -15,8 +15,10 @@ import picocli.CommandLine.Parameters;
 /**
  * {@code localbuild train DIR}: the work {@code bin/localbuild} has the JVM record once per jar to
  * make its ahead-of-time cache (JDK 25+), so later starts load and link those classes from it: a
- * build of a one-command buildspec on this machine, and the Docker client's first calls. Nothing of
- * it is kept: the launcher runs it with {@code LOCALBUILD_HOME} in a scratch directory.
+ * build of a one-command buildspec on this machine, the Docker client's first calls, and the same
+ * build in a container of the engine's smallest image. Nothing of it is kept: the launcher runs it
+ * with {@code LOCALBUILD_HOME} in a scratch directory, and the build's container is removed as any
+ * build's is.
  */
 @Command(
     name = "train",
@@ -39,22 +41,40 @@ final class TrainCommand implements Callable<Integer> {
     System.setErr(nowhere);
     try {
       Main.commandLine().execute("run", "--executor", "host", "-s", src.toString(), "--json", "-");
+      String image = null;
       try (DockerClient docker = DockerClients.create()) {
         // the calls a docker build's start makes before its container runs
         docker.pingCmd().exec();
         docker.listContainersCmd().withLabelFilter(Map.of(Labels.OWNER, Labels.owner())).exec();
         docker.listVolumesCmd().withFilter("label", java.util.List.of(Labels.OWNER)).exec();
         docker.listNetworksCmd().exec();
-        docker.listImagesCmd().exec().stream()
-            .findFirst()
-            .ifPresent(i -> docker.inspectImageCmd(i.getId()).exec());
+        var images = docker.listImagesCmd().exec();
+        images.stream().findFirst().ifPresent(i -> docker.inspectImageCmd(i.getId()).exec());
+        image = smallest(images);
       } catch (RuntimeException noEngine) {
         // the classes are loaded all the same
+      }
+      if (image != null) {
+        // and a whole docker build (create, the source through its shell, start, attach, remove),
+        // on the smallest image this engine has: the requests' JSON mapping is cached too
+        Main.commandLine().execute("run", "-i", image, "-s", src.toString(), "--json", "-");
       }
     } finally {
       System.setOut(out);
       System.setErr(err);
     }
     return 0;
+  }
+
+  /** The smallest tagged image (a build of {@code echo} runs in any with a shell), or null. */
+  private static String smallest(java.util.List<com.github.dockerjava.api.model.Image> images) {
+    return images.stream()
+        .filter(i -> i.getRepoTags() != null && i.getRepoTags().length > 0)
+        .filter(i -> !i.getRepoTags()[0].startsWith("<none>"))
+        .min(
+            java.util.Comparator.comparingLong(
+                i -> i.getSize() == null ? Long.MAX_VALUE : i.getSize()))
+        .map(i -> i.getRepoTags()[0])
+        .orElse(null);
   }
 }

@@ -68,8 +68,52 @@ public final class DockerClients {
     return docker;
   }
 
-  /** A client for the default engine. */
+  private static java.util.concurrent.@org.jspecify.annotations.Nullable CompletableFuture<
+          DockerClient>
+      early;
+
+  /**
+   * Starts making the default engine's client on a thread of its own, for a command that will want
+   * one: making it takes about a tenth of a second (docker-java's configuration, its HTTP client),
+   * which the command line's own start can hide on a second core. The next {@link #create} takes
+   * it.
+   */
+  public static synchronized void prepare() {
+    if (early == null) {
+      java.util.concurrent.CompletableFuture<DockerClient> f =
+          new java.util.concurrent.CompletableFuture<>();
+      Thread.ofPlatform()
+          .daemon()
+          .name("localbuild-docker-client")
+          .start(() -> {
+            try {
+              f.complete(fresh());
+            } catch (RuntimeException e) {
+              f.completeExceptionally(e);
+            }
+          });
+      early = f;
+    }
+  }
+
+  /** A client for the default engine (the one {@link #prepare} began, if any). */
   public static DockerClient create() {
+    java.util.concurrent.CompletableFuture<DockerClient> f;
+    synchronized (DockerClients.class) {
+      f = early;
+      early = null;
+    }
+    if (f != null) {
+      try {
+        return f.join();
+      } catch (java.util.concurrent.CompletionException e) {
+        // made again below, where its error is the caller's
+      }
+    }
+    return fresh();
+  }
+
+  private static DockerClient fresh() {
     DefaultDockerClientConfig config =
         DefaultDockerClientConfig.createDefaultConfigBuilder().build();
     boolean socket = "unix".equals(config.getDockerHost().getScheme());

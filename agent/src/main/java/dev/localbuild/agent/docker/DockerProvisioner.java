@@ -243,15 +243,23 @@ public final class DockerProvisioner implements Provisioner {
       undo.add(0, () -> remove(docker, containerId));
       // a copy costs the engine about 0.2 s even when it brings nothing: a build with nothing to
       // copy (NO_SOURCE, or a source fetched in DOWNLOAD_SOURCE) skips it, and its container makes
-      // the empty source directory itself as it starts
+      // the empty source directory itself as it starts; a source of a few KiB goes in through the
+      // build's shell once it runs
+      byte[] small = null;
       if (!settings.mountSource() && hasSources()) {
-        copySources(containerId, sourceDir, secondaryDirs);
+        small = SourceTar.small(mappings(sourceDir, secondaryDirs), SourcePipe.LIMIT).orElse(null);
+        if (small == null) {
+          copySources(containerId, sourceDir, secondaryDirs);
+        }
       }
       StdinPipe stdin = new StdinPipe();
       ShellSession session = new ShellSession(token, stdin.writer, output);
       Closeable attach = attach(containerId, stdin, session);
       if (started == null) {
         docker.startContainerCmd(containerId).exec();
+      }
+      if (small != null && !SourcePipe.send(session, small)) {
+        copySources(containerId, sourceDir, secondaryDirs); // into the running container
       }
       String location =
           settings.buildspec().pathInSource() != null
@@ -478,14 +486,19 @@ public final class DockerProvisioner implements Provisioner {
     }
   }
 
-  private void copySources(String containerId, String sourceDir, Map<String, String> secondaryDirs)
-      throws IOException {
+  private List<SourceTar.Mapping> mappings(String sourceDir, Map<String, String> secondaryDirs) {
     List<SourceTar.Mapping> mappings = new ArrayList<>();
     mappings.add(new SourceTar.Mapping(settings.source(), sourceDir, settings.sourceFiles()));
     settings
         .secondary()
         .forEach((id, p) -> mappings.add(new SourceTar.Mapping(p, secondaryDirs.get(id))));
-    try (InputStream tar = SourceTar.stream(mappings, List.of(SHELL_DIR))) {
+    return mappings;
+  }
+
+  private void copySources(String containerId, String sourceDir, Map<String, String> secondaryDirs)
+      throws IOException {
+    try (InputStream tar =
+        SourceTar.stream(mappings(sourceDir, secondaryDirs), List.of(SHELL_DIR))) {
       docker
           .copyArchiveToContainerCmd(containerId)
           .withTarInputStream(tar)

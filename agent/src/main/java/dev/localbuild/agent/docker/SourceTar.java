@@ -54,9 +54,51 @@ final class SourceTar {
     return in;
   }
 
+  /**
+   * The tar of every mapping, in memory, when it is at most {@code limit} bytes: a small source
+   * goes in through the build's shell (see {@link SourcePipe}). Blocks of 512 bytes, not 64 KiB, so
+   * a one-file source is a few KiB.
+   */
+  static java.util.Optional<byte[]> small(List<Mapping> mappings, int limit) throws IOException {
+    var bytes = new java.io.ByteArrayOutputStream();
+    OutputStream capped =
+        new java.io.FilterOutputStream(bytes) {
+          @Override
+          public void write(byte[] b, int off, int len) throws IOException {
+            if (bytes.size() + len > limit) {
+              throw new TooBig();
+            }
+            bytes.write(b, off, len);
+          }
+
+          @Override
+          public void write(int b) throws IOException {
+            write(new byte[] {(byte) b}, 0, 1);
+          }
+        };
+    try {
+      write(mappings, List.of(), capped, 512);
+      return java.util.Optional.of(bytes.toByteArray());
+    } catch (TooBig e) {
+      return java.util.Optional.empty();
+    }
+  }
+
+  private static final class TooBig extends IOException {
+    TooBig() {
+      super("larger than the limit", null);
+    }
+  }
+
   static void write(List<Mapping> mappings, List<String> emptyDirs, OutputStream sink)
       throws IOException {
-    try (TarArchiveOutputStream tar = new TarArchiveOutputStream(sink, 64 * 1024)) {
+    write(mappings, emptyDirs, sink, 64 * 1024);
+  }
+
+  private static void write(
+      List<Mapping> mappings, List<String> emptyDirs, OutputStream sink, int blockSize)
+      throws IOException {
+    try (TarArchiveOutputStream tar = new TarArchiveOutputStream(sink, blockSize)) {
       tar.setLongFileMode(TarArchiveOutputStream.LONGFILE_POSIX);
       tar.setBigNumberMode(TarArchiveOutputStream.BIGNUMBER_POSIX);
       for (String dir : emptyDirs) {

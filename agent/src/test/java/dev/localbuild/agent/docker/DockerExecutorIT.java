@@ -11,6 +11,7 @@ import dev.localbuild.runtime.model.StatusType;
 import dev.localbuild.runtime.sandbox.Provisioner;
 import dev.localbuild.runtime.sandbox.SourceFiles;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -19,6 +20,8 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** The executor contract on a real Docker engine, plus what only containers do. */
 class DockerExecutorIT extends ExecutorContract {
@@ -103,6 +106,37 @@ class DockerExecutorIT extends ExecutorContract {
       // with a warm container ready there is little to provision: it may time out later
       assertThat(status(r, PhaseType.PROVISIONING)).isEqualTo(StatusType.TIMED_OUT);
     }
+  }
+
+  @ParameterizedTest
+  @ValueSource(ints = {0, 64 * 1024})
+  void aSmallSourceThroughTheShellAndALargeOneThroughTheEngineArriveTheSame(int padding)
+      throws IOException {
+    // under SourcePipe.LIMIT the source goes in through the build's shell, over it through the
+    // engine's archive API: modes, symlinks, nested paths and names with spaces arrive either way
+    write("bin/run me.sh", "#!/bin/sh\necho ran\n");
+    Files.setPosixFilePermissions(
+        src.resolve("bin/run me.sh"),
+        java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-x---"));
+    Files.createSymbolicLink(src.resolve("link"), Path.of("bin/run me.sh"));
+    byte[] pad = new byte[padding];
+    new java.util.Random(7).nextBytes(pad);
+    Files.write(src.resolve("pad.bin"), pad);
+    BuildRecord r =
+        build(
+            """
+            version: 0.2
+            phases:
+              build:
+                commands:
+                  - "./link"
+                  - stat -c '%a %U' "bin/run me.sh"
+                  - readlink link
+                  - wc -c < pad.bin
+            """);
+    assertThat(r.buildStatus()).as(log.toString()).isEqualTo(StatusType.SUCCEEDED);
+    assertThat(log.stream().map(l -> l.text().strip()).toList())
+        .contains("ran", "750 root", "bin/run me.sh", String.valueOf(padding));
   }
 
   @Test
