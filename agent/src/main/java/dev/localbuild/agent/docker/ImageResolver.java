@@ -1,6 +1,7 @@
 package dev.localbuild.agent.docker;
 
 import com.github.dockerjava.api.DockerClient;
+import com.github.dockerjava.api.command.InspectImageResponse;
 import com.github.dockerjava.api.command.PullImageResultCallback;
 import com.github.dockerjava.api.exception.NotFoundException;
 import com.github.dockerjava.api.model.PullResponseItem;
@@ -79,7 +80,11 @@ public class ImageResolver {
    * an image built or loaded here and never pushed or pulled, its id ({@code sha256:...}).
    */
   public String digest(String image) {
-    var i = docker.inspectImageCmd(image).exec();
+    InspectImageResponse seen = lastSeen;
+    lastSeen = null;
+    // the inspection present() just made, if it was of this image: one request less per build
+    var i =
+        seen != null && image.equals(lastSeenImage) ? seen : docker.inspectImageCmd(image).exec();
     var repoDigests = i.getRepoDigests();
     if (repoDigests != null && !repoDigests.isEmpty()) {
       String repo = image.contains("@") ? image.substring(0, image.indexOf('@')) : image;
@@ -95,12 +100,17 @@ public class ImageResolver {
   /** Whether the engine has the image. */
   public boolean present(String image) {
     try {
-      docker.inspectImageCmd(image).exec();
+      lastSeen = docker.inspectImageCmd(image).exec();
+      lastSeenImage = image;
       return true;
     } catch (NotFoundException e) {
       return false;
     }
   }
+
+  // what present() last saw, for the digest() that follows it in PROVISIONING
+  private volatile @org.jspecify.annotations.Nullable InspectImageResponse lastSeen;
+  private volatile @org.jspecify.annotations.Nullable String lastSeenImage;
 
   static String explainPullFailure(String image, String message) {
     String m = message == null ? "" : message;
