@@ -63,6 +63,28 @@ public final class BatchRun {
   private final java.util.function.Consumer<String> notices;
   private final Progress progress;
   private final Map<String, BuildHandle> running = new ConcurrentHashMap<>();
+  // each build's newest record, for the live table
+  private final Map<String, BuildRecord> latest = new ConcurrentHashMap<>();
+  private final Map<String, String> ended = new ConcurrentHashMap<>();
+  private volatile Display display = Display.NONE;
+
+  /**
+   * Who shows the batch as a table while it runs (a terminal): one line per build, redrawn in place
+   * as builds start, change phase and end.
+   */
+  @FunctionalInterface
+  public interface Display {
+    void show(List<String> rows);
+
+    Display NONE = rows -> {};
+  }
+
+  /** Shows the batch's builds on {@code d} as they go. */
+  public BatchRun showOn(Display d) {
+    this.display = d;
+    return this;
+  }
+
   private final @Nullable Duration timeout;
   private volatile boolean stopping;
   private volatile boolean timedOut;
@@ -135,6 +157,7 @@ public final class BatchRun {
         continue; // what failed to start may have unblocked or blocked others
       }
       progress.update("batch", state(pending, done));
+      showTable(pending.keySet(), done);
       Map.Entry<String, Outcome> ended =
           finished.poll(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
       if (ended == null) {
@@ -157,10 +180,73 @@ public final class BatchRun {
         stop();
       }
     }
+    showTable(pending.keySet(), done);
     progress.done("batch", state(pending, done));
     List<Outcome> ordered = new ArrayList<>();
     plan.children().forEach(c -> ordered.add(done.get(c.identifier())));
     return ordered;
+  }
+
+  private volatile java.util.Set<String> waiting = java.util.Set.of();
+
+  /**
+   * Redraws the table: the batch's loop passes what waits and what is done; a build's new record
+   * passes neither (null: as last passed).
+   */
+  private void showTable(java.util.Set<String> pendingNow, @Nullable Map<String, Outcome> doneNow) {
+    if (doneNow != null) {
+      waiting = java.util.Set.copyOf(pendingNow);
+      doneNow.forEach((k, o) -> ended.putIfAbsent(k, endedText(o)));
+    }
+    display.show(rows(plan, latest, ended, waiting, java.time.Instant.now()));
+  }
+
+  private static String endedText(Outcome o) {
+    BuildRecord r = o.record();
+    if (r == null) {
+      return "-           " + (o.why() == null ? "" : o.why());
+    }
+    Duration d = r.endTime() == null ? Duration.ZERO : Duration.between(r.startTime(), r.endTime());
+    return String.format("%-11s %s", r.buildStatus().name(), Progress.seconds(d));
+  }
+
+  /**
+   * The table's rows, in the plan's order: each build's identifier, then how it ended, or its
+   * status and current phase with how long it has run, or that it waits (and for what).
+   */
+  static List<String> rows(
+      BatchPlan plan,
+      Map<String, BuildRecord> latest,
+      Map<String, String> ended,
+      java.util.Set<String> waiting,
+      java.time.Instant now) {
+    int width =
+        Math.max(
+            10, plan.children().stream().mapToInt(c -> c.identifier().length()).max().orElse(10));
+    List<String> rows = new ArrayList<>();
+    for (BatchPlan.Child c : plan.children()) {
+      String id = c.identifier();
+      String state;
+      BuildRecord r = latest.get(id);
+      if (ended.containsKey(id)) {
+        state = ended.get(id);
+      } else if (r != null && r.buildComplete()) {
+        state = endedText(new Outcome(c, r, null));
+      } else if (r != null) {
+        state =
+            String.format(
+                "%-11s %s %s",
+                "IN_PROGRESS",
+                r.currentPhase(),
+                Progress.seconds(Duration.between(r.startTime(), now)));
+      } else if (waiting.contains(id) && !c.dependOn().isEmpty()) {
+        state = "waiting for " + String.join(", ", c.dependOn());
+      } else {
+        state = "waiting";
+      }
+      rows.add(String.format("  %-" + width + "s %s", id, state).stripTrailing());
+    }
+    return rows;
   }
 
   /** The batch at a glance, for the progress line: what runs, what is done, what waits. */
@@ -202,7 +288,10 @@ public final class BatchRun {
               new BuildListener(
                   n -> notices.accept("[" + id + "] " + n),
                   new PrefixedLog(out, id),
-                  r -> {},
+                  r -> {
+                    latest.put(id, r);
+                    showTable(java.util.Set.of(), null);
+                  },
                   e -> {},
                   progress));
     } catch (OrderException e) {

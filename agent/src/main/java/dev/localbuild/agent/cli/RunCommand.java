@@ -119,18 +119,30 @@ public final class RunCommand implements java.util.concurrent.Callable<Integer> 
         command.order().project() == null ? null : command.order().project().buildBatchConfig();
     try (BuildLauncher launcher = new BuildLauncher(command.launcher())) {
       StderrProgress stderr = StderrProgress.system();
+      // on a terminal, a live table of the builds; elsewhere a progress line every few seconds
+      LiveTable table =
+          stderr.terminal()
+              ? new LiveTable(
+                  System.err,
+                  "1".equals(System.getProperty("localbuild.stdout-tty")) ? System.out : null,
+                  stderr.width(),
+                  java.time.Clock.systemUTC())
+              : null;
       var batch =
           new dev.localbuild.agent.batch.BatchRun(
               launcher,
               command.order(),
               plan,
               concurrency,
-              System.out,
-              stderr,
-              stderr,
+              table != null ? table.log(System.out) : System.out,
+              table != null ? table : stderr,
+              table != null ? table : stderr,
               config == null || config.timeoutInMins() == null
                   ? null
                   : Duration.ofMinutes(config.timeoutInMins()));
+      if (table != null) {
+        batch.showOn(table);
+      }
       System.err.println(
           "localbuild: batch of "
               + plan.children().size()
@@ -167,6 +179,9 @@ public final class RunCommand implements java.util.concurrent.Callable<Integer> 
       try {
         java.time.Instant start = java.time.Instant.now();
         var outcomes = batch.run();
+        if (table != null) {
+          table.close(); // the summary below says the same, for good
+        }
         var status =
             dev.localbuild.agent.batch.BatchRun.status(outcomes, stopped.get(), batch.timedOut());
         dev.localbuild.agent.batch.BatchRun.summary(

@@ -48,6 +48,16 @@ final class StderrProgress implements Progress, Consumer<String> {
     return new StderrProgress(System.err, tty, Math.max(40, width), Clock.systemUTC());
   }
 
+  /** Whether stderr is a terminal (progress is drawn in place there). */
+  boolean terminal() {
+    return terminal;
+  }
+
+  /** The terminal's width, or 100. */
+  int width() {
+    return width;
+  }
+
   /** A notice: its own line. */
   @Override
   public synchronized void accept(String notice) {

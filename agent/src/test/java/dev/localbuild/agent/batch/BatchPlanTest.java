@@ -53,6 +53,36 @@ class BatchPlanTest {
   }
 
   @Test
+  void theLiveTableShowsEachBuildsStatePhaseAndWhatItWaitsFor() {
+    BatchPlan p =
+        plan(
+            """
+              build-graph:
+                - identifier: first
+                - identifier: second
+                  depend-on: [first]
+                - identifier: other
+            """);
+    var running =
+        dev.localbuild.agent.record.BuildHistoryTest.record(
+            dev.localbuild.runtime.model.StatusType.IN_PROGRESS,
+            dev.localbuild.runtime.model.PhaseType.BUILD,
+            List.of());
+    List<String> rows =
+        BatchRun.rows(
+            p,
+            Map.of("first", running),
+            Map.of("other", "FAILED      3.0 s"),
+            java.util.Set.of("second"),
+            java.time.Instant.EPOCH.plusSeconds(12));
+    assertThat(rows)
+        .containsExactly(
+            "  first      IN_PROGRESS BUILD 12.0 s",
+            "  second     waiting for first",
+            "  other      FAILED      3.0 s");
+  }
+
+  @Test
   void theProjectsRestrictionsRefuseTooManyBuildsOrAComputeTypeTheyDoNotList() {
     BatchPlan p =
         plan(

@@ -16,10 +16,11 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-class BuildHistoryTest {
+public class BuildHistoryTest {
   @TempDir Path state;
 
-  static BuildRecord record(StatusType status, PhaseType current, List<PhaseRecord> phases) {
+  /** A record of build p:7, for tests elsewhere too. */
+  public static BuildRecord record(StatusType status, PhaseType current, List<PhaseRecord> phases) {
     return new BuildRecord(
         "p:abc",
         "arn:aws:codebuild:us-east-1:000000000000:build/p:abc",
