@@ -17,6 +17,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -37,21 +38,24 @@ public final class BatchRun {
    * @param why why it did not run, or what kept it from starting
    */
   public record Outcome(BatchPlan.Child child, @Nullable BuildRecord record, @Nullable String why) {
+    /**
+     * Its status as the batch's rules read it ({@link BatchProgress}): its build's, FAILED for one
+     * that could not start, null for one that was not run.
+     */
+    @Nullable String status() {
+      if (record != null) {
+        return record.buildStatus().name();
+      }
+      return why != null && why.startsWith("not run") ? null : "FAILED";
+    }
+
     /** Whether the batch fails because of it. */
     public boolean failsTheBatch() {
-      if (child.ignoreFailure()) {
-        return false;
-      }
-      return record == null ? why != null && !why.startsWith("not run") : !succeeded();
+      return BatchProgress.failsTheBatch(child, status());
     }
 
     public boolean succeeded() {
       return record != null && record.buildStatus() == StatusType.SUCCEEDED;
-    }
-
-    /** What the builds that depend on it may count on: it succeeded, or its failure is ignored. */
-    boolean letsDependentsRun() {
-      return succeeded() || (child.ignoreFailure() && record != null);
     }
   }
 
@@ -122,42 +126,57 @@ public final class BatchRun {
   /** Runs the batch; the outcomes in the plan's order. */
   public List<Outcome> run() throws InterruptedException {
     long deadline = timeout == null ? Long.MAX_VALUE : System.nanoTime() + timeout.toNanos();
-    Map<String, BatchPlan.Child> pending = new LinkedHashMap<>();
-    plan.children().forEach(c -> pending.put(c.identifier(), c));
+    Map<String, BatchPlan.Child> children = new LinkedHashMap<>();
+    plan.children().forEach(c -> children.put(c.identifier(), c));
     Map<String, Outcome> done = new LinkedHashMap<>();
     BlockingQueue<Map.Entry<String, Outcome>> finished = new LinkedBlockingQueue<>();
-    while (!pending.isEmpty() || !running.isEmpty()) {
-      for (BatchPlan.Child c : new ArrayList<>(pending.values())) {
-        if (stopping) {
-          pending.remove(c.identifier());
-          done.put(
-              c.identifier(),
-              new Outcome(
-                  c,
-                  null,
-                  timedOut ? "not run: the batch timed out" : "not run: the batch was stopped"));
+    while (done.size() < children.size()) {
+      if (stopping) {
+        // stopped (Ctrl-C, fast-fail, the batch's timeout): what has not started never will
+        String why = timedOut ? "not run: the batch timed out" : "not run: the batch was stopped";
+        children.values().stream()
+            .filter(c -> !done.containsKey(c.identifier()) && !running.containsKey(c.identifier()))
+            .forEach(c -> done.put(c.identifier(), new Outcome(c, null, why)));
+      } else {
+        BatchProgress next = BatchProgress.next(plan, statuses(done));
+        next.notRun()
+            .forEach((id, why) ->
+                done.putIfAbsent(id, new Outcome(children.get(id), null, "not run: " + why)));
+        if (next.stopOthers()) {
+          String failed =
+              done.values().stream()
+                  .filter(Outcome::failsTheBatch)
+                  .map(o -> o.child().identifier())
+                  .findFirst()
+                  .orElse("a build");
+          notices.accept(
+              "batch: " + failed + " failed and the batch fails fast: stopping the others");
+          stop();
           continue;
         }
-        Optional<String> blocked = blockedBy(c, done);
-        if (blocked.isPresent()) {
-          pending.remove(c.identifier());
-          done.put(c.identifier(), new Outcome(c, null, "not run: " + blocked.get()));
-          continue;
+        boolean startedOrFailed = false;
+        for (String id : next.start()) {
+          if (running.size() >= concurrency) {
+            break;
+          }
+          Optional<Outcome> couldNot = start(children.get(id), finished);
+          couldNot.ifPresent(o -> done.put(id, o));
+          startedOrFailed = true;
         }
-        if (running.size() >= concurrency || !c.dependOn().stream().allMatch(done::containsKey)) {
-          continue;
+        if (startedOrFailed && running.isEmpty()) {
+          continue; // what failed to start may have unblocked or blocked others
         }
-        pending.remove(c.identifier());
-        start(c, finished).ifPresent(o -> done.put(c.identifier(), o));
       }
       if (running.isEmpty()) {
-        if (pending.isEmpty()) {
-          break;
-        }
-        continue; // what failed to start may have unblocked or blocked others
+        break; // nothing runs and nothing more can start: everything left is accounted for
       }
-      progress.update("batch", state(pending, done));
-      showTable(pending.keySet(), done);
+      Set<String> waiting = new java.util.HashSet<>(children.keySet());
+      waiting.removeAll(done.keySet());
+      waiting.removeAll(running.keySet());
+      if (display == Display.NONE) {
+        progress.update("batch", state(waiting, done)); // the table says it, where there is one
+      }
+      showTable(waiting, done);
       Map.Entry<String, Outcome> ended =
           finished.poll(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
       if (ended == null) {
@@ -174,17 +193,30 @@ public final class BatchRun {
       }
       running.remove(ended.getKey());
       done.put(ended.getKey(), ended.getValue());
-      if (ended.getValue().failsTheBatch() && plan.fastFail() && !stopping) {
-        notices.accept(
-            "batch: " + ended.getKey() + " failed and the batch fails fast: stopping the others");
-        stop();
-      }
     }
-    showTable(pending.keySet(), done);
-    progress.done("batch", state(pending, done));
+    showTable(Set.of(), done);
+    if (display == Display.NONE) {
+      progress.done("batch", state(Set.of(), done));
+    }
     List<Outcome> ordered = new ArrayList<>();
-    plan.children().forEach(c -> ordered.add(done.get(c.identifier())));
+    plan.children()
+        .forEach(c ->
+            ordered.add(
+                done.getOrDefault(
+                    c.identifier(), new Outcome(c, null, "not run: nothing it depends on ran"))));
     return ordered;
+  }
+
+  /** What the batch's rules read: each ended build's status, IN_PROGRESS for those running. */
+  private Map<String, String> statuses(Map<String, Outcome> done) {
+    Map<String, String> out = new LinkedHashMap<>();
+    done.forEach((id, o) -> {
+      if (o.status() != null) {
+        out.put(id, o.status());
+      }
+    });
+    running.keySet().forEach(id -> out.put(id, "IN_PROGRESS"));
+    return out;
   }
 
   private volatile java.util.Set<String> waiting = java.util.Set.of();
@@ -239,7 +271,9 @@ public final class BatchRun {
                 "IN_PROGRESS",
                 r.currentPhase(),
                 Progress.seconds(Duration.between(r.startTime(), now)));
-      } else if (waiting.contains(id) && !c.dependOn().isEmpty()) {
+      } else if (!waiting.contains(id)) {
+        state = "starting";
+      } else if (!c.dependOn().isEmpty()) {
         state = "waiting for " + String.join(", ", c.dependOn());
       } else {
         state = "waiting";
@@ -250,7 +284,7 @@ public final class BatchRun {
   }
 
   /** The batch at a glance, for the progress line: what runs, what is done, what waits. */
-  private String state(Map<String, BatchPlan.Child> pending, Map<String, Outcome> done) {
+  private String state(Set<String> pending, Map<String, Outcome> done) {
     long failed = done.values().stream().filter(Outcome::failsTheBatch).count();
     return running.size()
         + " running"
@@ -262,18 +296,6 @@ public final class BatchRun {
         + ", "
         + pending.size()
         + " waiting";
-  }
-
-  /** Why a build cannot run because of what it depends on; empty while it may yet run. */
-  private static Optional<String> blockedBy(BatchPlan.Child c, Map<String, Outcome> done) {
-    for (String dep : c.dependOn()) {
-      Outcome o = done.get(dep);
-      if (o != null && !o.letsDependentsRun()) {
-        return Optional.of(
-            dep + " " + (o.record() == null ? "did not run" : o.record().buildStatus().name()));
-      }
-    }
-    return Optional.empty();
   }
 
   /** Starts a build; an outcome at once when it could not start. */

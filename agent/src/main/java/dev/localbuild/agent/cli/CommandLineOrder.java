@@ -89,7 +89,7 @@ record CommandLineOrder(LauncherConfig launcher, BuildOrder order) {
       throw new SetupException(
           "--json-shape " + o.jsonShape + ": expected build or batch-get-builds");
     }
-    awsEndpoints(o.awsEndpoints, o.awsConfig);
+    awsEndpoints(o.aws.awsEndpoints, o.aws.awsConfig);
     // -s: a primary directory and identified secondaries; without one, the project's source, else
     // the current directory
     Path primary = null;
@@ -120,7 +120,7 @@ record CommandLineOrder(LauncherConfig launcher, BuildOrder order) {
             o.region,
             env.get("AWS_REGION"),
             env.get("AWS_DEFAULT_REGION"),
-            o.awsConfig ? profileRegion(o.profile, env) : null,
+            o.aws.awsConfig ? profileRegion(o.aws.profile, env) : null,
             "us-east-1");
     BuildOrder order =
         new BuildOrder(
@@ -157,9 +157,9 @@ record CommandLineOrder(LauncherConfig launcher, BuildOrder order) {
             o.keep,
             o.network,
             new LauncherConfig.Aws(
-                o.awsConfig,
-                o.profile,
-                o.awsEndpoints,
+                o.aws.awsConfig,
+                o.aws.profile,
+                o.aws.awsEndpoints,
                 o.localAws || o.deploy != null,
                 o.ecrRepositories));
     return new CommandLineOrder(launcher, order);
@@ -185,7 +185,7 @@ record CommandLineOrder(LauncherConfig launcher, BuildOrder order) {
       throw new SetupException(
           "--untrusted needs --executor docker: the host executor runs commands on this machine");
     }
-    if (o.deploy != null || !o.ecrRepositories.isEmpty() || o.awsConfig || o.localAws) {
+    if (o.deploy != null || !o.ecrRepositories.isEmpty() || o.aws.awsConfig || o.localAws) {
       throw new SetupException(
           "--untrusted builds get no AWS: drop --deploy, --ecr-repository, -c and --local-aws");
     }
@@ -238,7 +238,7 @@ record CommandLineOrder(LauncherConfig launcher, BuildOrder order) {
   static Map<String, String> overrides(RunOptions o, Map<String, String> env)
       throws SetupException {
     Map<String, String> out = new LinkedHashMap<>();
-    if (o.awsConfig) {
+    if (o.aws.awsConfig) {
       // only the region: credentials reach the build through its credentials endpoint, never as
       // keys in its environment, and a profile would only send the build's CLI looking for a
       // config file it does not have
@@ -247,8 +247,8 @@ record CommandLineOrder(LauncherConfig launcher, BuildOrder order) {
           out.put(k, env.get(k));
         }
       }
-    } else if (o.profile != null) {
-      throw new SetupException("-p " + o.profile + " needs -c (use your AWS configuration)");
+    } else if (o.aws.profile != null) {
+      throw new SetupException("-p " + o.aws.profile + " needs -c (use your AWS configuration)");
     }
     if (o.envFile != null) {
       try {

@@ -3,10 +3,13 @@ package dev.localbuild.agent.cli;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** The options of {@code localbuild run}; AWS's local agent's flags keep their letters. */
 public final class RunOptions {
+  @Mixin AwsOptions aws = new AwsOptions();
+
   @Option(
       names = {"-i", "--image"},
       paramLabel = "IMAGE",
@@ -75,20 +78,6 @@ public final class RunOptions {
       paramLabel = "NAME=VALUE",
       description = "An environment variable; repeatable; wins over --env-file.")
   List<String> env = new ArrayList<>();
-
-  @Option(
-      names = "-c",
-      description =
-          "Use your AWS account (the default credentials chain, or -p) instead of the local AWS: for"
-              + " secrets, ECR, S3 and --deploy, and for the build, which gets the credentials from"
-              + " a credentials endpoint as in CodeBuild (never as keys in its environment).")
-  boolean awsConfig;
-
-  @Option(
-      names = {"-p", "--profile"},
-      paramLabel = "PROFILE",
-      description = "AWS profile to use with -c.")
-  String profile;
 
   @Option(
       names = {"-m", "--mount-source"},
@@ -209,15 +198,6 @@ public final class RunOptions {
       paramLabel = "URL",
       description = "A registry mirror (pull-through cache) for the build's Docker daemon.")
   String registryMirror;
-
-  @Option(
-      names = "--aws-endpoint",
-      paramLabel = "[SERVICE=]URL",
-      description =
-          "With -c: send AWS calls to this endpoint instead of AWS's (LocalStack, a VPC endpoint);"
-              + " SERVICE=URL for one service (ecr, ecs, s3, ssm, secretsmanager, sts); repeatable."
-              + " The build gets them as AWS_ENDPOINT_URL[_SERVICE].")
-  List<String> awsEndpoints = new ArrayList<>();
 
   @Option(
       names = "--ecr-repository",

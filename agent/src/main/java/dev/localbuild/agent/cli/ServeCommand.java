@@ -64,6 +64,8 @@ final class ServeCommand implements Callable<Integer> {
 
   @Mixin Store store;
 
+  @Mixin AwsOptions aws = new AwsOptions();
+
   @Option(
       names = "--bind",
       paramLabel = "ADDRESS",
@@ -131,28 +133,6 @@ final class ServeCommand implements Callable<Integer> {
   String lease = "30s";
 
   @Option(
-      names = "-c",
-      description =
-          "Builds use your AWS account (the default credentials chain, or -p) instead of this"
-              + " server's local AWS: for secrets, ECR and the S3 cache and artifacts. With"
-              + " --aws-endpoint, an S3-compatible endpoint all agents of a fleet share.")
-  boolean awsConfig;
-
-  @Option(
-      names = {"-p", "--profile"},
-      paramLabel = "PROFILE",
-      description = "AWS profile to use with -c.")
-  String profile;
-
-  @Option(
-      names = "--aws-endpoint",
-      paramLabel = "[SERVICE=]URL",
-      description =
-          "With -c: send the builds' AWS calls to this endpoint instead of AWS's; SERVICE=URL for"
-              + " one service (s3, ecr, ssm, ...); repeatable.")
-  java.util.List<String> awsEndpoints = new java.util.ArrayList<>();
-
-  @Option(
       names = "--log-format",
       paramLabel = "FORMAT",
       description =
@@ -192,8 +172,8 @@ final class ServeCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     try {
       gitApis(gitApi);
-      CommandLineOrder.awsEndpoints(awsEndpoints, awsConfig);
-      if (profile != null && !awsConfig) {
+      CommandLineOrder.awsEndpoints(aws.awsEndpoints, aws.awsConfig);
+      if (aws.profile != null && !aws.awsConfig) {
         throw new CommandLineOrder.SetupException("-p goes with -c");
       }
     } catch (CommandLineOrder.SetupException e) {
@@ -263,9 +243,9 @@ final class ServeCommand implements Callable<Integer> {
                   !noWarmContainers,
                   gitApis(gitApi),
                   new BuildServer.Membership(agentName, fleet, takeUnassigned, leaseLength),
-                  awsConfig
+                  aws.awsConfig
                       ? new LauncherConfig.Aws(
-                          true, profile, awsEndpoints, false, java.util.List.of())
+                          true, aws.profile, aws.awsEndpoints, false, java.util.List.of())
                       : LauncherConfig.Aws.LOCAL),
               log);
     } catch (java.sql.SQLException e) {

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.localbuild.agent.batch.BatchPlan;
+import dev.localbuild.agent.batch.BatchProgress;
 import dev.localbuild.agent.build.OrderResolver;
 import dev.localbuild.agent.project.ProjectConfig;
 import dev.localbuild.agent.project.ProjectFile;

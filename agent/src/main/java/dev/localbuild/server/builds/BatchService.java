@@ -3,6 +3,7 @@ package dev.localbuild.server.builds;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.localbuild.agent.batch.BatchProgress;
 import dev.localbuild.agent.record.BuildNumbering;
 import dev.localbuild.agent.record.RecordJson;
 import dev.localbuild.server.error.ApiException;

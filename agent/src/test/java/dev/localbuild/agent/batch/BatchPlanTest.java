@@ -62,6 +62,8 @@ class BatchPlanTest {
                 - identifier: second
                   depend-on: [first]
                 - identifier: other
+                - identifier: last
+                - identifier: next
             """);
     var running =
         dev.localbuild.agent.record.BuildHistoryTest.record(
@@ -73,13 +75,15 @@ class BatchPlanTest {
             p,
             Map.of("first", running),
             Map.of("other", "FAILED      3.0 s"),
-            java.util.Set.of("second"),
+            java.util.Set.of("second", "last"),
             java.time.Instant.EPOCH.plusSeconds(12));
     assertThat(rows)
         .containsExactly(
             "  first      IN_PROGRESS BUILD 12.0 s",
             "  second     waiting for first",
-            "  other      FAILED      3.0 s");
+            "  other      FAILED      3.0 s",
+            "  last       waiting",
+            "  next       starting");
   }
 
   @Test

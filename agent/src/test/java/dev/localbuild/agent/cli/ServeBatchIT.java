@@ -25,48 +25,26 @@ import org.junit.jupiter.api.io.TempDir;
 @Timeout(600)
 class ServeBatchIT {
   @TempDir Path tmp;
-  Path home;
-  LocalbuildProcess server;
-  String endpoint;
-  JsonNode key;
+  ServeFixture serve;
 
   @BeforeEach
   void start() throws Exception {
-    home = Files.createDirectories(tmp.resolve("home"));
-    server = LocalbuildProcess.start(tmp, home, "serve", "--port", "0", "--concurrency", "2");
-    endpoint = ServeProcess.endpoint(server);
-    LocalbuildProcess keys = LocalbuildProcess.start(tmp, home, "serve", "keys", "create");
-    assertThat(keys.waitFor()).as(keys.err()).isZero();
-    key = RecordJson.MAPPER.readTree(keys.out());
+    serve = ServeFixture.start(tmp);
   }
 
   @AfterEach
   void stop() throws Exception {
-    if (server != null && server.process.isAlive()) {
-      server.process.destroy();
-      server.process.waitFor(90, TimeUnit.SECONDS);
+    if (serve != null) {
+      serve.close();
     }
-    ServeProcess.removeLocalAwsVolumes(home);
   }
 
   ServeProcess.Cli aws(String... args) throws Exception {
-    ServeProcess.Cli c =
-        ServeProcess.aws(
-            tmp,
-            endpoint,
-            key.path("accessKeyId").asText(),
-            key.path("secretAccessKey").asText(),
-            args);
-    assertThat(c.exit()).as(String.join(" ", args) + ": " + c.err()).isZero();
-    return c;
+    return serve.aws(args);
   }
 
   void project(String name, String buildspec) throws Exception {
-    ServeProcess.createProject(
-        tmp,
-        endpoint,
-        key.path("accessKeyId").asText(),
-        key.path("secretAccessKey").asText(),
+    serve.createProject(
         name,
         RecordJson.MAPPER
             .createObjectNode()
@@ -95,7 +73,7 @@ class ServeBatchIT {
       TimeUnit.MILLISECONDS.sleep(500);
       b = batch(id);
     }
-    assertThat(done.test(b)).as(b.toPrettyString() + "\n" + server.err()).isTrue();
+    assertThat(done.test(b)).as(b.toPrettyString() + "\n" + serve.server.err()).isTrue();
     return b;
   }
 

@@ -7,7 +7,6 @@ import com.github.dockerjava.api.DockerClient;
 import dev.localbuild.agent.docker.DockerClients;
 import dev.localbuild.agent.docker.Labels;
 import dev.localbuild.agent.record.RecordJson;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -28,38 +27,22 @@ import org.junit.jupiter.api.io.TempDir;
 @Timeout(600)
 class ServeSandboxIT {
   @TempDir Path tmp;
-  Path home;
-  LocalbuildProcess server;
-  String endpoint;
-  JsonNode key;
+  ServeFixture serve;
 
   @BeforeEach
   void start() throws Exception {
-    home = Files.createDirectories(tmp.resolve("home"));
-    server = LocalbuildProcess.start(tmp, home, "serve", "--port", "0", "--concurrency", "2");
-    endpoint = ServeProcess.endpoint(server);
-    LocalbuildProcess keys = LocalbuildProcess.start(tmp, home, "serve", "keys", "create");
-    assertThat(keys.waitFor()).as(keys.err()).isZero();
-    key = RecordJson.MAPPER.readTree(keys.out());
+    serve = ServeFixture.start(tmp);
   }
 
   @AfterEach
   void stop() throws Exception {
-    if (server != null && server.process.isAlive()) {
-      server.process.destroy();
-      server.process.waitFor(90, TimeUnit.SECONDS);
+    if (serve != null) {
+      serve.close();
     }
-    ServeProcess.removeLocalAwsVolumes(home);
   }
 
   ServeProcess.Cli cli(String... args) throws Exception {
-    return ServeProcess.aws(
-        ServeProcess.AWS_V1,
-        tmp,
-        endpoint,
-        key.path("accessKeyId").asText(),
-        key.path("secretAccessKey").asText(),
-        args);
+    return serve.cli(ServeProcess.AWS_V1, args);
   }
 
   JsonNode aws(String... args) throws Exception {
@@ -75,7 +58,9 @@ class ServeSandboxIT {
       TimeUnit.MILLISECONDS.sleep(300);
       n = read.get();
     }
-    assertThat(done.test(n)).as(what + ": " + n.toPrettyString() + "\n" + server.err()).isTrue();
+    assertThat(done.test(n))
+        .as(what + ": " + n.toPrettyString() + "\n" + serve.server.err())
+        .isTrue();
     return n;
   }
 
@@ -108,11 +93,7 @@ class ServeSandboxIT {
 
   @Test
   void theCliRunsCommandsInASandboxOfTheProjectThenStopsIt() throws Exception {
-    ServeProcess.createProject(
-        tmp,
-        endpoint,
-        key.path("accessKeyId").asText(),
-        key.path("secretAccessKey").asText(),
+    serve.createProject(
         "dbg",
         RecordJson.MAPPER
             .createObjectNode()

@@ -3,6 +3,7 @@ package dev.localbuild.server.builds;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.localbuild.agent.batch.BatchPlan;
+import dev.localbuild.agent.batch.BatchProgress;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;

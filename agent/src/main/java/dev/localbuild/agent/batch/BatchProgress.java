@@ -1,6 +1,5 @@
-package dev.localbuild.server.builds;
+package dev.localbuild.agent.batch;
 
-import dev.localbuild.agent.batch.BatchPlan;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -10,22 +9,23 @@ import org.jspecify.annotations.Nullable;
 /**
  * What a batch does next, from what its builds have done: which builds start now (a build-graph's
  * once what they depend on succeeded, or failed with {@code ignore-failure}), which will never run
- * and why, whether fast-fail stops the others, and the batch's status once nothing runs. The same
- * rules as {@code run --batch}, on the statuses the database holds.
+ * and why, whether fast-fail stops the others, and the batch's status once nothing runs. The rules
+ * of both {@code run --batch} (on its builds' outcomes) and the server's batches (on the statuses
+ * the database holds).
  *
  * @param start the identifiers to start now
  * @param notRun identifiers that will not run, with why
  * @param stopOthers fast-fail: a build failed, the running ones are to be stopped
  * @param status null while the batch goes on; SUCCEEDED or FAILED when it has ended
  */
-record BatchProgress(
+public record BatchProgress(
     List<String> start, Map<String, String> notRun, boolean stopOthers, @Nullable String status) {
 
   /**
    * @param statuses each started build's status by identifier (QUEUED and IN_PROGRESS while it
    *     runs)
    */
-  static BatchProgress next(BatchPlan plan, Map<String, String> statuses) {
+  public static BatchProgress next(BatchPlan plan, Map<String, String> statuses) {
     Map<String, BatchPlan.Child> children = new LinkedHashMap<>();
     plan.children().forEach(c -> children.put(c.identifier(), c));
     Map<String, String> notRun = new LinkedHashMap<>();
@@ -86,7 +86,7 @@ record BatchProgress(
     return null;
   }
 
-  static boolean running(@Nullable String status) {
+  public static boolean running(@Nullable String status) {
     return "QUEUED".equals(status) || "IN_PROGRESS".equals(status);
   }
 
@@ -101,7 +101,7 @@ record BatchProgress(
   }
 
   /** Whether the batch fails because of it: it ended other than SUCCEEDED, not ignored. */
-  static boolean failsTheBatch(BatchPlan.Child c, @Nullable String status) {
+  public static boolean failsTheBatch(BatchPlan.Child c, @Nullable String status) {
     return !c.ignoreFailure() && status != null && !running(status) && !"SUCCEEDED".equals(status);
   }
 }
