@@ -5,9 +5,9 @@ import dev.localbuild.runtime.log.Progress;
 import java.io.OutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
@@ -26,7 +26,7 @@ final class LiveTable implements BatchRun.Display, Progress, Consumer<String> {
   private final PrintStream err;
   private final @Nullable PrintStream out;
   private final int width;
-  private final Clock clock;
+  private final InstantSource clock;
   private List<String> rows = List.of();
   private @Nullable String step;
   private int drawn;
@@ -38,7 +38,7 @@ final class LiveTable implements BatchRun.Display, Progress, Consumer<String> {
    *     null
    * @param width the terminal's width: longer rows are cut, so each is one line
    */
-  LiveTable(PrintStream err, @Nullable PrintStream out, int width, Clock clock) {
+  LiveTable(PrintStream err, @Nullable PrintStream out, int width, InstantSource clock) {
     this.err = err;
     this.out = out;
     this.width = Math.max(20, width);

@@ -126,7 +126,7 @@ public final class RunCommand implements java.util.concurrent.Callable<Integer> 
                   System.err,
                   "1".equals(System.getProperty("localbuild.stdout-tty")) ? System.out : null,
                   stderr.width(),
-                  java.time.Clock.systemUTC())
+                  java.time.InstantSource.system())
               : null;
       var batch =
           new dev.localbuild.agent.batch.BatchRun(

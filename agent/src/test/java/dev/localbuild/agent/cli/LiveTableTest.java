@@ -5,10 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -17,23 +15,7 @@ class LiveTableTest {
   final ByteArrayOutputStream screen = new ByteArrayOutputStream();
   final PrintStream terminal = new PrintStream(screen, true, StandardCharsets.UTF_8);
   Instant now = Instant.parse("2026-12-03T00:00:00Z");
-  final Clock clock =
-      new Clock() {
-        @Override
-        public java.time.ZoneId getZone() {
-          return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(java.time.ZoneId zone) {
-          return this;
-        }
-
-        @Override
-        public Instant instant() {
-          return now;
-        }
-      };
+  final java.time.InstantSource clock = () -> now;
 
   String take() {
     String s = screen.toString(StandardCharsets.UTF_8);

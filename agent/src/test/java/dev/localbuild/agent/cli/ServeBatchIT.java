@@ -11,11 +11,9 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Batch builds on {@code localbuild serve}, driven by Debian's AWS CLI: start-build-batch,
@@ -24,20 +22,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @Timeout(600)
 class ServeBatchIT {
-  @TempDir Path tmp;
-  ServeFixture serve;
-
-  @BeforeEach
-  void start() throws Exception {
-    serve = ServeFixture.start(tmp);
-  }
-
-  @AfterEach
-  void stop() throws Exception {
-    if (serve != null) {
-      serve.close();
-    }
-  }
+  @RegisterExtension final ServeFixture serve = new ServeFixture();
 
   ServeProcess.Cli aws(String... args) throws Exception {
     return serve.aws(args);

@@ -4,40 +4,51 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.localbuild.agent.record.RecordJson;
+import dev.localbuild.runtime.sandbox.LocalSandbox;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.extension.AfterEachCallback;
+import org.junit.jupiter.api.extension.BeforeEachCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
- * A {@code localbuild serve} of a test's own (a fresh home, a port of its own, concurrency 2) with
- * an access key, and an AWS CLI signed with it. Closing it stops the server and removes its local
- * AWS's registry volume.
+ * A {@code localbuild serve} of each test's own (a fresh home, a port of its own, concurrency 2)
+ * with an access key, and an AWS CLI signed with it: {@code @RegisterExtension final ServeFixture
+ * serve = new ServeFixture();}. After each test the server stops, and its local AWS's registry
+ * volume and its directory go.
  */
-final class ServeFixture implements AutoCloseable {
-  final Path tmp;
-  final Path home;
-  final LocalbuildProcess server;
-  final String endpoint;
-  final JsonNode key;
+final class ServeFixture implements BeforeEachCallback, AfterEachCallback {
+  Path tmp;
+  Path home;
+  LocalbuildProcess server;
+  String endpoint;
+  JsonNode key;
 
-  private ServeFixture(
-      Path tmp, Path home, LocalbuildProcess server, String endpoint, JsonNode key) {
-    this.tmp = tmp;
-    this.home = home;
-    this.server = server;
-    this.endpoint = endpoint;
-    this.key = key;
-  }
-
-  static ServeFixture start(Path tmp) throws Exception {
-    Path home = Files.createDirectories(tmp.resolve("home"));
-    LocalbuildProcess server =
-        LocalbuildProcess.start(tmp, home, "serve", "--port", "0", "--concurrency", "2");
-    String endpoint = ServeProcess.endpoint(server);
+  @Override
+  public void beforeEach(ExtensionContext context) throws Exception {
+    tmp = Files.createTempDirectory("localbuild-serve-it");
+    home = Files.createDirectories(tmp.resolve("home"));
+    server = LocalbuildProcess.start(tmp, home, "serve", "--port", "0", "--concurrency", "2");
+    endpoint = ServeProcess.endpoint(server);
     LocalbuildProcess keys = LocalbuildProcess.start(tmp, home, "serve", "keys", "create");
     assertThat(keys.waitFor()).as(keys.err()).isZero();
-    return new ServeFixture(tmp, home, server, endpoint, RecordJson.MAPPER.readTree(keys.out()));
+    key = RecordJson.MAPPER.readTree(keys.out());
+  }
+
+  @Override
+  public void afterEach(ExtensionContext context) throws Exception {
+    if (server != null && server.process.isAlive()) {
+      server.process.destroy();
+      server.process.waitFor(90, TimeUnit.SECONDS);
+    }
+    if (home != null) {
+      ServeProcess.removeLocalAwsVolumes(home);
+    }
+    if (tmp != null) {
+      LocalSandbox.deleteTree(tmp);
+    }
   }
 
   /** An AWS CLI ({@code cli}: its command line) against the server, as its key. */
@@ -68,14 +79,5 @@ final class ServeFixture implements AutoCloseable {
         name,
         source,
         environment);
-  }
-
-  @Override
-  public void close() throws Exception {
-    if (server.process.isAlive()) {
-      server.process.destroy();
-      server.process.waitFor(90, TimeUnit.SECONDS);
-    }
-    ServeProcess.removeLocalAwsVolumes(home);
   }
 }

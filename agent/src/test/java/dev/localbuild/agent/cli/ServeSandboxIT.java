@@ -7,17 +7,14 @@ import com.github.dockerjava.api.DockerClient;
 import dev.localbuild.agent.docker.DockerClients;
 import dev.localbuild.agent.docker.Labels;
 import dev.localbuild.agent.record.RecordJson;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * A sandbox session on {@code localbuild serve}, driven end to end by the AWS CLI (pip's v1: the
@@ -26,20 +23,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @Timeout(600)
 class ServeSandboxIT {
-  @TempDir Path tmp;
-  ServeFixture serve;
-
-  @BeforeEach
-  void start() throws Exception {
-    serve = ServeFixture.start(tmp);
-  }
-
-  @AfterEach
-  void stop() throws Exception {
-    if (serve != null) {
-      serve.close();
-    }
-  }
+  @RegisterExtension final ServeFixture serve = new ServeFixture();
 
   ServeProcess.Cli cli(String... args) throws Exception {
     return serve.cli(ServeProcess.AWS_V1, args);
