@@ -76,7 +76,13 @@ final class CommandPhaseRunner {
     for (Command c : commands) {
       agent.accept("Running command " + c.text());
       if (c.text().strip().equals(BREAKPOINT)) {
-        hooks.breakpoint(sandbox, lent(runAs), agent);
+        BuildShell shell = lent(runAs);
+        hooks.breakpoint(sandbox, shell, agent);
+        if (!shell.open()) {
+          // stopped, timed out or dead while held: the phase ends as a gone shell makes it end
+          throw new ShellClosedException(
+              "the build's shell ended while it was held at " + BREAKPOINT);
+        }
         log.accept(new LogLine(Instant.now(), LogLine.Source.STDOUT, ""));
         continue;
       }

@@ -135,6 +135,28 @@ class DebugPausesTest {
   }
 
   @Test
+  void aSandboxThatDiesWhileHeldFailsItsPhaseInsteadOfGoingOn() throws Exception {
+    EngineHarness h = new EngineHarness(root);
+    h.hooks =
+        new BuildHooks() {
+          @Override
+          public void breakpoint(Sandbox sandbox, BuildShell shell, Consumer<String> log) {
+            sandbox.kill(); // as a container that ran out of memory while a person looked
+          }
+        };
+    BuildRecord r =
+        h.run(
+            "version: 0.2\nphases:\n  build:\n    commands:\n      - codebuild-breakpoint\n"
+                + "      - echo never\n");
+    assertThat(r.buildStatus()).isEqualTo(StatusType.FAILED);
+    assertThat(h.log.stream().map(LogLine::text).toList()).doesNotContain("never");
+    assertThat(
+            r.phases().stream()
+                .filter(p -> p.type() == dev.localbuild.runtime.model.PhaseType.BUILD))
+        .allMatch(p -> p.contexts().getFirst().message().startsWith("Build container found dead"));
+  }
+
+  @Test
   void withoutADebuggerNothingPauses() throws Exception {
     EngineHarness h = new EngineHarness(root);
     BuildRecord r =

@@ -195,6 +195,16 @@ public final class CodeBuildApi {
         builds.get(id).orElseThrow(() -> ApiException.notFound("Build " + id + " does not exist"));
     ObjectNode project =
         projects.get(row.project()).orElseThrow(() -> notFoundProject(row.project()));
+    JsonNode sandbox = row.request().path(BuildService.SANDBOX);
+    if (sandbox.has("id")) {
+      // a second session of one sandbox would take its commands too
+      throw ApiException.invalid(
+          "Build "
+              + id
+              + " is the session of sandbox "
+              + sandbox.path("id").asText()
+              + ": start another sandbox with StartSandbox");
+    }
     ObjectNode request = row.request().deepCopy();
     request.remove("idempotencyToken");
     if (in.has("idempotencyToken")) {

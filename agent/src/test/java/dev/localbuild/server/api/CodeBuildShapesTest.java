@@ -392,6 +392,8 @@ class CodeBuildShapesTest {
     assertThatThrownBy(() ->
             call("StartCommandExecution", "{\"sandboxId\": \"" + id + "\", \"command\": \"ls\"}"))
         .hasMessageContaining("is STOPPED: start a new one with StartSandbox");
+    assertThatThrownBy(() -> call("RetryBuild", "{\"id\": \"" + session + "\"}"))
+        .hasMessageContaining("is the session of sandbox " + id);
     assertThatThrownBy(() -> call("StartSandboxConnection", "{\"sandboxId\": \"" + id + "\"}"))
         .hasMessageContaining("localbuild attach " + session);
     assertThatThrownBy(() -> call("StopSandbox", "{\"id\": \"dbg:nope\"}"))
