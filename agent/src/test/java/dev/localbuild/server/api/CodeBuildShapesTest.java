@@ -136,14 +136,8 @@ class CodeBuildShapesTest {
     assertThat(batch.path("buildBatchStatus").asText()).isEqualTo("IN_PROGRESS");
 
     // the driver reads the batchspec and queues the first build; the second waits for it
+    JsonNode b = awaitBatch(id, x -> !x.at("/buildGroups/0/currentBuildSummary").isMissingNode());
     JsonNode got = call("BatchGetBuildBatches", "{\"ids\": [\"" + id + "\", \"matrix:nope\"]}");
-    for (int i = 0;
-        i < 100 && got.at("/buildBatches/0/buildGroups/0/currentBuildSummary").isMissingNode();
-        i++) {
-      Thread.sleep(50);
-      got = call("BatchGetBuildBatches", "{\"ids\": [\"" + id + "\", \"matrix:nope\"]}");
-    }
-    JsonNode b = got.path("buildBatches").get(0);
     assertThat(got.path("buildBatchesNotFound").get(0).asText()).isEqualTo("matrix:nope");
     assertThat(b.path("currentPhase").asText()).isEqualTo("IN_PROGRESS");
     assertThat(b.at("/buildGroups/0/identifier").asText()).isEqualTo("first");
