@@ -61,10 +61,6 @@ final class BuildAttempt {
     return id;
   }
 
-  boolean retryRequested() {
-    return retryRequested;
-  }
-
   /** The retry count of the {@code on-failure: RETRY} that asked for a retry. */
   int retryLimit() {
     return retryLimit;

@@ -219,15 +219,18 @@ public final class BatchRun {
     return out;
   }
 
-  private volatile java.util.Set<String> waiting = java.util.Set.of();
+  private volatile Set<String> waiting = Set.of();
 
   /**
    * Redraws the table: the batch's loop passes what waits and what is done; a build's new record
    * passes neither (null: as last passed).
    */
-  private void showTable(java.util.Set<String> pendingNow, @Nullable Map<String, Outcome> doneNow) {
+  private void showTable(Set<String> pendingNow, @Nullable Map<String, Outcome> doneNow) {
+    if (display == Display.NONE) {
+      return; // no table: nothing to work out
+    }
     if (doneNow != null) {
-      waiting = java.util.Set.copyOf(pendingNow);
+      waiting = Set.copyOf(pendingNow);
       doneNow.forEach((k, o) -> ended.putIfAbsent(k, endedText(o)));
     }
     display.show(rows(plan, latest, ended, waiting, java.time.Instant.now()));
@@ -250,7 +253,7 @@ public final class BatchRun {
       BatchPlan plan,
       Map<String, BuildRecord> latest,
       Map<String, String> ended,
-      java.util.Set<String> waiting,
+      Set<String> waiting,
       java.time.Instant now) {
     int width =
         Math.max(
@@ -312,7 +315,7 @@ public final class BatchRun {
                   new PrefixedLog(out, id),
                   r -> {
                     latest.put(id, r);
-                    showTable(java.util.Set.of(), null);
+                    showTable(Set.of(), null);
                   },
                   e -> {},
                   progress));

@@ -186,8 +186,10 @@ public final class RunCommand implements java.util.concurrent.Callable<Integer> 
             dev.localbuild.agent.batch.BatchRun.status(outcomes, stopped.get(), batch.timedOut());
         dev.localbuild.agent.batch.BatchRun.summary(
             System.err, outcomes, status, Duration.between(start, java.time.Instant.now()));
+        // as on the server: a batch that was stopped or timed out has no COMBINE_ARTIFACTS
         if ((options.combineArtifacts || (config != null && config.combineArtifacts()))
-            && !stopped.get()) {
+            && !stopped.get()
+            && !batch.timedOut()) {
           if (!combine(command, outcomes, start)) {
             return ExitCodes.of(dev.localbuild.runtime.model.StatusType.FAILED);
           }

@@ -80,11 +80,13 @@ public class ImageResolver {
    * an image built or loaded here and never pushed or pulled, its id ({@code sha256:...}).
    */
   public String digest(String image) {
-    InspectImageResponse seen = lastSeen;
+    Seen seen = lastSeen;
     lastSeen = null;
     // the inspection present() just made, if it was of this image: one request less per build
     var i =
-        seen != null && image.equals(lastSeenImage) ? seen : docker.inspectImageCmd(image).exec();
+        seen != null && image.equals(seen.image())
+            ? seen.inspected()
+            : docker.inspectImageCmd(image).exec();
     var repoDigests = i.getRepoDigests();
     if (repoDigests != null && !repoDigests.isEmpty()) {
       String repo = image.contains("@") ? image.substring(0, image.indexOf('@')) : image;
@@ -100,17 +102,17 @@ public class ImageResolver {
   /** Whether the engine has the image. */
   public boolean present(String image) {
     try {
-      lastSeen = docker.inspectImageCmd(image).exec();
-      lastSeenImage = image;
+      lastSeen = new Seen(image, docker.inspectImageCmd(image).exec());
       return true;
     } catch (NotFoundException e) {
       return false;
     }
   }
 
-  // what present() last saw, for the digest() that follows it in PROVISIONING
-  private volatile @org.jspecify.annotations.Nullable InspectImageResponse lastSeen;
-  private volatile @org.jspecify.annotations.Nullable String lastSeenImage;
+  /** What present() last saw, for the digest() that follows it in PROVISIONING. */
+  private record Seen(String image, InspectImageResponse inspected) {}
+
+  private volatile @org.jspecify.annotations.Nullable Seen lastSeen;
 
   static String explainPullFailure(String image, String message) {
     String m = message == null ? "" : message;

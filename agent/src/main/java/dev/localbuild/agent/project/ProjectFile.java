@@ -121,7 +121,7 @@ public final class ProjectFile {
   }
 
   /** {@code buildBatchConfig} (its serviceRole and batchReportMode change nothing here). */
-  public static ProjectConfig.BatchConfig batchConfig(JsonNode b, String where)
+  private static ProjectConfig.BatchConfig batchConfig(JsonNode b, String where)
       throws ProjectFileException {
     JsonNode r = b.path("restrictions");
     Integer timeout = b.has("timeoutInMins") ? b.get("timeoutInMins").asInt() : null;

@@ -208,15 +208,7 @@ final class BatchDriver {
       failed = "CLIENT_ERROR: cannot combine the batch's artifacts: " + e.getMessage();
     }
     String end = failed != null ? "FAILED" : status;
-    BatchRecord.phase(
-        record,
-        failed != null ? "FAILED" : "SUCCEEDED",
-        failed,
-        BatchRecord.lastPhase(end),
-        Instant.now());
-    record.put("buildBatchStatus", end);
-    record.put("endTime", dev.localbuild.agent.record.RecordJson.time(Instant.now()));
-    record.put("complete", true);
+    BatchRecord.end(record, failed != null ? "FAILED" : "SUCCEEDED", failed, end, Instant.now());
     return end;
   }
 

@@ -105,7 +105,16 @@ final class BatchRecord {
    * status itself, as CodeBuild's batches end.
    */
   static void end(ObjectNode b, String status, @Nullable String message, Instant now) {
-    phase(b, status, message, lastPhase(status), now);
+    end(b, status, message, status, now);
+  }
+
+  /**
+   * Ends the batch with {@code status} after a phase that ended {@code phaseStatus} (and why): the
+   * batch's status need not be its last phase's (COMBINE_ARTIFACTS succeeds for a failed batch).
+   */
+  static void end(
+      ObjectNode b, String phaseStatus, @Nullable String message, String status, Instant now) {
+    phase(b, phaseStatus, message, lastPhase(status), now);
     b.put("buildBatchStatus", status);
     b.put("endTime", RecordJson.time(now));
     b.put("complete", true);

@@ -392,7 +392,7 @@ public final class BuildService implements AutoCloseable {
     SessionHolders holders = sessions;
     String sandboxId = StartRequests.text(row.request().path(SANDBOX), "id");
     if (sandboxId != null && holders != null) {
-      order = order.withHost(order.host().heldBy(holders.holder(id, sandboxId)));
+      order = order.withHost(order.host().heldBy(holders.holder(sandboxId)));
     }
     BuildLauncher.Reservation reservation =
         new BuildLauncher.Reservation(
@@ -444,7 +444,7 @@ public final class BuildService implements AutoCloseable {
   /** Who holds a sandbox's session at its breakpoint: the sandbox service. */
   @FunctionalInterface
   public interface SessionHolders {
-    Breakpoints holder(String buildId, String sandboxId);
+    Breakpoints holder(String sandboxId);
   }
 
   private volatile @Nullable SessionHolders sessions;

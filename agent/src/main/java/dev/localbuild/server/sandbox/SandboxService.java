@@ -47,7 +47,7 @@ public final class SandboxService {
     this.store = stores.sandboxes();
     this.arnPrefix = "arn:aws:codebuild:" + region + ":" + account + ":sandbox/";
     this.log = log;
-    builds.holdSessions((buildId, sandboxId) -> holder(sandboxId));
+    builds.holdSessions(this::holder);
   }
 
   /** StartSandbox: the sandbox, its session queued (or the one this token started). */
