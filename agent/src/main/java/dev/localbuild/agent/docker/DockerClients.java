@@ -48,13 +48,68 @@ public final class DockerClients {
         + " engine; --executor host runs builds without Docker.";
   }
 
-  private static javax.net.ssl.SSLContext noTls() {
-    try {
-      javax.net.ssl.SSLContext c = javax.net.ssl.SSLContext.getInstance("TLS");
-      c.init(new javax.net.ssl.KeyManager[0], new javax.net.ssl.TrustManager[0], null);
-      return c;
-    } catch (java.security.GeneralSecurityException e) {
-      throw new IllegalStateException("TLS is not available", e);
+  /**
+   * The TLS context of a client that talks to a unix socket: the client makes its TLS strategy even
+   * then, and the JDK's context (its providers, an empty key and trust store) costs a run's start
+   * about 30 ms of CPU. So it is made only if something uses it, which nothing does.
+   */
+  static javax.net.ssl.SSLContext noTls() {
+    return new javax.net.ssl.SSLContext(new UnusedTls(), null, "TLS") {};
+  }
+
+  /** The TLS context {@link #noTls} hands out, made on first use (never, over a unix socket). */
+  private static final class UnusedTls extends javax.net.ssl.SSLContextSpi {
+    private javax.net.ssl.@org.jspecify.annotations.Nullable SSLContext made;
+
+    private synchronized javax.net.ssl.SSLContext context() {
+      if (made == null) {
+        try {
+          javax.net.ssl.SSLContext c = javax.net.ssl.SSLContext.getInstance("TLS");
+          c.init(new javax.net.ssl.KeyManager[0], new javax.net.ssl.TrustManager[0], null);
+          made = c;
+        } catch (java.security.GeneralSecurityException e) {
+          throw new IllegalStateException("TLS is not available", e);
+        }
+      }
+      return made;
+    }
+
+    @Override
+    protected void engineInit(
+        javax.net.ssl.KeyManager[] km,
+        javax.net.ssl.TrustManager[] tm,
+        java.security.SecureRandom random) {
+      // made with empty key and trust managers when used
+    }
+
+    @Override
+    protected javax.net.ssl.SSLSocketFactory engineGetSocketFactory() {
+      return context().getSocketFactory();
+    }
+
+    @Override
+    protected javax.net.ssl.SSLServerSocketFactory engineGetServerSocketFactory() {
+      return context().getServerSocketFactory();
+    }
+
+    @Override
+    protected javax.net.ssl.SSLEngine engineCreateSSLEngine() {
+      return context().createSSLEngine();
+    }
+
+    @Override
+    protected javax.net.ssl.SSLEngine engineCreateSSLEngine(String host, int port) {
+      return context().createSSLEngine(host, port);
+    }
+
+    @Override
+    protected javax.net.ssl.SSLSessionContext engineGetServerSessionContext() {
+      return context().getServerSessionContext();
+    }
+
+    @Override
+    protected javax.net.ssl.SSLSessionContext engineGetClientSessionContext() {
+      return context().getClientSessionContext();
     }
   }
 

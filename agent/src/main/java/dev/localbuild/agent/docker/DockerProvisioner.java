@@ -23,7 +23,6 @@ import dev.localbuild.runtime.shell.ShellSession;
 import dev.localbuild.runtime.shell.Supervisor;
 import java.io.Closeable;
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Duration;
@@ -241,26 +240,15 @@ public final class DockerProvisioner implements Provisioner {
                   sidecar,
                   privileged);
       undo.add(0, () -> remove(docker, containerId));
-      // a copy costs the engine about 0.2 s even when it brings nothing: a build with nothing to
-      // copy (NO_SOURCE, or a source fetched in DOWNLOAD_SOURCE) skips it, and its container makes
-      // the empty source directory itself as it starts; a source of a few KiB goes in through the
-      // build's shell once it runs
-      byte[] small = null;
-      if (!settings.mountSource() && hasSources()) {
-        small = SourceTar.small(mappings(sourceDir, secondaryDirs), SourcePipe.LIMIT).orElse(null);
-        if (small == null) {
-          copySources(containerId, sourceDir, secondaryDirs);
-        }
-      }
+      SourceCopy sources = new SourceCopy(docker, settings, sourceDir, secondaryDirs);
+      sources.beforeStart(containerId);
       StdinPipe stdin = new StdinPipe();
       ShellSession session = new ShellSession(token, stdin.writer, output);
       Closeable attach = attach(containerId, stdin, session);
       if (started == null) {
         docker.startContainerCmd(containerId).exec();
       }
-      if (small != null && !SourcePipe.send(session, small)) {
-        copySources(containerId, sourceDir, secondaryDirs); // into the running container
-      }
+      sources.afterStart(containerId, session);
       String location =
           settings.buildspec().pathInSource() != null
               ? sourceDir + "/" + settings.buildspec().pathInSource()
@@ -382,15 +370,6 @@ public final class DockerProvisioner implements Provisioner {
     }
   }
 
-  private boolean hasSources() throws IOException {
-    if (!settings.secondary().isEmpty()) {
-      return true;
-    }
-    try (var entries = java.nio.file.Files.list(settings.source())) {
-      return entries.findAny().isPresent();
-    }
-  }
-
   /** A warm container becomes this build's: named as the build's would be. */
   private String adopt(WarmContainers.Warm w, String name) {
     warm.rename(w.containerId(), name);
@@ -483,27 +462,6 @@ public final class DockerProvisioner implements Provisioner {
       DiskQuota.refused();
       host.withStorageOpt(null);
       return cmd.withHostConfig(host).exec().getId();
-    }
-  }
-
-  private List<SourceTar.Mapping> mappings(String sourceDir, Map<String, String> secondaryDirs) {
-    List<SourceTar.Mapping> mappings = new ArrayList<>();
-    mappings.add(new SourceTar.Mapping(settings.source(), sourceDir, settings.sourceFiles()));
-    settings
-        .secondary()
-        .forEach((id, p) -> mappings.add(new SourceTar.Mapping(p, secondaryDirs.get(id))));
-    return mappings;
-  }
-
-  private void copySources(String containerId, String sourceDir, Map<String, String> secondaryDirs)
-      throws IOException {
-    try (InputStream tar =
-        SourceTar.stream(mappings(sourceDir, secondaryDirs), List.of(SHELL_DIR))) {
-      docker
-          .copyArchiveToContainerCmd(containerId)
-          .withTarInputStream(tar)
-          .withRemotePath("/")
-          .exec();
     }
   }
 

@@ -101,7 +101,7 @@ public final class KeptBuilds {
       try (Stream<Path> files = Files.list(dir)) {
         for (Path f : files.toList()) {
           String name = f.getFileName().toString();
-          if (name.matches("\\d+\\.json")) {
+          if (RECORD.matcher(name).matches()) {
             read(p, Long.parseLong(name.substring(0, name.length() - 5))).ifPresent(out::add);
           }
         }
@@ -139,26 +139,66 @@ public final class KeptBuilds {
   }
 
   /**
-   * Removes what is beyond the bounds: per project, builds past the newest {@code keep}, and builds
-   * that ended more than {@code maxAge} ago. Running builds are never removed.
+   * Removes what is beyond the bounds: per project, builds past the newest {@code keep} (by build
+   * number), and builds that ended more than {@code maxAge} ago. Running builds are never removed.
+   * Every {@code run} prunes, so only the records that may go are read: those past the newest
+   * {@code keep}, and those whose file was last written (as its build ended) before the age limit.
    *
    * @return what was removed
    */
   public List<Kept> prune(int keep, Duration maxAge, Instant now) {
     List<Kept> removed = new ArrayList<>();
+    Instant oldest = now.minus(maxAge);
     for (String p : projectNames()) {
-      List<Kept> builds = list(p);
-      for (int i = 0; i < builds.size(); i++) {
-        Kept k = builds.get(i);
+      List<Long> numbers = numbers(p);
+      for (int i = 0; i < numbers.size(); i++) {
+        long n = numbers.get(i);
+        boolean beyond = i >= keep;
+        if (!beyond && !writtenBefore(recordFile(p, n), oldest)) {
+          continue;
+        }
+        Kept k = read(p, n).orElse(null);
+        if (k == null || !k.complete()) {
+          continue;
+        }
         Instant end = k.end();
-        boolean old = end != null && end.isBefore(now.minus(maxAge));
-        if (k.complete() && (i >= keep || old)) {
+        if (beyond || end != null && end.isBefore(oldest)) {
           remove(k);
           removed.add(k);
         }
       }
     }
     return removed;
+  }
+
+  /** A record's file name: its build number. */
+  private static final java.util.regex.Pattern RECORD =
+      java.util.regex.Pattern.compile("\\d+\\.json");
+
+  /** A project's kept build numbers, newest first. */
+  private List<Long> numbers(String project) {
+    Path dir = projects.resolve(project).resolve("builds");
+    if (!Files.isDirectory(dir)) {
+      return List.of();
+    }
+    try (Stream<Path> files = Files.list(dir)) {
+      return files
+          .map(f -> f.getFileName().toString())
+          .filter(name -> RECORD.matcher(name).matches())
+          .map(name -> Long.parseLong(name.substring(0, name.length() - 5)))
+          .sorted(Comparator.reverseOrder())
+          .toList();
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot list " + dir, e);
+    }
+  }
+
+  private static boolean writtenBefore(Path file, Instant when) {
+    try {
+      return Files.getLastModifiedTime(file).toInstant().isBefore(when);
+    } catch (IOException e) {
+      return false; // gone meanwhile
+    }
   }
 
   private void remove(Kept k) {

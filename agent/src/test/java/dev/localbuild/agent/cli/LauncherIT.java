@@ -32,4 +32,28 @@ class LauncherIT {
     assertThat(p.exitValue()).as(out).isZero();
     assertThat(out).startsWith("localbuild ");
   }
+
+  @Test
+  void theLauncherFindsItsJarWhicheverWayItIsNamed() throws Exception {
+    Path checkout = Path.of("..").toAbsolutePath().normalize();
+    // as the README says it, from the checkout; from bin itself; by a path from elsewhere
+    for (String[] way :
+        new String[][] {
+          {checkout.toString(), "bin/localbuild"},
+          {checkout.resolve("bin").toString(), "./localbuild"},
+          {tmp.toString(), checkout.resolve("bin/localbuild").toString()},
+          {tmp.toString(), "sh " + checkout.resolve("bin/localbuild")},
+        }) {
+      ProcessBuilder pb =
+          new ProcessBuilder("sh", "-c", way[1] + " --version")
+              .directory(Path.of(way[0]).toFile())
+              .redirectErrorStream(true);
+      pb.environment().put("JAVA_HOME", System.getProperty("java.home"));
+      Process p = pb.start();
+      String out = new String(p.getInputStream().readAllBytes());
+      assertThat(p.waitFor(1, TimeUnit.MINUTES)).isTrue();
+      assertThat(p.exitValue()).as(way[1] + " in " + way[0] + ": " + out).isZero();
+      assertThat(out).as(way[1]).startsWith("localbuild ");
+    }
+  }
 }

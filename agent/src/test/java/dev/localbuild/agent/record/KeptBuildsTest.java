@@ -32,6 +32,9 @@ class KeptBuildsTest {
                 start,
                 start.plusSeconds(30),
                 complete));
+    // a record is last written as its build ends
+    Files.setLastModifiedTime(
+        record, java.nio.file.attribute.FileTime.from(complete ? start.plusSeconds(30) : start));
     Files.createDirectories(k.logFile(project, n).getParent());
     Files.writeString(k.logFile(project, n), "log " + n + "\n");
     Files.createDirectories(state.resolve("projects").resolve(project).resolve("artifacts/" + n));
@@ -73,5 +76,17 @@ class KeptBuildsTest {
     assertThat(k.prune(1, Duration.ofDays(90), now))
         .extracting(KeptBuilds.Kept::number)
         .containsExactly(3L);
+  }
+
+  @Test
+  void pruningRemovesBuildsThatEndedTooLongAgoEvenWithinTheCount() throws Exception {
+    kept("web", 1, now.minus(Duration.ofDays(40)), true);
+    kept("web", 2, now.minus(Duration.ofDays(20)), true);
+    kept("web", 3, now.minus(Duration.ofDays(40)), false); // started long ago, still running
+    KeptBuilds k = new KeptBuilds(state);
+    assertThat(k.prune(100, Duration.ofDays(30), now))
+        .extracting(KeptBuilds.Kept::number)
+        .containsExactly(1L);
+    assertThat(k.list("web")).extracting(KeptBuilds.Kept::number).containsExactly(2L, 3L);
   }
 }
