@@ -103,8 +103,11 @@ public final class BatchService implements AutoCloseable {
       Optional<BuildStore.Row> same =
           batches.byToken(token, Instant.now().minus(BuildService.IDEMPOTENCY).toEpochMilli());
       if (same.isPresent()) {
-        // CodeBuild: the same token with other parameters is an error, not a second batch
-        if (!same.get().request().equals(request) || !same.get().project().equals(projectName)) {
+        // CodeBuild: the same token with other parameters is an error, not a second batch. The
+        // stored request is compared without what RetryBuildBatch added to it since.
+        ObjectNode asked = same.get().request().deepCopy();
+        asked.remove(RETRY);
+        if (!asked.equals(request) || !same.get().project().equals(projectName)) {
           throw ApiException.invalid(
               "The idempotency token "
                   + token

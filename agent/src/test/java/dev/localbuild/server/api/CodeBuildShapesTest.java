@@ -230,12 +230,10 @@ class CodeBuildShapesTest {
       assertThat(b.status()).isEqualTo("STOPPED"); // they were waiting in the queue
     }
 
-    JsonNode refused =
-        call(
-                "StartBuildBatch",
-                "{\"projectName\": \"slow\", \"buildBatchConfigOverride\": {\"serviceRole\": \"batch\","
-                    + " \"restrictions\": {\"maximumBuildsAllowed\": 1}}}")
-            .path("buildBatch");
+    String tooMany =
+        "{\"projectName\": \"slow\", \"idempotencyToken\": \"tok-2\", \"buildBatchConfigOverride\":"
+            + " {\"serviceRole\": \"batch\", \"restrictions\": {\"maximumBuildsAllowed\": 1}}}";
+    JsonNode refused = call("StartBuildBatch", tooMany).path("buildBatch");
     JsonNode failed = awaitBatch(refused.path("id").asText(), b -> b.path("complete").asBoolean());
     assertThat(failed.path("buildBatchStatus").asText()).isEqualTo("FAILED");
     assertThat(failed.at("/phases/1/phaseType").asText()).isEqualTo("DOWNLOAD_BATCHSPEC");
@@ -243,6 +241,12 @@ class CodeBuildShapesTest {
         .isEqualTo(
             "CLIENT_ERROR: the batch has 2 builds, more than the project's"
                 + " buildBatchConfig.restrictions.maximumBuildsAllowed (1)");
+    // retried, it is still the batch its token started: the retry is not another request
+    call(
+        "RetryBuildBatch",
+        "{\"id\": \"" + refused.path("id").asText() + "\", \"retryType\": \"RETRY_ALL_BUILDS\"}");
+    assertThat(call("StartBuildBatch", tooMany).at("/buildBatch/id").asText())
+        .isEqualTo(refused.path("id").asText());
   }
 
   @Test
