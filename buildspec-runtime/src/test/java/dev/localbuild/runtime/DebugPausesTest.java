@@ -150,10 +150,11 @@ class DebugPausesTest {
                 + "      - echo never\n");
     assertThat(r.buildStatus()).isEqualTo(StatusType.FAILED);
     assertThat(h.log.stream().map(LogLine::text).toList()).doesNotContain("never");
-    assertThat(
-            r.phases().stream()
-                .filter(p -> p.type() == dev.localbuild.runtime.model.PhaseType.BUILD))
-        .allMatch(p -> p.contexts().getFirst().message().startsWith("Build container found dead"));
+    assertThat(r.phases())
+        .filteredOn(p -> p.type() == dev.localbuild.runtime.model.PhaseType.BUILD)
+        .singleElement()
+        .satisfies(p ->
+            assertThat(p.contexts().getFirst().message()).startsWith("Build container found dead"));
   }
 
   @Test

@@ -94,19 +94,8 @@ public final class KeptBuilds {
   public List<Kept> list(@Nullable String project) {
     List<Kept> out = new ArrayList<>();
     for (String p : project != null ? List.of(project) : projectNames()) {
-      Path dir = projects.resolve(p).resolve("builds");
-      if (!Files.isDirectory(dir)) {
-        continue;
-      }
-      try (Stream<Path> files = Files.list(dir)) {
-        for (Path f : files.toList()) {
-          String name = f.getFileName().toString();
-          if (RECORD.matcher(name).matches()) {
-            read(p, Long.parseLong(name.substring(0, name.length() - 5))).ifPresent(out::add);
-          }
-        }
-      } catch (IOException e) {
-        throw new UncheckedIOException("cannot list " + dir, e);
+      for (long n : numbers(p)) {
+        read(p, n).ifPresent(out::add);
       }
     }
     out.sort(
