@@ -18,6 +18,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -49,16 +50,17 @@ final class BatchDriver {
   void run() {
     while (!service.closed()) {
       try {
-        if (!step()) {
+        if (!step() || !service.pause(Duration.ofSeconds(1))) {
           return;
         }
-        Thread.sleep(1000);
       } catch (InterruptedException e) {
         return;
       } catch (SQLException | RuntimeException e) {
         service.log().accept("batch " + id + ": " + e.getMessage() + " (trying again)");
         try {
-          Thread.sleep(2000);
+          if (!service.pause(Duration.ofSeconds(2))) {
+            return;
+          }
         } catch (InterruptedException stop) {
           return;
         }

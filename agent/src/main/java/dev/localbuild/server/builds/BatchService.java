@@ -11,15 +11,16 @@ import dev.localbuild.server.store.BatchStore;
 import dev.localbuild.server.store.BuildStore;
 import dev.localbuild.server.store.Stores;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -43,11 +44,12 @@ public final class BatchService implements AutoCloseable {
   private final String region;
   private final String account;
   private final Consumer<String> log;
-  private final Set<String> driving = ConcurrentHashMap.newKeySet();
+  private final Map<String, Thread> driving = new ConcurrentHashMap<>();
   private final ScheduledExecutorService adopter =
       Executors.newSingleThreadScheduledExecutor(
           Thread.ofPlatform().name("localbuild-batches").daemon().factory());
   private volatile boolean closed;
+  private final CountDownLatch closing = new CountDownLatch(1);
 
   public BatchService(
       BuildService builds,
@@ -251,18 +253,22 @@ public final class BatchService implements AutoCloseable {
 
   /** Starts driving a batch on this agent, unless it already does. */
   private void drive(String id) {
-    if (!closed && driving.add(id)) {
-      Thread.ofPlatform()
-          .name("localbuild-batch-" + id)
-          .daemon()
-          .start(() -> {
-            try {
-              new BatchDriver(this, id).run();
-            } finally {
-              driving.remove(id);
-            }
-          });
+    if (closed) {
+      return;
     }
+    driving.computeIfAbsent(
+        id,
+        key ->
+            Thread.ofPlatform()
+                .name("localbuild-batch-" + key)
+                .daemon()
+                .start(() -> {
+                  try {
+                    new BatchDriver(this, key).run();
+                  } finally {
+                    driving.remove(key);
+                  }
+                }));
   }
 
   /**
@@ -323,9 +329,30 @@ public final class BatchService implements AutoCloseable {
     return closed;
   }
 
+  /**
+   * Waits between two looks at a batch.
+   *
+   * @return false when this service closed meanwhile
+   */
+  boolean pause(Duration between) throws InterruptedException {
+    return !closing.await(between.toMillis(), TimeUnit.MILLISECONDS);
+  }
+
   @Override
   public void close() {
     closed = true;
     adopter.shutdownNow();
+    closing.countDown();
+    // a driver between two looks would otherwise write to a database (or a state directory) that
+    // is closed or gone by the time it wakes: each ends its look and stops. Not interrupted: a
+    // look cut short could fail the batch, which another agent (or this one, started again) goes on
+    for (Thread driver : List.copyOf(driving.values())) {
+      try {
+        driver.join(Duration.ofSeconds(10));
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
+      }
+    }
   }
 }

@@ -28,6 +28,7 @@ public final class Database implements AutoCloseable {
 
   private final BlockingQueue<Pooled> idle = new ArrayBlockingQueue<>(POOL);
   private final Signals signals;
+  private volatile boolean closed;
 
   private Database(String url, String user, String password) {
     this.url = url;
@@ -135,6 +136,10 @@ public final class Database implements AutoCloseable {
 
   /** Runs work on a pooled connection, in a transaction. Blocking: never on an event loop. */
   public <T> T transact(Work<T> work) throws SQLException {
+    if (closed) {
+      // H2 would open the file again (and hold its lock) for a thread that is late to stop
+      throw new SQLException("the database is closed");
+    }
     // checking each connection would double the round trips of a busy agent; one that failed
     // is closed below, so only a long idle one (the database restarted meanwhile) is checked
     Pooled p = idle.poll();
@@ -166,12 +171,20 @@ public final class Database implements AutoCloseable {
       if (!ok || !idle.offer(new Pooled(c, System.nanoTime()))) {
         c.close();
       }
+      if (closed) {
+        closeIdle(); // given back while (or after) close() emptied the pool
+      }
     }
   }
 
   @Override
   public void close() {
+    closed = true;
     signals.close();
+    closeIdle();
+  }
+
+  private void closeIdle() {
     Pooled p;
     while ((p = idle.poll()) != null) {
       try {
