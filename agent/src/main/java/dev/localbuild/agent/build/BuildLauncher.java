@@ -220,8 +220,9 @@ public final class BuildLauncher implements AutoCloseable {
    */
   public synchronized DockerClient docker() {
     if (docker == null) {
-      DockerClient d = DockerClients.forBuilds();
-      docker = d;
+      DockerClients.BuildClients clients = DockerClients.forBuilds();
+      docker = clients.builds();
+      DockerClient d = clients.housekeeping();
       reaper =
           Thread.ofPlatform()
               .daemon()

@@ -1,7 +1,7 @@
 package dev.localbuild.agent.docker;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.github.dockerjava.api.DockerClient;
-import com.github.dockerjava.api.model.Info;
 import java.util.List;
 
 /**
@@ -15,10 +15,16 @@ final class DiskQuota {
 
   private DiskQuota() {}
 
-  static boolean supported(DockerClient docker) {
+  /**
+   * The answer, asked of the engine if no one has yet. Synchronized: a build that needs it while
+   * the background question is still out waits for that answer instead of asking again.
+   */
+  static synchronized boolean supported(DockerClient docker) {
     Boolean s = supported;
     if (s == null) {
-      s = probe(docker.infoCmd().exec());
+      // a tree of the engine's info: its data-bound type is some forty classes to introspect, on
+      // the way to the first build's container ({@link EngineJson})
+      s = probe(EngineJson.get(docker, "/info"));
       supported = s;
     }
     return s;
@@ -50,16 +56,22 @@ final class DiskQuota {
     supported = false;
   }
 
-  static boolean probe(Info info) {
-    String driver = String.valueOf(info.getDriver());
+  /** From the engine's {@code GET /info}: its storage driver and that driver's status pairs. */
+  static boolean probe(JsonNode info) {
+    String driver = info.path("Driver").asText();
     if (List.of("btrfs", "zfs", "devicemapper").contains(driver)) {
       return true;
     }
-    if (!"overlay2".equals(driver) || info.getDriverStatuses() == null) {
+    if (!"overlay2".equals(driver)) {
       return false;
     }
-    return info.getDriverStatuses().stream()
-        .anyMatch(kv ->
-            kv.size() == 2 && "Backing Filesystem".equals(kv.get(0)) && "xfs".equals(kv.get(1)));
+    for (JsonNode kv : info.path("DriverStatus")) {
+      if (kv.size() == 2
+          && "Backing Filesystem".equals(kv.get(0).asText())
+          && "xfs".equals(kv.get(1).asText())) {
+        return true;
+      }
+    }
+    return false;
   }
 }

@@ -114,17 +114,32 @@ public final class DockerClients {
   }
 
   /**
-   * A client for the default engine, which starts learning what building on it needs to know (in
-   * the background).
+   * The clients of an agent that builds: one for its builds, one for its housekeeping in the
+   * background (the stray reaper, the disk-quota probe). Both go through the same connections; each
+   * has its own JSON mapper, because Jackson makes the (de)serializers of a mapper's types under
+   * one lock: a build's first request waited about 50 ms for those of the engine's {@code info} and
+   * container, network and volume listings, which it never uses.
    */
-  public static DockerClient forBuilds() {
-    DockerClient docker = create();
-    DiskQuota.learnInBackground(docker);
-    return docker;
+  public record BuildClients(DockerClient builds, DockerClient housekeeping) {}
+
+  /**
+   * The default engine's clients for builds, which start learning what building on it needs to know
+   * (in the background).
+   */
+  public static BuildClients forBuilds() {
+    Made made = made();
+    DockerClient housekeeping = DockerClientImpl.getInstance(made.config(), made.http());
+    DiskQuota.learnInBackground(housekeeping);
+    return new BuildClients(made.client(), housekeeping);
   }
 
-  private static java.util.concurrent.@org.jspecify.annotations.Nullable CompletableFuture<
-          DockerClient>
+  /** A client, with what it was made of. */
+  private record Made(
+      DockerClient client,
+      DefaultDockerClientConfig config,
+      com.github.dockerjava.transport.DockerHttpClient http) {}
+
+  private static java.util.concurrent.@org.jspecify.annotations.Nullable CompletableFuture<Made>
       early;
 
   /**
@@ -135,7 +150,7 @@ public final class DockerClients {
    */
   public static synchronized void prepare() {
     if (early == null) {
-      java.util.concurrent.CompletableFuture<DockerClient> f =
+      java.util.concurrent.CompletableFuture<Made> f =
           new java.util.concurrent.CompletableFuture<>();
       Thread.ofPlatform()
           .daemon()
@@ -153,7 +168,11 @@ public final class DockerClients {
 
   /** A client for the default engine (the one {@link #prepare} began, if any). */
   public static DockerClient create() {
-    java.util.concurrent.CompletableFuture<DockerClient> f;
+    return made().client();
+  }
+
+  private static Made made() {
+    java.util.concurrent.CompletableFuture<Made> f;
     synchronized (DockerClients.class) {
       f = early;
       early = null;
@@ -168,7 +187,7 @@ public final class DockerClients {
     return fresh();
   }
 
-  private static DockerClient fresh() {
+  private static Made fresh() {
     DefaultDockerClientConfig config =
         DefaultDockerClientConfig.createDefaultConfigBuilder().build();
     boolean socket = "unix".equals(config.getDockerHost().getScheme());
@@ -184,6 +203,6 @@ public final class DockerClients {
             .connectionTimeout(Duration.ofSeconds(10))
             .maxConnections(64)
             .build();
-    return DockerClientImpl.getInstance(config, http);
+    return new Made(DockerClientImpl.getInstance(config, http), config, http);
   }
 }

@@ -2,13 +2,9 @@ package dev.localbuild.agent.docker;
 
 import com.github.dockerjava.api.DockerClient;
 import com.github.dockerjava.api.async.ResultCallback;
-import com.github.dockerjava.api.command.CreateContainerCmd;
 import com.github.dockerjava.api.exception.NotFoundException;
-import com.github.dockerjava.api.model.Bind;
 import com.github.dockerjava.api.model.Frame;
-import com.github.dockerjava.api.model.HostConfig;
 import com.github.dockerjava.api.model.StreamType;
-import com.github.dockerjava.api.model.Volume;
 import dev.localbuild.agent.aws.BuildCredentials;
 import dev.localbuild.runtime.BuildspecSource;
 import dev.localbuild.runtime.log.LogSink;
@@ -18,7 +14,6 @@ import dev.localbuild.runtime.sandbox.ProvisioningException;
 import dev.localbuild.runtime.sandbox.Sandbox;
 import dev.localbuild.runtime.sandbox.SourceFiles;
 import dev.localbuild.runtime.shell.OutputLine;
-import dev.localbuild.runtime.shell.ShellQuote;
 import dev.localbuild.runtime.shell.ShellSession;
 import dev.localbuild.runtime.shell.Supervisor;
 import java.io.Closeable;
@@ -228,17 +223,18 @@ public final class DockerProvisioner implements Provisioner {
       String containerId =
           started != null
               ? adopt(started, name)
-              : createContainer(
+              : BuildContainer.create(
                   docker,
                   settings,
                   name,
                   Labels.of(build.buildId(), build.projectName(), "build"),
-                  token,
-                  sourceDir,
-                  secondaryDirs,
-                  daemonInside ? layerVolume : null,
-                  sidecar,
-                  privileged);
+                  new BuildContainer.Layout(
+                      token,
+                      sourceDir,
+                      secondaryDirs,
+                      daemonInside ? layerVolume : null,
+                      sidecar,
+                      privileged));
       undo.add(0, () -> remove(docker, containerId));
       SourceCopy sources = new SourceCopy(docker, settings, sourceDir, secondaryDirs);
       sources.beforeStart(containerId);
@@ -374,95 +370,6 @@ public final class DockerProvisioner implements Provisioner {
   private String adopt(WarmContainers.Warm w, String name) {
     warm.rename(w.containerId(), name);
     return w.containerId();
-  }
-
-  /** Creates (does not start) a build container whose main process is the supervisor. */
-  static String createContainer(
-      DockerClient docker,
-      Settings settings,
-      String name,
-      Map<String, String> labels,
-      String token,
-      String sourceDir,
-      Map<String, String> secondaryDirs,
-      @Nullable String layerVolume,
-      @Nullable String sidecar,
-      boolean privileged) {
-    List<Bind> binds = new ArrayList<>();
-    if (settings.mountSource()) {
-      binds.add(new Bind(settings.source().toAbsolutePath().toString(), new Volume(sourceDir)));
-      settings
-          .secondary()
-          .forEach((id, p) ->
-              binds.add(
-                  new Bind(p.toAbsolutePath().toString(), new Volume(secondaryDirs.get(id)))));
-    }
-    if (layerVolume != null) {
-      binds.add(new Bind(layerVolume, new Volume("/var/lib/docker")));
-    }
-    if (settings.customCacheVolume() != null) {
-      binds.add(new Bind(settings.customCacheVolume(), new Volume(CUSTOM_CACHE_DIR)));
-    }
-    HostConfig host =
-        HostConfig.newHostConfig().withInit(true).withPrivileged(privileged).withBinds(binds);
-    if (settings.memoryBytes() > 0) {
-      host.withMemory(settings.memoryBytes());
-    }
-    if (settings.nanoCpus() > 0) {
-      host.withNanoCPUs(settings.nanoCpus());
-    }
-    if (settings.pidsLimit() > 0) {
-      // a fork bomb ends in the build's own cgroup: the host and other builds keep their processes
-      host.withPidsLimit(settings.pidsLimit());
-    }
-    if (settings.diskBytes() > 0 && DiskQuota.supported(docker)) {
-      host.withStorageOpt(java.util.Map.of("size", Long.toString(settings.diskBytes())));
-    }
-    if (sidecar != null) {
-      host.withNetworkMode("container:" + sidecar);
-    } else {
-      host.withExtraHosts(HOST_GATEWAY);
-      if (settings.network() != null) {
-        host.withNetworkMode(settings.network());
-      }
-    }
-    CreateContainerCmd cmd =
-        docker
-            .createContainerCmd(settings.image())
-            .withName(name)
-            .withEntrypoint(
-                "sh",
-                "-c",
-                // the source directory exists before the first command, copied into or not
-                (settings.mountSource() ? "" : "mkdir -p " + ShellQuote.quote(sourceDir) + "\n")
-                    + Supervisor.script(token, SHELL_DIR, "/root"))
-            .withCmd(List.of())
-            .withUser("0:0")
-            .withWorkingDir("/")
-            .withLabels(labels)
-            .withStdinOpen(true)
-            .withStdInOnce(false)
-            .withAttachStdin(true)
-            .withAttachStdout(true)
-            .withAttachStderr(true)
-            .withTty(false)
-            .withHostConfig(host);
-    if (privileged && layerVolume == null) {
-      // the inner daemon's storage must not be the container's own overlay: an anonymous volume,
-      // removed with the container
-      cmd.withVolumes(new Volume("/var/lib/docker"));
-    }
-    try {
-      return cmd.exec().getId();
-    } catch (com.github.dockerjava.api.exception.DockerException e) {
-      if (host.getStorageOpt() == null || !String.valueOf(e.getMessage()).contains("storage-opt")) {
-        throw e;
-      }
-      // overlay2 on xfs without pquota: the engine cannot bound the disk after all
-      DiskQuota.refused();
-      host.withStorageOpt(null);
-      return cmd.withHostConfig(host).exec().getId();
-    }
   }
 
   private Closeable attach(String containerId, StdinPipe stdin, ShellSession session) {

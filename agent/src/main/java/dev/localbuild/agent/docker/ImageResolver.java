@@ -1,7 +1,6 @@
 package dev.localbuild.agent.docker;
 
 import com.github.dockerjava.api.DockerClient;
-import com.github.dockerjava.api.command.InspectImageResponse;
 import com.github.dockerjava.api.command.PullImageResultCallback;
 import com.github.dockerjava.api.exception.NotFoundException;
 import com.github.dockerjava.api.model.PullResponseItem;
@@ -83,12 +82,9 @@ public class ImageResolver {
     Seen seen = lastSeen;
     lastSeen = null;
     // the inspection present() just made, if it was of this image: one request less per build
-    var i =
-        seen != null && image.equals(seen.image())
-            ? seen.inspected()
-            : docker.inspectImageCmd(image).exec();
-    var repoDigests = i.getRepoDigests();
-    if (repoDigests != null && !repoDigests.isEmpty()) {
+    Inspected i = seen != null && image.equals(seen.image()) ? seen.inspected() : inspect(image);
+    var repoDigests = i.repoDigests();
+    if (!repoDigests.isEmpty()) {
       String repo = image.contains("@") ? image.substring(0, image.indexOf('@')) : image;
       String name = repo.replaceFirst(":[^:/]+$", "");
       return repoDigests.stream()
@@ -96,13 +92,13 @@ public class ImageResolver {
           .findFirst()
           .orElse(repoDigests.get(0));
     }
-    return i.getId();
+    return i.id();
   }
 
   /** Whether the engine has the image. */
   public boolean present(String image) {
     try {
-      lastSeen = new Seen(image, docker.inspectImageCmd(image).exec());
+      lastSeen = new Seen(image, inspect(image));
       return true;
     } catch (NotFoundException e) {
       return false;
@@ -110,7 +106,21 @@ public class ImageResolver {
   }
 
   /** What present() last saw, for the digest() that follows it in PROVISIONING. */
-  private record Seen(String image, InspectImageResponse inspected) {}
+  private record Seen(String image, Inspected inspected) {}
+
+  /** What a build needs of an image's inspection. */
+  private record Inspected(String id, java.util.List<String> repoDigests) {}
+
+  /**
+   * {@code GET /images/{name}/json}, as a tree: on the way to every build's container, where
+   * docker-java's response type cost its data binding's first use ({@link EngineJson}).
+   */
+  private Inspected inspect(String image) {
+    var answer = EngineJson.get(docker, "/images/" + EngineJson.escape(image) + "/json");
+    java.util.List<String> digests = new java.util.ArrayList<>();
+    answer.path("RepoDigests").forEach(d -> digests.add(d.asText()));
+    return new Inspected(answer.path("Id").asText(), java.util.List.copyOf(digests));
+  }
 
   private volatile @org.jspecify.annotations.Nullable Seen lastSeen;
 

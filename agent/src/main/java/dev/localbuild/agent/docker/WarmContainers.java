@@ -135,17 +135,12 @@ public final class WarmContainers implements AutoCloseable {
     String token = Supervisor.newToken();
     String root = DockerProvisioner.newRoot();
     String id =
-        DockerProvisioner.createContainer(
+        BuildContainer.create(
             docker,
             settings,
             "localbuild-warm-" + token.substring(2, 10),
             Map.of(Labels.OWNER, Labels.owner(), Labels.ROLE, "warm"),
-            token,
-            root + "/src",
-            Map.of(),
-            null,
-            null,
-            false);
+            new BuildContainer.Layout(token, root + "/src", Map.of(), null, null, false));
     try {
       docker.startContainerCmd(id).exec();
     } catch (RuntimeException e) {
