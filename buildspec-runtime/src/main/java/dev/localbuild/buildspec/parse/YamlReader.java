@@ -3,12 +3,14 @@ package dev.localbuild.buildspec.parse;
 import java.io.StringReader;
 import org.jspecify.annotations.Nullable;
 import org.yaml.snakeyaml.LoaderOptions;
-import org.yaml.snakeyaml.Yaml;
-import org.yaml.snakeyaml.constructor.SafeConstructor;
+import org.yaml.snakeyaml.composer.Composer;
 import org.yaml.snakeyaml.error.Mark;
 import org.yaml.snakeyaml.error.MarkedYAMLException;
 import org.yaml.snakeyaml.error.YAMLException;
 import org.yaml.snakeyaml.nodes.Node;
+import org.yaml.snakeyaml.parser.ParserImpl;
+import org.yaml.snakeyaml.reader.StreamReader;
+import org.yaml.snakeyaml.resolver.Resolver;
 
 /**
  * Reads YAML text into SnakeYAML's node graph, which keeps the line of every value, turning syntax
@@ -31,9 +33,15 @@ final class YamlReader {
     options.setMaxAliasesForCollections(50);
     options.setNestingDepthLimit(64);
     options.setAllowRecursiveKeys(false);
-    Yaml yaml = new Yaml(new SafeConstructor(options));
     try {
-      return yaml.compose(new StringReader(text));
+      // what Yaml.compose does, without making a Yaml: its constructor also makes the
+      // representer, whose bean introspection loads java.beans (a module of its own) on every
+      // run's start, for a parse that only composes nodes
+      return new Composer(
+              new ParserImpl(new StreamReader(new StringReader(text)), options),
+              new Resolver(),
+              options)
+          .getSingleNode();
     } catch (MarkedYAMLException e) {
       Mark mark = e.getProblemMark() != null ? e.getProblemMark() : e.getContextMark();
       int line = mark == null ? 0 : mark.getLine() + 1;
