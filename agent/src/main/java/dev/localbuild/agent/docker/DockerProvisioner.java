@@ -19,7 +19,6 @@ import dev.localbuild.runtime.shell.Supervisor;
 import java.io.Closeable;
 import java.io.IOException;
 import java.nio.file.Path;
-import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -50,7 +49,6 @@ public final class DockerProvisioner implements Provisioner {
   }
 
   public static final String SHELL_DIR = "/codebuild/output/tmp";
-  private static final SecureRandom RANDOM = new SecureRandom();
 
   /**
    * How builds run.
@@ -136,9 +134,14 @@ public final class DockerProvisioner implements Provisioner {
     this.warm = warm;
   }
 
-  /** A new {@code /codebuild/output/src<digits>}, as CodeBuild names it. */
+  /**
+   * A new {@code /codebuild/output/src<digits>}, as CodeBuild names it. Inside the build's own
+   * container, so nothing to guess: not a SecureRandom, whose providers' start the command line's
+   * thread waited for while the Docker client's thread made them.
+   */
   static String newRoot() {
-    return "/codebuild/output/src" + (100_000_000 + RANDOM.nextInt(900_000_000));
+    return "/codebuild/output/src"
+        + (100_000_000 + java.util.concurrent.ThreadLocalRandom.current().nextInt(900_000_000));
   }
 
   @Override
