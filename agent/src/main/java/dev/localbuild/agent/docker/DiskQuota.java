@@ -22,8 +22,8 @@ final class DiskQuota {
   static synchronized boolean supported(DockerClient docker) {
     Boolean s = supported;
     if (s == null) {
-      // a tree of the engine's info: its data-bound type is some forty classes to introspect, on
-      // the way to the first build's container ({@link EngineJson})
+      // the engine's info as a tree (EngineJson): its data-bound type is dozens of classes to
+      // introspect, while the first build's container is being made
       s = probe(EngineJson.get(docker, "/info"));
       supported = s;
     }

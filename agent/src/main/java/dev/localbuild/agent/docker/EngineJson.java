@@ -2,6 +2,7 @@ package dev.localbuild.agent.docker;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.github.dockerjava.api.DockerClient;
 import com.github.dockerjava.api.exception.BadRequestException;
 import com.github.dockerjava.api.exception.ConflictException;
@@ -21,12 +22,13 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * The engine's API in JSON trees, through docker-java's own transport (its connections to the
- * engine, its unix socket), for the requests on a build's way to its container: the image's
- * inspection and the container's creation. docker-java's commands map their requests and answers
- * with Jackson's data binding, whose first use of each type (introspecting some forty model
- * classes, a proxy class made for each annotation type) cost every {@code localbuild run} about a
- * tenth of a second before its container could be created; a tree costs none of that. Failures are
- * docker-java's own exceptions, made as its commands make them, so callers see no difference.
+ * engine, its unix socket), for the requests every {@code localbuild run} makes as it starts: the
+ * image's inspection, the container's creation, the engine's {@code info} and the stray reaper's
+ * listings. docker-java's commands map their requests and answers with Jackson's data binding,
+ * whose first use of each type (introspecting its model classes, a proxy class made for each
+ * annotation type) cost a run about a tenth of a second before its container could be created; a
+ * tree costs none of that. Failures are docker-java's own exceptions, made as its commands make
+ * them, so callers see no difference.
  */
 final class EngineJson {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -34,7 +36,7 @@ final class EngineJson {
   private EngineJson() {}
 
   /** An empty object to fill in, for a request's body. */
-  static com.fasterxml.jackson.databind.node.ObjectNode object() {
+  static ObjectNode object() {
     return JSON.createObjectNode();
   }
 
