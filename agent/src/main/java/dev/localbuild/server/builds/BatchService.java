@@ -48,7 +48,8 @@ public final class BatchService implements AutoCloseable {
   private final ScheduledExecutorService adopter =
       Executors.newSingleThreadScheduledExecutor(
           Thread.ofPlatform().name("localbuild-batches").daemon().factory());
-  private volatile boolean closed;
+
+  /** Counted down once, by close(): drivers wait on it between two looks. */
   private final CountDownLatch closing = new CountDownLatch(1);
 
   public BatchService(
@@ -253,7 +254,7 @@ public final class BatchService implements AutoCloseable {
 
   /** Starts driving a batch on this agent, unless it already does. */
   private void drive(String id) {
-    if (closed) {
+    if (closed()) {
       return;
     }
     driving.computeIfAbsent(
@@ -326,7 +327,7 @@ public final class BatchService implements AutoCloseable {
   }
 
   boolean closed() {
-    return closed;
+    return closing.getCount() == 0;
   }
 
   /**
@@ -340,9 +341,8 @@ public final class BatchService implements AutoCloseable {
 
   @Override
   public void close() {
-    closed = true;
-    adopter.shutdownNow();
     closing.countDown();
+    adopter.shutdownNow();
     // a driver between two looks would otherwise write to a database (or a state directory) that
     // is closed or gone by the time it wakes: each ends its look and stops. Not interrupted: a
     // look cut short could fail the batch, which another agent (or this one, started again) goes on
